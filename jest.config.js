@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+const tsJest = ["ts-jest", { isolatedModules: true, tsconfig: "tsconfig.json" }];
+
+module.exports = {
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": tsJest },
+  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  globalSetup: "<rootDir>/test/support/globalSetup.ts",
+  globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
+  testTimeout: 30000,
+};

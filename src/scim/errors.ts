@@ -1,0 +1,29 @@
+export type ScimType =
+  | "invalidFilter"
+  | "tooMany"
+  | "uniqueness"
+  | "mutability"
+  | "invalidSyntax"
+  | "invalidPath"
+  | "noTarget"
+  | "invalidValue"
+  | "invalidVers"
+  | "sensitive";
+
+/** A protocol error that maps onto a SCIM Error response (RFC 7644 §3.12). */
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+  ) {
+    super(detail);
+    this.name = "ScimError";
+  }
+}
+
+export const badRequest = (scimType: ScimType, detail: string): ScimError => new ScimError(400, detail, scimType);
+
+export const notFound = (detail: string): ScimError => new ScimError(404, detail);
+
+export const conflict = (detail: string): ScimError => new ScimError(409, detail, "uniqueness");
