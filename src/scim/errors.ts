@@ -22,7 +22,8 @@ export class ScimError extends Error {
   }
 }
 
-export const badRequest = (scimType: ScimType, detail: string): ScimError => new ScimError(400, detail, scimType);
+export const badRequest = (scimType: ScimType, detail: string): ScimError =>
+  new ScimError(400, detail, scimType);
 
 export const notFound = (detail: string): ScimError => new ScimError(404, detail);
 

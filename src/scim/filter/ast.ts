@@ -6,7 +6,12 @@ export type FilterValue = string | number | boolean | null;
 
 /** The abstract syntax of a SCIM filter (RFC 7644 §3.4.2.2). */
 export type Filter =
-  | { readonly kind: "compare"; readonly path: AttributePath; readonly op: ComparisonOperator; readonly value: FilterValue }
+  | {
+      readonly kind: "compare";
+      readonly path: AttributePath;
+      readonly op: ComparisonOperator;
+      readonly value: FilterValue;
+    }
   | { readonly kind: "present"; readonly path: AttributePath }
   | { readonly kind: "and"; readonly left: Filter; readonly right: Filter }
   | { readonly kind: "or"; readonly left: Filter; readonly right: Filter }

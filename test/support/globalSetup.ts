@@ -1,0 +1,14 @@
+import { startAzurite } from "../../tools/azurite";
+import { freePort } from "../../tools/freePort";
+
+declare global {
+  var azuritePid: number | undefined;
+}
+
+/** Starts one in-memory Azurite for the whole run; test workers inherit its connection string. */
+export default async function globalSetup(): Promise<void> {
+  const azurite = await startAzurite({ tablePort: await freePort() });
+  azurite.child.unref();
+  globalThis.azuritePid = azurite.pid;
+  process.env.STORAGE_CONNECTION_STRING = azurite.tableConnectionString;
+}
