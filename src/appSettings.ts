@@ -1,0 +1,25 @@
+/**
+ * Names of the app settings that infra/app/api.bicep sets on the function app, and only those.
+ * test/infra/appSettings.test.ts checks the Bicep against this list both ways, so a setting the code
+ * starts reading without the infrastructure setting it (or a stale one) fails the tests.
+ */
+export const APP_SETTING_NAMES = [
+  // Read by the Functions host: its own storage, with the user-assigned identity (no account keys).
+  "AzureWebJobsStorage__credential",
+  "AzureWebJobsStorage__clientId",
+  "AzureWebJobsStorage__blobServiceUri",
+  "AzureWebJobsStorage__queueServiceUri",
+  "AzureWebJobsStorage__tableServiceUri",
+  // Read by DefaultAzureCredential: which managed identity to use.
+  "AZURE_CLIENT_ID",
+  // Read by the app: where SCIM resources, tenants and tenant tokens live.
+  "STORAGE_TABLE_ENDPOINT",
+  "RESOURCES_TABLE",
+  "TENANTS_TABLE",
+  "KEY_VAULT_URI",
+  // Read by the Functions host's Application Insights integration (Entra-authenticated ingestion).
+  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+] as const;
+
+export type AppSettingName = (typeof APP_SETTING_NAMES)[number];

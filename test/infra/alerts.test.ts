@@ -1,0 +1,54 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { INFRA_DIR, readInfra } from "./bicepText";
+
+const kqlFiles = readdirSync(join(INFRA_DIR, "alerts"))
+  .filter((file) => file.endsWith(".kql"))
+  .sort();
+const alertsBicep = readInfra("app", "alerts.bicep");
+
+describe("alert queries (infra/alerts/*.kql)", () => {
+  it("cover 401/403, 5xx and 409", () => {
+    expect(kqlFiles).toEqual(["auth-failures.kql", "conflicts.kql", "server-errors.kql"]);
+  });
+
+  describe.each(kqlFiles)("%s", (file) => {
+    const kql = readInfra("alerts", file);
+    const query = kql
+      .split("\n")
+      .filter((line) => !line.trim().startsWith("//"))
+      .join("\n");
+
+    it("reads the App Insights requests table and its resultCode", () => {
+      expect(query).toMatch(/^requests$/m);
+      expect(query).toContain("resultCode");
+    });
+
+    it("splits by the tenant id, the 3rd path segment of the URL", () => {
+      expect(query).toContain('split(tostring(parse_url(url).Path), "/")[3]');
+      expect(query).toMatch(/ by tenantId\b/);
+    });
+
+    it("is loaded by alerts.bicep", () => {
+      expect(alertsBicep).toContain(`loadTextContent('../alerts/${file}')`);
+    });
+  });
+
+  it("look only at status codes the rule is about", () => {
+    expect(readInfra("alerts", "auth-failures.kql")).toMatch(/code in \(401, 403\)/);
+    expect(readInfra("alerts", "server-errors.kql")).toMatch(/code >= 500/);
+    expect(readInfra("alerts", "conflicts.kql")).toMatch(/code == 409/);
+  });
+});
+
+describe("alert rules (infra/app/alerts.bicep)", () => {
+  it("split every rule by tenantId", () => {
+    expect(alertsBicep).toMatch(/name: 'tenantId'\s+operator: 'Include'\s+values: \['\*'\]/);
+  });
+
+  it("notify the action group only when an email is given", () => {
+    expect(alertsBicep).toMatch(/^var notify = !empty\(alertEmail\)$/m);
+    expect(alertsBicep).toMatch(/^resource actionGroup '[^']+' = if \(notify\)/m);
+    expect(alertsBicep).toMatch(/actionGroups: notify \? \[actionGroup\.id\] : \[\]/);
+  });
+});
