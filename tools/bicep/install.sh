@@ -26,6 +26,8 @@ case "$(uname -s)-$(uname -m)" in
     ;;
 esac
 
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
 command -v dotnet >/dev/null || {
   echo "install.sh: the .NET SDK (dotnet) is required" >&2
   exit 1
