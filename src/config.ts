@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+const configSchema = z
+  .object({
+    /** Local runs and tests: an Azurite (or account-key) connection string. */
+    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    /** In Azure: the Table endpoint, reached with the managed identity (no keys). */
+    STORAGE_TABLE_ENDPOINT: z.url().optional(),
+    RESOURCES_TABLE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+      .default("scimResources"),
+    TENANTS_TABLE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+      .default("scimTenants"),
+    AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  })
+  .refine(
+    (config) => config.STORAGE_CONNECTION_STRING !== undefined || config.STORAGE_TABLE_ENDPOINT !== undefined,
+    {
+      error: "Set STORAGE_CONNECTION_STRING (local) or STORAGE_TABLE_ENDPOINT (Azure, managed identity).",
+    },
+  );
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads and validates the environment once; a bad setting fails at start-up, not on a request. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "config"}: ${issue.message}`,
+    );
+    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return parsed.data;
+}

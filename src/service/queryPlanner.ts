@@ -1,0 +1,95 @@
+import type { Filter } from "../scim/filter/ast";
+import type { ResourceType } from "../scim/schema/resourceType";
+import { ENTERPRISE_USER_SCHEMA } from "../scim/schema/urns";
+import type { ResolvedAttribute } from "../scim/schema/types";
+
+/** How to find the candidates of a filter; the filter itself is still evaluated on each candidate. */
+export type QueryPlan =
+  | { readonly kind: "ids"; readonly ids: readonly string[] }
+  | { readonly kind: "index"; readonly index: string; readonly value: string }
+  | { readonly kind: "union"; readonly plans: readonly QueryPlan[] }
+  | { readonly kind: "scan" };
+
+const SCAN: QueryPlan = { kind: "scan" };
+
+/** Which index answers `attribute eq value`, and how the index normalises values. */
+function indexFor(
+  type: ResourceType,
+  target: ResolvedAttribute,
+): { index: string; lower: boolean } | undefined {
+  const name = target.attribute.name;
+  const sub = target.subAttribute?.name;
+  if (target.core && name === "externalId") return { index: "externalId", lower: false };
+  if (type.name === "User") {
+    if (target.core && name === "userName") return { index: "userName", lower: true };
+    if (target.core && name === "emails" && (sub === undefined || sub === "value"))
+      return { index: "email", lower: true };
+    if (
+      target.schema === ENTERPRISE_USER_SCHEMA &&
+      name === "manager" &&
+      (sub === undefined || sub === "value")
+    ) {
+      return { index: "manager", lower: false };
+    }
+  }
+  if (type.name === "Group" && target.core && name === "displayName")
+    return { index: "displayName", lower: true };
+  return undefined;
+}
+
+function planEquality(type: ResourceType, target: ResolvedAttribute | undefined, value: string): QueryPlan {
+  if (!target) return SCAN;
+  if (target.core && target.attribute.name === "id" && !target.subAttribute)
+    return { kind: "ids", ids: [value] };
+  const found = indexFor(type, target);
+  if (!found) return SCAN;
+  return { kind: "index", index: found.index, value: found.lower ? value.toLowerCase() : value };
+}
+
+/** Equalities on the element's `value` inside `emails[...]` can use the email index. */
+function planValuePath(
+  type: ResourceType,
+  filter: Extract<Filter, { kind: "valuePath" }>,
+  inner: Filter,
+): QueryPlan {
+  if (inner.kind === "and") {
+    return preferred(planValuePath(type, filter, inner.left), planValuePath(type, filter, inner.right));
+  }
+  if (inner.kind !== "compare" || inner.op !== "eq" || typeof inner.value !== "string") return SCAN;
+  const target = type.resolve({
+    ...(filter.path.schema === undefined ? {} : { schema: filter.path.schema }),
+    attribute: filter.path.attribute,
+    subAttribute: inner.path.subAttribute ?? inner.path.attribute,
+  });
+  return planEquality(type, target, inner.value);
+}
+
+const RANK: Record<QueryPlan["kind"], number> = { ids: 0, index: 1, union: 2, scan: 3 };
+
+function preferred(left: QueryPlan, right: QueryPlan): QueryPlan {
+  return RANK[right.kind] < RANK[left.kind] ? right : left;
+}
+
+/**
+ * Plans a filter against the indexes: equality on id, userName, externalId, emails, manager or a
+ * group's displayName becomes point or prefix reads, also inside `and` (the most selective side)
+ * and `or` (both sides). Anything else scans the tenant's partition.
+ */
+export function planQuery(type: ResourceType, filter: Filter): QueryPlan {
+  switch (filter.kind) {
+    case "compare":
+      return filter.op === "eq" && typeof filter.value === "string"
+        ? planEquality(type, type.resolve(filter.path), filter.value)
+        : SCAN;
+    case "valuePath":
+      return planValuePath(type, filter, filter.filter);
+    case "and":
+      return preferred(planQuery(type, filter.left), planQuery(type, filter.right));
+    case "or": {
+      const plans = [planQuery(type, filter.left), planQuery(type, filter.right)];
+      return plans.some((plan) => plan.kind === "scan") ? SCAN : { kind: "union", plans };
+    }
+    default:
+      return SCAN;
+  }
+}

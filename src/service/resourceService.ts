@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { notFound, ScimError } from "../scim/errors";
+import { matchesFilter } from "../scim/filter/evaluate";
+import { parseFilter } from "../scim/filter/parser";
+import { listResponse, type ListResponse } from "../scim/listResponse";
+import { applyPatch } from "../scim/patch/apply";
+import { parsePatchRequest } from "../scim/patch/request";
+import { project, type Projection } from "../scim/projection";
+import { renderResource, versionOf, type ScimResource } from "../scim/render";
+import { canonicaliseResource } from "../scim/resource/canonicalise";
+import type { ResourceDoc } from "../scim/resource/types";
+import { validateResource } from "../scim/resource/validate";
+import type { ResourceType } from "../scim/schema/resourceType";
+import { planQuery, type QueryPlan } from "./queryPlanner";
+import { ConcurrentModificationError, type ResourceRepository, type StoredResource } from "./repository";
+
+/** Where the tenant's SCIM endpoint lives, for `meta.location` and `Location`. */
+export interface TenantScope {
+  readonly tenantId: string;
+  readonly baseUrl: string;
+}
+
+export interface QueryOptions extends Projection {
+  readonly filter?: string;
+  readonly startIndex?: number;
+  readonly count?: number;
+}
+
+export interface WriteResult {
+  readonly resource: ScimResource;
+  readonly location: string;
+  readonly version: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+/** Retries of a PATCH whose read went stale before its write (no If-Match from the client). */
+const MAX_CONCURRENCY_RETRIES = 5;
+
+/** The SCIM operations on one resource type, storage-agnostic. */
+export class ResourceService {
+  constructor(
+    private readonly type: ResourceType,
+    private readonly repository: ResourceRepository,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
+    const doc = canonicaliseResource(this.type, body);
+    validateResource(this.type, doc);
+    const stored = await this.repository.create(scope.tenantId, randomUUID(), doc, this.now());
+    return this.written(scope, stored);
+  }
+
+  async get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+    const stored = await this.mustGet(scope, id);
+    const result = this.written(scope, stored);
+    return { ...result, resource: project(this.type, result.resource, projection) };
+  }
+
+  async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+    const doc = canonicaliseResource(this.type, body);
+    validateResource(this.type, doc);
+    return this.modify(scope, id, ifMatch, () => doc);
+  }
+
+  async patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+    const operations = parsePatchRequest(body);
+    return this.modify(scope, id, ifMatch, (current) => {
+      const doc = applyPatch(this.type, current, operations);
+      validateResource(this.type, doc);
+      return doc;
+    });
+  }
+
+  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      const stored = await this.mustGet(scope, id);
+      this.checkPrecondition(stored, ifMatch);
+      try {
+        await this.repository.delete(scope.tenantId, stored);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_CONCURRENCY_RETRIES)
+          throw error;
+      }
+    }
+  }
+
+  async query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
+    const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
+    const startIndex = Math.max(1, options.startIndex ?? 1);
+    const count = Math.min(Math.max(0, options.count ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+    const plan: QueryPlan = filter ? planQuery(this.type, filter) : { kind: "scan" };
+    const page: ScimResource[] = [];
+    let matched = 0;
+    for await (const stored of this.candidates(scope.tenantId, plan)) {
+      const resource = this.render(scope, stored);
+      if (filter && !matchesFilter(filter, resource, this.type)) continue;
+      matched += 1;
+      if (matched < startIndex) continue;
+      if (page.length < count) page.push(project(this.type, resource, options));
+      // Without a filter the total comes from a key-only count, so the scan can stop here.
+      else if (!filter) break;
+    }
+    const total = filter ? matched : await this.repository.count(scope.tenantId);
+    return listResponse(page, total, startIndex);
+  }
+
+  private async *candidates(
+    tenantId: string,
+    plan: QueryPlan,
+    seen = new Set<string>(),
+  ): AsyncIterable<StoredResource> {
+    switch (plan.kind) {
+      case "scan":
+        yield* this.repository.scan(tenantId);
+        return;
+      case "union":
+        for (const part of plan.plans) yield* this.candidates(tenantId, part, seen);
+        return;
+      default: {
+        const ids =
+          plan.kind === "ids" ? plan.ids : await this.repository.findIds(tenantId, plan.index, plan.value);
+        for (const id of ids) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const stored = await this.repository.get(tenantId, id);
+          if (stored) yield stored;
+        }
+      }
+    }
+  }
+
+  private async modify(
+    scope: TenantScope,
+    id: string,
+    ifMatch: string | undefined,
+    change: (current: ResourceDoc) => ResourceDoc,
+  ): Promise<WriteResult> {
+    for (let attempt = 0; ; attempt += 1) {
+      const stored = await this.mustGet(scope, id);
+      this.checkPrecondition(stored, ifMatch);
+      const doc = change(stored.doc);
+      try {
+        const updated = await this.repository.update(scope.tenantId, stored, doc, this.now());
+        return this.written(scope, updated);
+      } catch (error) {
+        const retry = error instanceof ConcurrentModificationError && ifMatch === undefined;
+        if (!retry || attempt >= MAX_CONCURRENCY_RETRIES) {
+          if (error instanceof ConcurrentModificationError)
+            throw new ScimError(412, "The resource was modified concurrently; read it again.");
+          throw error;
+        }
+      }
+    }
+  }
+
+  private checkPrecondition(stored: StoredResource, ifMatch: string | undefined): void {
+    if (ifMatch === undefined || ifMatch.trim() === "*") return;
+    const wanted = ifMatch.split(",").map((tag) => tag.trim());
+    if (!wanted.includes(versionOf(stored.revision)) && !wanted.includes(`"${stored.revision}"`)) {
+      throw new ScimError(412, `The resource's version is ${versionOf(stored.revision)}, not ${ifMatch}.`);
+    }
+  }
+
+  private async mustGet(scope: TenantScope, id: string): Promise<StoredResource> {
+    const stored = await this.repository.get(scope.tenantId, id);
+    if (!stored) throw notFound(`${this.type.name} ${id} not found.`);
+    return stored;
+  }
+
+  private written(scope: TenantScope, stored: StoredResource): WriteResult {
+    return {
+      resource: this.render(scope, stored),
+      location: this.locationOf(scope, stored.id),
+      version: versionOf(stored.revision),
+    };
+  }
+
+  private render(scope: TenantScope, stored: StoredResource): ScimResource {
+    return renderResource(this.type, stored, this.locationOf(scope, stored.id));
+  }
+
+  private locationOf(scope: TenantScope, id: string): string {
+    return `${scope.baseUrl}${this.type.endpoint}/${encodeURIComponent(id)}`;
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}

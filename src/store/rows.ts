@@ -1,0 +1,68 @@
+import { indexKeyPart, encodeKeyPart } from "./keys";
+import type { IndexDefinition, ResourceKind } from "./resourceKinds";
+import type { ResourceDoc } from "../scim/resource/types";
+
+/**
+ * A string property holds at most 64 KiB (UTF-16, so 32K characters); the document is split into
+ * chunks of 30,000 characters in properties doc0, doc1, ...
+ */
+const CHUNK_CHARS = 30_000;
+
+/** An entity may not exceed 1 MiB: 15 full chunks are ~900 KB in UTF-16, leaving room for the rest. */
+export const MAX_DOC_CHARS = 15 * CHUNK_CHARS;
+
+export interface ResourceEntity {
+  partitionKey: string;
+  rowKey: string;
+  created: string;
+  lastModified: string;
+  revision: number;
+  chunks: number;
+  [docChunk: `doc${number}`]: string;
+}
+
+export function resourceRowKey(kind: ResourceKind, id: string): string {
+  return `${kind.rowPrefix}|${encodeKeyPart(id)}`;
+}
+
+export function resourceRowPrefix(kind: ResourceKind): string {
+  return `${kind.rowPrefix}|`;
+}
+
+/** Unique: `x|u.userName|alice` (a point read). Others: `x|u.email|a@x.com|<id>` (a prefix range). */
+export function indexRowKey(kind: ResourceKind, index: IndexDefinition, value: string, id: string): string {
+  const base = indexValuePrefix(kind, index, value);
+  return index.unique ? base.slice(0, -1) : `${base}${encodeKeyPart(id)}`;
+}
+
+export function indexValuePrefix(kind: ResourceKind, index: IndexDefinition, value: string): string {
+  return `x|${kind.rowPrefix}.${index.name}|${indexKeyPart(value)}|`;
+}
+
+export function indexRowKeys(kind: ResourceKind, doc: ResourceDoc, id: string): string[] {
+  return kind.indexes.flatMap((index) =>
+    index.values(doc).map((value) => indexRowKey(kind, index, value, id)),
+  );
+}
+
+export function serialiseDoc(doc: ResourceDoc): string[] {
+  const json = JSON.stringify(doc);
+  const chunks: string[] = [];
+  for (let start = 0; start < json.length; start += CHUNK_CHARS)
+    chunks.push(json.slice(start, start + CHUNK_CHARS));
+  return chunks.length > 0 ? chunks : ["{}"];
+}
+
+export function docChunks(chunks: readonly string[]): Record<`doc${number}`, string> {
+  return Object.fromEntries(chunks.map((chunk, index) => [`doc${index}`, chunk]));
+}
+
+export function parseDoc(entity: Record<string, unknown>): ResourceDoc {
+  const count = typeof entity.chunks === "number" ? entity.chunks : 1;
+  let json = "";
+  for (let index = 0; index < count; index += 1) {
+    const chunk = entity[`doc${index}`];
+    if (typeof chunk === "string") json += chunk;
+  }
+  return JSON.parse(json) as ResourceDoc;
+}

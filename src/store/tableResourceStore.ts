@@ -1,0 +1,244 @@
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import { badRequest, conflict } from "../scim/errors";
+import type { ResourceDoc } from "../scim/resource/types";
+import {
+  ConcurrentModificationError,
+  type ResourceRepository,
+  type StoredResource,
+} from "../service/repository";
+import { prefixRange } from "./keys";
+import type { IndexDefinition, ResourceKind } from "./resourceKinds";
+import {
+  docChunks,
+  indexRowKeys,
+  indexValuePrefix,
+  MAX_DOC_CHARS,
+  parseDoc,
+  resourceRowKey,
+  resourceRowPrefix,
+  serialiseDoc,
+} from "./rows";
+import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
+
+/** An entity-group transaction holds at most 100 operations (Table Storage limit). */
+const MAX_TRANSACTION_ACTIONS = 100;
+const SCAN_PAGE_SIZE = 200;
+
+// A type alias (not an interface) so it satisfies the SDK's Record-typed entity parameter.
+type IndexRow = {
+  partitionKey: string;
+  rowKey: string;
+  id: string;
+};
+
+/** Users or groups in Table Storage: one partition per tenant, index rows beside each resource row. */
+export class TableResourceStore implements ResourceRepository {
+  constructor(
+    private readonly client: TableClient,
+    private readonly kind: ResourceKind,
+  ) {}
+
+  async create(tenantId: string, id: string, doc: ResourceDoc, now: string): Promise<StoredResource> {
+    const stored: StoredResource = { id, doc, created: now, lastModified: now, revision: 1, etag: "" };
+    const indexKeys = indexRowKeys(this.kind, doc, id);
+    const actions: TransactionAction[] = [
+      ["create", this.entity(tenantId, stored)],
+      ...indexKeys.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, id)]),
+    ];
+    const response = await this.submit(actions, doc, indexKeys, 1);
+    const etag = response.find((sub) => sub.rowKey === resourceRowKey(this.kind, id))?.etag ?? "";
+    return { ...stored, etag };
+  }
+
+  async get(tenantId: string, id: string): Promise<StoredResource | undefined> {
+    try {
+      const entity = await this.client.getEntity(tenantId, resourceRowKey(this.kind, id));
+      return this.fromEntity(id, entity);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return unavailable(error);
+    }
+  }
+
+  async update(
+    tenantId: string,
+    previous: StoredResource,
+    doc: ResourceDoc,
+    now: string,
+  ): Promise<StoredResource> {
+    const next: StoredResource = { ...previous, doc, lastModified: now, revision: previous.revision + 1 };
+    const before = new Set(indexRowKeys(this.kind, previous.doc, previous.id));
+    const after = indexRowKeys(this.kind, doc, previous.id);
+    const added = after.filter((key) => !before.has(key));
+    const removed = [...before].filter((key) => !after.includes(key));
+    const actions: TransactionAction[] = [
+      ["update", this.entity(tenantId, next), "Replace", { etag: previous.etag }],
+      ...removed.map((rowKey): TransactionAction => ["delete", { partitionKey: tenantId, rowKey }]),
+      ...added.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, previous.id)]),
+    ];
+    const response = await this.submit(actions, doc, added, 1 + removed.length);
+    const etag = response.find((sub) => sub.rowKey === resourceRowKey(this.kind, previous.id))?.etag ?? "";
+    return { ...next, etag };
+  }
+
+  async delete(tenantId: string, previous: StoredResource): Promise<void> {
+    const actions: TransactionAction[] = [
+      ["delete", { partitionKey: tenantId, rowKey: resourceRowKey(this.kind, previous.id) }],
+      ...indexRowKeys(this.kind, previous.doc, previous.id).map((rowKey): TransactionAction => [
+        "delete",
+        { partitionKey: tenantId, rowKey },
+      ]),
+    ];
+    try {
+      await this.client.submitTransaction(actions);
+    } catch (error) {
+      if (statusOf(error) === 404) throw new ConcurrentModificationError();
+      unavailable(error);
+    }
+  }
+
+  async findIds(tenantId: string, indexName: string, value: string): Promise<string[]> {
+    const index = this.index(indexName);
+    const prefix = indexValuePrefix(this.kind, index, value);
+    if (index.unique) {
+      try {
+        const row = await this.client.getEntity<IndexRow>(tenantId, prefix.slice(0, -1));
+        return [row.id];
+      } catch (error) {
+        if (statusOf(error) === 404) return [];
+        return unavailable(error);
+      }
+    }
+    const ids: string[] = [];
+    try {
+      for await (const row of this.client.listEntities<IndexRow>({
+        queryOptions: { filter: this.rangeFilter(tenantId, prefix), select: ["id"] },
+      })) {
+        ids.push(row.id);
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+    return ids;
+  }
+
+  async *scan(tenantId: string): AsyncIterable<StoredResource> {
+    const pages = this.client
+      .listEntities({
+        queryOptions: { filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)) },
+      })
+      .byPage({ maxPageSize: SCAN_PAGE_SIZE });
+    try {
+      for await (const page of pages) {
+        for (const entity of page) yield this.fromEntity(this.idOf(entity.rowKey), entity);
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+  }
+
+  async count(tenantId: string): Promise<number> {
+    let total = 0;
+    try {
+      for await (const page of this.client
+        .listEntities({
+          queryOptions: {
+            filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)),
+            select: ["RowKey"],
+          },
+        })
+        .byPage({ maxPageSize: 1000 })) {
+        total += page.length;
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+    return total;
+  }
+
+  private async submit(
+    actions: TransactionAction[],
+    doc: ResourceDoc,
+    createdIndexKeys: readonly string[],
+    firstCreatedIndexAction: number,
+  ) {
+    if (actions.length > MAX_TRANSACTION_ACTIONS) {
+      throw badRequest(
+        "invalidValue",
+        `The ${this.kind.name} has too many indexed values to store atomically.`,
+      );
+    }
+    try {
+      return (await this.client.submitTransaction(actions)).subResponses;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412) throw new ConcurrentModificationError();
+      if (status === 409)
+        throw this.uniquenessConflict(error, doc, createdIndexKeys, firstCreatedIndexAction);
+      if (status === 404) throw new ConcurrentModificationError();
+      return unavailable(error);
+    }
+  }
+
+  private uniquenessConflict(error: unknown, doc: ResourceDoc, keys: readonly string[], offset: number) {
+    const failed = failedActionIndex(error);
+    const key = failed === undefined ? undefined : keys[failed - offset];
+    const index = this.kind.indexes.find((candidate) =>
+      key?.startsWith(`x|${this.kind.rowPrefix}.${candidate.name}|`),
+    );
+    const attribute = index?.name ?? this.kind.indexes.find((candidate) => candidate.unique)?.name ?? "id";
+    const value = doc[attribute];
+    const shown = typeof value === "string" ? ` '${value}'` : "";
+    return conflict(`A ${this.kind.name} with ${attribute}${shown} already exists.`);
+  }
+
+  private index(name: string): IndexDefinition {
+    const index = this.kind.indexes.find((candidate) => candidate.name === name);
+    if (!index) throw new Error(`No index '${name}' on ${this.kind.name}`);
+    return index;
+  }
+
+  private rangeFilter(tenantId: string, prefix: string): string {
+    const { from, to } = prefixRange(prefix);
+    return odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`;
+  }
+
+  private entity(tenantId: string, stored: StoredResource) {
+    const chunks = serialiseDoc(stored.doc);
+    if (chunks.join("").length > MAX_DOC_CHARS) {
+      throw badRequest(
+        "invalidValue",
+        `The ${this.kind.name} exceeds the largest resource the store can hold.`,
+      );
+    }
+    return {
+      partitionKey: tenantId,
+      rowKey: resourceRowKey(this.kind, stored.id),
+      created: stored.created,
+      lastModified: stored.lastModified,
+      revision: stored.revision,
+      chunks: chunks.length,
+      ...docChunks(chunks),
+    };
+  }
+
+  private indexRow(tenantId: string, rowKey: string, id: string): IndexRow {
+    return { partitionKey: tenantId, rowKey, id };
+  }
+
+  private idOf(rowKey: unknown): string {
+    const key = String(rowKey).slice(resourceRowPrefix(this.kind).length);
+    return decodeURIComponent(key);
+  }
+
+  private fromEntity(id: string, entity: Record<string, unknown>): StoredResource {
+    return {
+      id,
+      doc: parseDoc(entity),
+      created: String(entity.created),
+      lastModified: String(entity.lastModified),
+      revision: Number(entity.revision),
+      etag: String(entity.etag),
+    };
+  }
+}

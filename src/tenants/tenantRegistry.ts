@@ -1,0 +1,16 @@
+export type TenantStatus = "active" | "disabled";
+
+export interface Tenant {
+  readonly tenantId: string;
+  readonly status: TenantStatus;
+  readonly created: string;
+}
+
+/** The tenants this connector serves. */
+export interface TenantRegistry {
+  /** Creates the tenant; false if it already exists. */
+  create(tenantId: string, now: Date): Promise<boolean>;
+  get(tenantId: string): Promise<Tenant | undefined>;
+  list(): Promise<Tenant[]>;
+  setStatus(tenantId: string, status: TenantStatus): Promise<void>;
+}

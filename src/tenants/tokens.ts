@@ -1,0 +1,20 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+const TOKEN_PREFIX = "scim_";
+
+/** A Secret Token: 256 random bits, base64url, with a prefix that secret scanners can spot. */
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** Tokens are stored as SHA-256 hashes: they are random, so a slow hash would add nothing. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** Compares two hex hashes in constant time. */
+export function sameHash(left: string, right: string): boolean {
+  const a = Buffer.from(left, "hex");
+  const b = Buffer.from(right, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
