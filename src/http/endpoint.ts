@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { services, type Services } from "../app/services";
+import { notFound, ScimError } from "../scim/errors";
+import type { TenantScope } from "../service/resourceService";
+import { countRoundTrips } from "../store/roundTrips";
+import { isValidTenantId } from "../tenants/tenantId";
+import { errorResponse } from "./response";
+
+export interface ScimCall {
+  readonly request: HttpRequest;
+  readonly scope: TenantScope;
+  /** The `{id}` route segment, when the route has one and it was given. */
+  readonly id?: string;
+  readonly services: Services;
+}
+
+export type ScimOperation = (call: ScimCall) => Promise<HttpResponseInit>;
+
+function bearerToken(request: HttpRequest): string | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+function unauthorized(): ScimError {
+  return new ScimError(401, "The bearer token is missing or not valid for this tenant.");
+}
+
+function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
+  return `${new URL(request.url).origin}/scim/v2/${tenantId}`;
+}
+
+/**
+ * Wraps a SCIM operation with what every endpoint does: find the tenant in the route, check its
+ * Secret Token, turn every failure into a SCIM error, and log one structured line per request
+ * (never the token or the body).
+ */
+export function scimEndpoint(operation: ScimOperation): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const correlationId = request.headers.get("x-correlation-id")?.slice(0, 64) ?? randomUUID();
+    const started = Date.now();
+    const tenantId = request.params.tenantId ?? "";
+    const { result: response, roundTrips } = await countRoundTrips(async () => {
+      try {
+        if (!isValidTenantId(tenantId)) throw notFound(`No SCIM tenant at this URL.`);
+        const current = services();
+        if (!(await current.authenticator.verify(tenantId, bearerToken(request)))) throw unauthorized();
+        const id = request.params.id;
+        const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId) };
+        return await operation({ request, scope, services: current, ...(id ? { id } : {}) });
+      } catch (error) {
+        if (!(error instanceof ScimError)) context.error("Unhandled error", error);
+        return errorResponse(error, correlationId);
+      }
+    });
+    response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
+    context.log(
+      JSON.stringify({
+        event: "scim.request",
+        correlationId,
+        tenantId,
+        method: request.method,
+        route: context.functionName,
+        status: response.status,
+        durationMs: Date.now() - started,
+        storageRoundTrips: roundTrips,
+      }),
+    );
+    return response;
+  };
+}

@@ -1,0 +1,29 @@
+import { notFound } from "../../scim/errors";
+import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "../../scim/discovery";
+import { listResponse } from "../../scim/listResponse";
+import { MAX_PAGE_SIZE } from "../../service/resourceService";
+import { MAX_BODY_BYTES } from "../body";
+import type { ScimOperation } from "../endpoint";
+import { scimResponse } from "../response";
+
+export const getServiceProviderConfig: ScimOperation = ({ scope }) =>
+  Promise.resolve(
+    scimResponse(
+      200,
+      serviceProviderConfig(scope.baseUrl, { maxResults: MAX_PAGE_SIZE, maxPayloadSize: MAX_BODY_BYTES }),
+    ),
+  );
+
+/** A discovery collection as a ListResponse, or one member of it by id (case-insensitive). */
+function collection(documents: (baseUrl: string) => Record<string, unknown>[], what: string): ScimOperation {
+  return ({ scope, id }) => {
+    const all = documents(scope.baseUrl);
+    if (id === undefined) return Promise.resolve(scimResponse(200, listResponse(all, all.length, 1)));
+    const one = all.find((document) => String(document.id).toLowerCase() === id.toLowerCase());
+    if (!one) throw notFound(`No ${what} '${id}'.`);
+    return Promise.resolve(scimResponse(200, one));
+  };
+}
+
+export const getResourceTypes = collection(resourceTypeDocuments, "resource type");
+export const getSchemas = collection(schemaDocuments, "schema");

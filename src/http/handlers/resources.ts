@@ -1,0 +1,94 @@
+import type { HttpResponseInit } from "@azure/functions";
+import type { Services } from "../../app/services";
+import { ScimError } from "../../scim/errors";
+import { project } from "../../scim/projection";
+import type { ResourceType } from "../../scim/schema/resourceType";
+import type { ResourceService, WriteResult } from "../../service/resourceService";
+import { readJsonBody } from "../body";
+import type { ScimCall, ScimOperation } from "../endpoint";
+import { projectionOptions, queryOptions } from "../query";
+import { scimResponse } from "../response";
+
+interface ResourceEndpoint {
+  readonly type: ResourceType;
+  readonly service: (services: Services) => ResourceService;
+  /** Entra expects 204 for group PATCH ("returning all members isn't advisable") and 200 + resource for users. */
+  readonly patchReturnsContent: boolean;
+}
+
+function needsId(call: ScimCall): string {
+  if (call.id === undefined)
+    throw new ScimError(405, `${call.request.method} needs a resource id in the URL.`);
+  return call.id;
+}
+
+function ifMatch(call: ScimCall): string | undefined {
+  return call.request.headers.get("if-match") ?? undefined;
+}
+
+function withResource(
+  type: ResourceType,
+  call: ScimCall,
+  status: number,
+  result: WriteResult,
+): HttpResponseInit {
+  const resource = project(type, result.resource, projectionOptions(call.request.query));
+  const headers: Record<string, string> = { ETag: result.version };
+  if (status === 201) headers.Location = result.location;
+  return scimResponse(status, resource, headers);
+}
+
+/** GET, POST, PUT, PATCH and DELETE on /Users or /Groups, and POST /.search. */
+export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
+  const { type } = endpoint;
+  return async (call) => {
+    const service = endpoint.service(call.services);
+    const { request, scope, id } = call;
+    switch (request.method.toUpperCase()) {
+      case "GET": {
+        if (id === undefined)
+          return scimResponse(200, await service.query(scope, queryOptions(request.query)));
+        const result = await service.get(scope, id, projectionOptions(request.query));
+        return scimResponse(200, result.resource, { ETag: result.version });
+      }
+      case "POST": {
+        if (id === ".search")
+          return scimResponse(200, await service.query(scope, searchOptions(await readJsonBody(request))));
+        if (id !== undefined)
+          throw new ScimError(405, "POST creates resources on the collection URL, without an id.");
+        return withResource(type, call, 201, await service.create(scope, await readJsonBody(request)));
+      }
+      case "PUT":
+        return withResource(
+          type,
+          call,
+          200,
+          await service.replace(scope, needsId(call), await readJsonBody(request), ifMatch(call)),
+        );
+      case "PATCH": {
+        const result = await service.patch(scope, needsId(call), await readJsonBody(request), ifMatch(call));
+        return endpoint.patchReturnsContent
+          ? withResource(type, call, 200, result)
+          : scimResponse(204, undefined, { ETag: result.version });
+      }
+      case "DELETE":
+        await service.delete(scope, needsId(call), ifMatch(call));
+        return scimResponse(204);
+      default:
+        throw new ScimError(405, `${request.method} is not supported on ${type.endpoint}.`);
+    }
+  };
+}
+
+/** The body of POST /.search (RFC 7644 §3.4.3) carries the query parameters. */
+function searchOptions(body: unknown) {
+  const params = new URLSearchParams();
+  if (typeof body === "object" && body !== null) {
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value === "string" || typeof value === "number") params.set(key, String(value));
+      else if (Array.isArray(value))
+        params.set(key, value.filter((item) => typeof item === "string").join(","));
+    }
+  }
+  return queryOptions(params);
+}

@@ -1,0 +1,39 @@
+import { badRequest } from "../scim/errors";
+import type { QueryOptions } from "../service/resourceService";
+
+/** A query parameter by name, ignoring case (clients send `filter`, `Filter`, `startindex`...). */
+export function queryParam(query: URLSearchParams, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of query) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+function integerParam(query: URLSearchParams, name: string): number | undefined {
+  const raw = queryParam(query, name);
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (!/^-?\d{1,9}$/.test(raw.trim())) throw badRequest("invalidValue", `'${name}' must be an integer.`);
+  return Number(raw);
+}
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+export function projectionOptions(
+  query: URLSearchParams,
+): Pick<QueryOptions, "attributes" | "excludedAttributes"> {
+  return defined({
+    attributes: queryParam(query, "attributes"),
+    excludedAttributes: queryParam(query, "excludedAttributes"),
+  });
+}
+
+/** RFC 7644 §3.4.2 list parameters; URLSearchParams already decodes `+` and `%22` as Entra sends them. */
+export function queryOptions(query: URLSearchParams): QueryOptions {
+  return defined({
+    filter: queryParam(query, "filter"),
+    startIndex: integerParam(query, "startIndex"),
+    count: integerParam(query, "count"),
+    ...projectionOptions(query),
+  });
+}

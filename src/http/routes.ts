@@ -1,0 +1,60 @@
+import type { HttpHandler, HttpMethod } from "@azure/functions";
+import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
+import { notFound } from "../scim/errors";
+import { scimEndpoint } from "./endpoint";
+import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
+import { resourceOperation } from "./handlers/resources";
+
+export interface RouteDefinition {
+  readonly name: string;
+  /** An Azure Functions route template; host.json sets no route prefix. */
+  readonly route: string;
+  readonly methods: readonly HttpMethod[];
+  readonly handler: HttpHandler;
+}
+
+const RESOURCE_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/** The one route table: registered with app.http() in Azure and served unchanged by the local host. */
+export const routes: readonly RouteDefinition[] = [
+  {
+    name: "scimUsers",
+    route: "scim/v2/{tenantId}/Users/{id?}",
+    methods: RESOURCE_METHODS,
+    handler: scimEndpoint(
+      resourceOperation({ type: userResourceType, service: (s) => s.users, patchReturnsContent: true }),
+    ),
+  },
+  {
+    name: "scimGroups",
+    route: "scim/v2/{tenantId}/Groups/{id?}",
+    methods: RESOURCE_METHODS,
+    handler: scimEndpoint(
+      resourceOperation({ type: groupResourceType, service: (s) => s.groups, patchReturnsContent: false }),
+    ),
+  },
+  {
+    name: "scimServiceProviderConfig",
+    route: "scim/v2/{tenantId}/ServiceProviderConfig",
+    methods: ["GET"],
+    handler: scimEndpoint(getServiceProviderConfig),
+  },
+  {
+    name: "scimResourceTypes",
+    route: "scim/v2/{tenantId}/ResourceTypes/{id?}",
+    methods: ["GET"],
+    handler: scimEndpoint(getResourceTypes),
+  },
+  {
+    name: "scimSchemas",
+    route: "scim/v2/{tenantId}/Schemas/{id?}",
+    methods: ["GET"],
+    handler: scimEndpoint(getSchemas),
+  },
+  {
+    name: "scimNotFound",
+    route: "scim/v2/{tenantId}/{*rest}",
+    methods: RESOURCE_METHODS,
+    handler: scimEndpoint(() => Promise.reject(notFound("No SCIM endpoint at this path."))),
+  },
+];

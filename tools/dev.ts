@@ -1,0 +1,66 @@
+import { createServices, useServices } from "../src/app/services";
+import { loadConfig } from "../src/config";
+import { startAzurite } from "./azurite";
+import {
+  DEMO_TENANT,
+  DEV_FOLDER,
+  prepareDemoTenant,
+  readDevState,
+  tenantUrl,
+  writeDevState,
+} from "./devEnvironment";
+import { freePort } from "./freePort";
+import { startLocalHost } from "./localHost";
+
+/**
+ * `npm run dev`: Azurite's Table service and the local HTTP host, no Azure and no Core Tools.
+ * `--in-memory` keeps Azurite's data in memory instead of .azurite/.
+ */
+async function main(): Promise<void> {
+  const inMemory = process.argv.includes("--in-memory");
+  const port = Number(process.env.PORT ?? 7071);
+  const azurite = await startAzurite({
+    tablePort: await freePort(),
+    ...(inMemory ? {} : { location: DEV_FOLDER }),
+  });
+  let host: Awaited<ReturnType<typeof startLocalHost>> | undefined;
+  const stopAll = async () => {
+    await host?.close();
+    await azurite.stop();
+  };
+  try {
+    const services = createServices(
+      loadConfig({ ...process.env, STORAGE_CONNECTION_STRING: azurite.tableConnectionString }),
+    );
+    useServices(services);
+    const previous = inMemory ? undefined : readDevState();
+    const token = await prepareDemoTenant(services, previous?.demoToken);
+    host = await startLocalHost(port, (level, ...args) => {
+      if (level === "error" || level === "warning") console.error(...args);
+      else console.log(...args);
+    });
+    if (!inMemory)
+      writeDevState({
+        storageConnectionString: azurite.tableConnectionString,
+        origin: host.origin,
+        demoToken: token,
+      });
+    console.log(`\nSCIM connector running at ${host.origin} (Azurite Table service pid ${azurite.pid})`);
+    console.log(`  Tenant URL:   ${tenantUrl(host.origin, DEMO_TENANT)}`);
+    console.log(`  Secret Token: ${token}`);
+    console.log(`\nMore tenants: npm run tenant -- create <tenantId>    Stop: Ctrl-C\n`);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const shutdown = () => {
+    void stopAll().then(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Services } from "../src/app/services";
+import { ensureTables } from "../src/store/tableClients";
+
+/** Where `npm run dev` keeps Azurite's data and what the tenant CLI needs to find it (git-ignored). */
+export const DEV_FOLDER = join(process.cwd(), ".azurite");
+const STATE_FILE = join(DEV_FOLDER, "dev.json");
+
+export const DEMO_TENANT = "demo";
+
+export interface DevState {
+  readonly storageConnectionString: string;
+  readonly origin: string;
+  /** The demo tenant's token, kept so a restart can print it again (local development only). */
+  readonly demoToken?: string;
+}
+
+export function readDevState(): DevState | undefined {
+  if (!existsSync(STATE_FILE)) return undefined;
+  return JSON.parse(readFileSync(STATE_FILE, "utf8")) as DevState;
+}
+
+export function writeDevState(state: DevState): void {
+  mkdirSync(DEV_FOLDER, { recursive: true });
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
+}
+
+export function tenantUrl(origin: string, tenantId: string): string {
+  return `${origin}/scim/v2/${tenantId}`;
+}
+
+/** Creates the tables and the demo tenant (first start), or reuses the token kept from before. */
+export async function prepareDemoTenant(
+  services: Services,
+  previousToken: string | undefined,
+): Promise<string> {
+  await ensureTables(services.tables);
+  if (!(await services.tenants.exists(DEMO_TENANT))) return services.tenants.create(DEMO_TENANT);
+  return previousToken ?? services.tenants.rotate(DEMO_TENANT, 0);
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HttpRequest, InvocationContext, type HttpResponseInit, type LogHandler } from "@azure/functions";
+import { routes, type RouteDefinition } from "../src/http/routes";
+
+interface CompiledRoute {
+  readonly definition: RouteDefinition;
+  match(segments: readonly string[]): Record<string, string> | undefined;
+}
+
+/**
+ * Compiles an Azure Functions route template (`scim/v2/{tenantId}/Users/{id?}`, `{*rest}`) the
+ * way the Functions host matches it: literal segments ignore case, `?` marks an optional last
+ * parameter, `*` takes the rest of the path.
+ */
+export function compileRoute(definition: RouteDefinition): CompiledRoute {
+  const template = definition.route.split("/");
+  return {
+    definition,
+    match(segments) {
+      const params: Record<string, string> = {};
+      for (let index = 0; index < template.length; index += 1) {
+        const part = template[index] ?? "";
+        const segment = segments[index];
+        const parameter = /^\{(\*?)(\w+)(\??)\}$/.exec(part);
+        if (!parameter) {
+          if (segment === undefined || segment.toLowerCase() !== part.toLowerCase()) return undefined;
+          continue;
+        }
+        const [, catchAll, name = "", optional] = parameter;
+        if (catchAll) {
+          params[name] = segments.slice(index).join("/");
+          return params;
+        }
+        if (segment === undefined) return optional ? params : undefined;
+        params[name] = segment;
+      }
+      return segments.length <= template.length ? params : undefined;
+    },
+  };
+}
+
+const compiled = routes.map(compileRoute);
+
+function pathSegments(url: URL): string[] {
+  // Entra appends "/Users" to the Tenant URL, so a pasted trailing slash yields "//Users".
+  return url.pathname
+    .split("/")
+    .filter((segment) => segment !== "")
+    .map((segment) => decodeURIComponent(segment));
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
+  const headers = new Headers(result.headers);
+  response.statusCode = result.status ?? 200;
+  headers.forEach((value, name) => {
+    response.setHeader(name, value);
+  });
+  const body = result.body;
+  if (typeof body === "string") response.end(body);
+  else if (body === undefined || body === null) response.end();
+  else
+    response.end(
+      Buffer.from(await new Response(body as ConstructorParameters<typeof Response>[0]).arrayBuffer()),
+    );
+}
+
+async function serve(incoming: IncomingMessage, response: ServerResponse, log: LogHandler): Promise<void> {
+  const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "127.0.0.1"}`);
+  const method = (incoming.method ?? "GET").toUpperCase();
+  const segments = pathSegments(url);
+  for (const route of compiled) {
+    if (!route.definition.methods.includes(method as never)) continue;
+    const params = route.match(segments);
+    if (!params) continue;
+    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(incoming);
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers: headersOf(incoming),
+      params,
+      ...(body && body.length > 0 ? { body: { bytes: body } } : {}),
+    });
+    const context = new InvocationContext({
+      functionName: route.definition.name,
+      invocationId: randomUUID(),
+      logHandler: log,
+    });
+    await writeResponse(response, await route.definition.handler(request, context));
+    return;
+  }
+  response.statusCode = 404;
+  response.end();
+}
+
+export interface LocalHost {
+  readonly server: Server;
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves the route table over HTTP on 127.0.0.1, as the Functions host would, without Core Tools. */
+export function startLocalHost(port: number, log: LogHandler = () => undefined): Promise<LocalHost> {
+  const server = createServer((incoming, response) => {
+    serve(incoming, response, log).catch((error: unknown) => {
+      log("error", "local host failed to serve a request", error);
+      response.statusCode = 500;
+      response.end();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      const { port: bound } = server.address() as AddressInfo;
+      resolve({
+        server,
+        origin: `http://127.0.0.1:${bound}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => {
+              done();
+            });
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
