@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { ScimError } from "../scim/errors";
 import { ERROR_SCHEMA } from "../scim/schema/urns";
-import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../store/storageErrors";
+import { STORAGE_RETRY_AFTER_SECONDS } from "../store/storageErrors";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 
@@ -36,7 +36,8 @@ export function errorResponse(error: unknown, correlationId: string): HttpRespon
   const status = known?.status ?? 500;
   const detail = known?.detail ?? "An unexpected error occurred.";
   const headers: Record<string, string> = { "X-Correlation-Id": correlationId };
-  if (error instanceof StorageUnavailableError) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
+  // A 503 (storage fault or write contention) is transient: say when to come back.
+  if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
   if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="scim"';
   return scimResponse(
     status,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { notFound, ScimError } from "../scim/errors";
-import { matchesFilter } from "../scim/filter/evaluate";
+import { matchesFilter, validateFilterPaths } from "../scim/filter/evaluate";
 import { parseFilter } from "../scim/filter/parser";
 import { listResponse, type ListResponse } from "../scim/listResponse";
 import { applyPatch } from "../scim/patch/apply";
@@ -34,8 +34,20 @@ export interface WriteResult {
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
-/** Retries of a PATCH whose read went stale before its write (no If-Match from the client). */
-const MAX_CONCURRENCY_RETRIES = 5;
+/** Retries of a write whose read went stale before it (no If-Match from the client). */
+const MAX_CONCURRENCY_RETRIES = 12;
+
+/** A short random pause, growing with the attempt, so racing writers stop colliding in step. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
+}
+
+function concurrencyError(ifMatch: string | undefined): ScimError {
+  // With If-Match the client asked for 412; without it, contention is transient: retry later.
+  return ifMatch === undefined
+    ? new ScimError(503, "The resource is being changed by other requests; retry later.")
+    : new ScimError(412, "The resource was modified concurrently; read it again.");
+}
 
 /** The SCIM operations on one resource type, storage-agnostic. */
 export class ResourceService {
@@ -89,6 +101,8 @@ export class ResourceService {
 
   async query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
     const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
+    // An unknown attribute must not quietly match nobody: Entra would then create a duplicate.
+    if (filter) validateFilterPaths(filter, this.type);
     const startIndex = Math.max(1, options.startIndex ?? 1);
     const count = Math.min(Math.max(0, options.count ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const plan: QueryPlan = filter ? planQuery(this.type, filter) : { kind: "scan" };
@@ -146,12 +160,9 @@ export class ResourceService {
         const updated = await this.repository.update(scope.tenantId, stored, doc, this.now());
         return this.written(scope, updated);
       } catch (error) {
-        const retry = error instanceof ConcurrentModificationError && ifMatch === undefined;
-        if (!retry || attempt >= MAX_CONCURRENCY_RETRIES) {
-          if (error instanceof ConcurrentModificationError)
-            throw new ScimError(412, "The resource was modified concurrently; read it again.");
-          throw error;
-        }
+        if (!(error instanceof ConcurrentModificationError)) throw error;
+        if (ifMatch !== undefined || attempt >= MAX_CONCURRENCY_RETRIES) throw concurrencyError(ifMatch);
+        await backoff(attempt);
       }
     }
   }

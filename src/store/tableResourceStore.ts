@@ -31,6 +31,11 @@ type IndexRow = {
   id: string;
 };
 
+/** Sub-responses come in action order, and the resource row is always the first action. */
+function resourceRowEtag(subResponses: readonly { etag?: string }[]): string {
+  return subResponses[0]?.etag ?? "";
+}
+
 /** Users or groups in Table Storage: one partition per tenant, index rows beside each resource row. */
 export class TableResourceStore implements ResourceRepository {
   constructor(
@@ -46,8 +51,7 @@ export class TableResourceStore implements ResourceRepository {
       ...indexKeys.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, id)]),
     ];
     const response = await this.submit(actions, doc, indexKeys, 1);
-    const etag = response.find((sub) => sub.rowKey === resourceRowKey(this.kind, id))?.etag ?? "";
-    return { ...stored, etag };
+    return { ...stored, etag: resourceRowEtag(response) };
   }
 
   async get(tenantId: string, id: string): Promise<StoredResource | undefined> {
@@ -77,8 +81,7 @@ export class TableResourceStore implements ResourceRepository {
       ...added.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, previous.id)]),
     ];
     const response = await this.submit(actions, doc, added, 1 + removed.length);
-    const etag = response.find((sub) => sub.rowKey === resourceRowKey(this.kind, previous.id))?.etag ?? "";
-    return { ...next, etag };
+    return { ...next, etag: resourceRowEtag(response) };
   }
 
   async delete(tenantId: string, previous: StoredResource): Promise<void> {
