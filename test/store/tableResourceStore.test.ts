@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import type { Services } from "../../src/app/services";
+import { ScimError } from "../../src/scim/errors";
+import { ConcurrentModificationError } from "../../src/service/repository";
+import { userKind } from "../../src/store/resourceKinds";
+import { countRoundTrips } from "../../src/store/roundTrips";
+import { TableResourceStore } from "../../src/store/tableResourceStore";
+import { createTestServices } from "../support/testServices";
+
+const NOW = "2026-01-01T00:00:00.000Z";
+
+describe("TableResourceStore against Azurite", () => {
+  let services: Services;
+  let store: TableResourceStore;
+  const tenant = () => `store-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    services = await createTestServices();
+    store = new TableResourceStore(services.tables.resources, userKind);
+  });
+
+  async function rowKeys(tenantId: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const row of services.tables.resources.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${tenantId}'` },
+    })) {
+      keys.push(row.rowKey ?? "");
+    }
+    return keys.sort();
+  }
+
+  it("creates the resource and its index rows in one round trip", async () => {
+    const tenantId = tenant();
+    const doc = {
+      userName: "Al/ice#1?@X.com",
+      externalId: "ext|1",
+      emails: [
+        { value: "A@x.com", type: "work" },
+        { value: "a@X.com", type: "other" },
+      ],
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: "m1" } },
+    };
+    const { result, roundTrips } = await countRoundTrips(() => store.create(tenantId, "id-1", doc, NOW));
+    expect(roundTrips).toBe(1);
+    expect(result).toMatchObject({ id: "id-1", revision: 1, created: NOW });
+    expect(result.etag).not.toBe("");
+    expect(await rowKeys(tenantId)).toEqual([
+      "u|id-1",
+      "x|u.email|a@x.com|id-1",
+      "x|u.externalId|ext%7C1|id-1",
+      "x|u.manager|m1|id-1",
+      "x|u.userName|al%2Fice%231%3F@x.com",
+    ]);
+    expect((await store.get(tenantId, "id-1"))?.doc).toEqual(doc);
+  });
+
+  it("answers matching lookups with one point read (unique) or one prefix query", async () => {
+    const tenantId = tenant();
+    await store.create(tenantId, "a", { userName: "a@x.com", externalId: "same" }, NOW);
+    await store.create(tenantId, "b", { userName: "b@x.com", externalId: "same" }, NOW);
+    const unique = await countRoundTrips(() => store.findIds(tenantId, "userName", "a@x.com"));
+    expect(unique).toEqual({ result: ["a"], roundTrips: 1 });
+    const shared = await countRoundTrips(() => store.findIds(tenantId, "externalId", "same"));
+    expect(shared.roundTrips).toBe(1);
+    expect(shared.result.sort()).toEqual(["a", "b"]);
+    expect(await store.findIds(tenantId, "userName", "missing@x.com")).toEqual([]);
+  });
+
+  it("refuses a second userName that differs only in case with 409 uniqueness, leaving nothing behind", async () => {
+    const tenantId = tenant();
+    await store.create(tenantId, "first", { userName: "dup@x.com" }, NOW);
+    const attempt = store.create(tenantId, "second", { userName: "DUP@x.com", externalId: "e" }, NOW);
+    await expect(attempt).rejects.toMatchObject({ status: 409, scimType: "uniqueness" });
+    expect(await rowKeys(tenantId)).toEqual(["u|first", "x|u.userName|dup@x.com"]);
+  });
+
+  it("moves index rows on update in one transaction guarded by the ETag", async () => {
+    const tenantId = tenant();
+    const created = await store.create(tenantId, "u1", { userName: "old@x.com", externalId: "e1" }, NOW);
+    const { result: updated, roundTrips } = await countRoundTrips(() =>
+      store.update(tenantId, created, { userName: "new@x.com", externalId: "e1" }, NOW),
+    );
+    expect(roundTrips).toBe(1);
+    expect(updated.revision).toBe(2);
+    expect(await rowKeys(tenantId)).toEqual(["u|u1", "x|u.externalId|e1|u1", "x|u.userName|new@x.com"]);
+    await expect(store.update(tenantId, created, { userName: "stale@x.com" }, NOW)).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
+    expect(await rowKeys(tenantId)).toEqual(["u|u1", "x|u.externalId|e1|u1", "x|u.userName|new@x.com"]);
+  });
+
+  it("deletes the resource with all its index rows", async () => {
+    const tenantId = tenant();
+    const created = await store.create(
+      tenantId,
+      "gone",
+      { userName: "gone@x.com", emails: [{ value: "g@x.com" }] },
+      NOW,
+    );
+    await store.delete(tenantId, created);
+    expect(await rowKeys(tenantId)).toEqual([]);
+    expect(await store.get(tenantId, "gone")).toBeUndefined();
+  });
+
+  it("stores a document larger than one 64 KiB property across chunks and refuses one past the entity limit", async () => {
+    const tenantId = tenant();
+    const doc = { userName: "big@x.com", title: "é".repeat(100_000) };
+    await store.create(tenantId, "big", doc, NOW);
+    expect((await store.get(tenantId, "big"))?.doc).toEqual(doc);
+    const tooBig = store.create(
+      tenantId,
+      "huge",
+      { userName: "huge@x.com", title: "x".repeat(500_000) },
+      NOW,
+    );
+    await expect(tooBig).rejects.toBeInstanceOf(ScimError);
+    await expect(tooBig).rejects.toMatchObject({ status: 400, scimType: "invalidValue" });
+  });
+
+  it("counts and scans only the tenant's own resources, across pages", async () => {
+    const tenantId = tenant();
+    for (let index = 0; index < 205; index += 1) {
+      await store.create(
+        tenantId,
+        `id${String(index).padStart(3, "0")}`,
+        { userName: `u${index}@x.com` },
+        NOW,
+      );
+    }
+    await store.create(tenant(), "elsewhere", { userName: "e@x.com" }, NOW);
+    expect(await store.count(tenantId)).toBe(205);
+    const ids: string[] = [];
+    for await (const resource of store.scan(tenantId)) ids.push(resource.id);
+    expect(ids).toHaveLength(205);
+    expect(ids[0]).toBe("id000");
+  });
+});

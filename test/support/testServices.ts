@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { createServices, useServices, type Services } from "../../src/app/services";
+import { loadConfig } from "../../src/config";
+import { ensureTables } from "../../src/store/tableClients";
+import { startLocalHost, type LocalHost } from "../../tools/localHost";
+
+function uniqueTableName(prefix: string): string {
+  return `${prefix}${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+}
+
+/** Services over fresh tables in the Azurite that globalSetup started. */
+export async function createTestServices(overrides: NodeJS.ProcessEnv = {}): Promise<Services> {
+  const services = createServices(
+    loadConfig({
+      ...process.env,
+      RESOURCES_TABLE: uniqueTableName("res"),
+      TENANTS_TABLE: uniqueTableName("ten"),
+      ...overrides,
+    }),
+  );
+  await ensureTables(services.tables);
+  return services;
+}
+
+export interface TestTenant {
+  readonly tenantId: string;
+  readonly token: string;
+  /** The Tenant URL an admin would paste into Entra. */
+  readonly tenantUrl: string;
+}
+
+export interface TestHost {
+  readonly services: Services;
+  readonly host: LocalHost;
+  createTenant(prefix?: string): Promise<TestTenant>;
+  close(): Promise<void>;
+}
+
+/** The local HTTP host serving the route table, on a free port, over test services. */
+export async function startTestHost(overrides: NodeJS.ProcessEnv = {}): Promise<TestHost> {
+  const services = await createTestServices(overrides);
+  useServices(services);
+  const host = await startLocalHost(0);
+  return {
+    services,
+    host,
+    async createTenant(prefix = "t") {
+      const tenantId = `${prefix}-${randomUUID().slice(0, 8)}`;
+      const token = await services.tenants.create(tenantId);
+      return { tenantId, token, tenantUrl: `${host.origin}/scim/v2/${tenantId}` };
+    },
+    close: () => host.close(),
+  };
+}
+
+/** A minimal SCIM client for tests: bearer token, SCIM content type, JSON bodies. */
+export function scimClient(tenant: TestTenant) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${tenant.tenantUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${tenant.token}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/scim+json" }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === "" ? undefined : JSON.parse(text),
+    };
+  };
+}
