@@ -1,0 +1,56 @@
+import { parseFilter } from "../../src/scim/filter/parser";
+import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
+import { planQuery } from "../../src/service/queryPlanner";
+
+const plan = (filter: string) => planQuery(userResourceType, parseFilter(filter));
+
+describe("query planner", () => {
+  it("answers Entra's matching filters from indexes, lower-casing case-insensitive values", () => {
+    expect(plan('userName eq "Alice@X.com"')).toEqual({
+      kind: "index",
+      index: "userName",
+      value: "alice@x.com",
+    });
+    expect(plan('externalId eq "AbC"')).toEqual({ kind: "index", index: "externalId", value: "AbC" });
+    expect(plan('emails[type eq "work"].value eq "A@x.com"')).toEqual({
+      kind: "index",
+      index: "email",
+      value: "a@x.com",
+    });
+    expect(plan('id eq "42"')).toEqual({ kind: "ids", ids: ["42"] });
+    expect(plan('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m"')).toEqual({
+      kind: "index",
+      index: "manager",
+      value: "m",
+    });
+    expect(planQuery(groupResourceType, parseFilter('displayName eq "Sales"'))).toEqual({
+      kind: "index",
+      index: "displayName",
+      value: "sales",
+    });
+  });
+
+  it("uses the most selective side of and, both sides of or, and scans otherwise", () => {
+    expect(plan('id eq "1" and manager eq "m"')).toEqual({ kind: "ids", ids: ["1"] });
+    expect(plan('title eq "x" and userName eq "u"')).toEqual({
+      kind: "index",
+      index: "userName",
+      value: "u",
+    });
+    expect(plan('userName eq "a" or externalId eq "b"')).toEqual({
+      kind: "union",
+      plans: [
+        { kind: "index", index: "userName", value: "a" },
+        { kind: "index", index: "externalId", value: "b" },
+      ],
+    });
+    for (const filter of [
+      'userName sw "a"',
+      'userName eq "a" or title eq "t"',
+      'not (userName eq "a")',
+      "title pr",
+    ]) {
+      expect(plan(filter)).toEqual({ kind: "scan" });
+    }
+  });
+});
