@@ -1,0 +1,156 @@
+/** What Entra's outbound client does on every call: the bearer token, SCIM JSON bodies, a 60 s budget. */
+
+/** How Entra's quarantine rules count a request (entra-provisioning.md §6). */
+export type RequestKind = "probe" | "provisioning" | "reference" | "negative" | "cleanup";
+
+export interface Exchange {
+  readonly seq: number;
+  readonly kind: RequestKind;
+  readonly method: string;
+  /** Path and query relative to the Tenant URL, e.g. `/Users?filter=userName+eq+%22…%22`. */
+  readonly path: string;
+  readonly requestBody?: string;
+  /** 0 when no response arrived (network error or timeout). */
+  readonly status: number;
+  readonly contentType?: string;
+  readonly location?: string;
+  readonly responseText: string;
+  /** The parsed body; undefined when there was none or it was not JSON (see parseError). */
+  readonly json?: unknown;
+  readonly parseError?: string;
+  readonly error?: string;
+  readonly latencyMs: number;
+}
+
+export interface RequestOptions {
+  readonly kind: RequestKind;
+  readonly body?: unknown;
+  /** Overrides the Secret Token (the bad-token check). */
+  readonly token?: string;
+}
+
+/** Entra gives up on a request after 60 seconds (entra-provisioning.md §5.3). */
+export const ENTRA_TIMEOUT_MS = 60_000;
+
+export interface ClientOptions {
+  readonly url: string;
+  readonly token: string;
+  /** Requests per second, at most; unlimited when undefined. */
+  readonly rate?: number;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Entra appends `/Users` to the Tenant URL exactly as pasted, so a trailing slash gives `//Users`.
+ * A query string (`?aadOptscim062020`) is a flag for Entra, not part of the base.
+ */
+export function resourceBase(tenantUrl: string): string {
+  const url = new URL(tenantUrl);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new Error(`not an HTTP(S) URL: ${tenantUrl}`);
+  return tenantUrl.split(/[?#]/)[0] ?? tenantUrl;
+}
+
+export class ScimClient {
+  readonly exchanges: Exchange[] = [];
+  private readonly base: string;
+  private nextSlot = 0;
+
+  constructor(private readonly options: ClientOptions) {
+    this.base = resourceBase(options.url);
+  }
+
+  /** `path` starts with `/` and is appended to the Tenant URL (`/Users?filter=…`). */
+  async request(method: string, path: string, options: RequestOptions): Promise<Exchange> {
+    await this.throttle();
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${options.token ?? this.options.token}`,
+    };
+    const requestBody = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (requestBody !== undefined) headers["Content-Type"] = "application/scim+json";
+    const started = performance.now();
+    const seq = this.exchanges.length + 1;
+    let exchange: Exchange;
+    try {
+      const response = await fetch(this.base + path, {
+        method,
+        headers,
+        ...(requestBody === undefined ? {} : { body: requestBody }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? ENTRA_TIMEOUT_MS),
+      });
+      const responseText = await response.text();
+      const latencyMs = performance.now() - started;
+      let json: unknown;
+      let parseError: string | undefined;
+      if (responseText.trim() !== "") {
+        try {
+          json = JSON.parse(responseText) as unknown;
+        } catch (error) {
+          parseError = error instanceof Error ? error.message : String(error);
+        }
+      }
+      exchange = {
+        seq,
+        kind: options.kind,
+        method,
+        path,
+        ...(requestBody === undefined ? {} : { requestBody }),
+        status: response.status,
+        ...optional("contentType", response.headers.get("content-type")),
+        ...optional("location", response.headers.get("location")),
+        responseText,
+        ...(json === undefined ? {} : { json }),
+        ...(parseError === undefined ? {} : { parseError }),
+        latencyMs,
+      };
+    } catch (error) {
+      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : undefined;
+      exchange = {
+        seq,
+        kind: options.kind,
+        method,
+        path,
+        ...(requestBody === undefined ? {} : { requestBody }),
+        status: 0,
+        responseText: "",
+        error:
+          cause?.name === "TimeoutError"
+            ? `no response within ${this.options.timeoutMs ?? ENTRA_TIMEOUT_MS} ms`
+            : (cause?.message ?? String(error)),
+        latencyMs: performance.now() - started,
+      };
+    }
+    this.exchanges.push(exchange);
+    return exchange;
+  }
+
+  get(path: string, kind: RequestKind = "provisioning"): Promise<Exchange> {
+    return this.request("GET", path, { kind });
+  }
+
+  post(path: string, body: unknown, kind: RequestKind = "provisioning"): Promise<Exchange> {
+    return this.request("POST", path, { kind, body });
+  }
+
+  patch(path: string, body: unknown, kind: RequestKind = "provisioning"): Promise<Exchange> {
+    return this.request("PATCH", path, { kind, body });
+  }
+
+  delete(path: string, kind: RequestKind = "provisioning"): Promise<Exchange> {
+    return this.request("DELETE", path, { kind });
+  }
+
+  /** Spaces request starts so that at most `rate` begin per second. */
+  private async throttle(): Promise<void> {
+    const rate = this.options.rate;
+    if (rate === undefined || rate <= 0) return;
+    const now = performance.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + 1000 / rate;
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  }
+}
+
+function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {
+  return value === null ? {} : ({ [key]: value } as Record<K, string>);
+}

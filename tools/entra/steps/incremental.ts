@@ -1,0 +1,220 @@
+import { expectMatch, expectMembers, expectResource, expectStatus, expectUser } from "../checks";
+import {
+  activeValue,
+  MANAGER_PATH,
+  managerOperation,
+  opName,
+  patchBody,
+  userDiff,
+  type Dialect,
+} from "../dialect";
+import { filterQuery } from "../encoding";
+import type { UserState } from "../population";
+import type { StepRecorder } from "../report";
+import {
+  createdGroups,
+  createdUsers,
+  forEachLimited,
+  verifyUser,
+  type CreatedUser,
+  type ReplayContext,
+} from "./context";
+import { groupQuery, verifyGroup } from "./initialCycle";
+
+/** Changes a user the way an HR edit in Entra would, per dialect. */
+function edit(dialect: Dialect, state: UserState, round: string): UserState {
+  if (dialect === "default") {
+    // §11 step 5: work email, family name, nickName (previously empty → Add), department; plus more.
+    return {
+      ...state,
+      workEmail: state.workEmail.replace("@", `.${round}@`),
+      familyName: `${state.familyName}-Ähm`,
+      nickName: state.nickName ?? `Nick ${round}`,
+      department: `${state.department} (${round})`,
+      title: `${state.title}, Lead`,
+      locality: `${state.locality} Nord`,
+      mobile: state.mobile.replace("(425)", "(206)"),
+    };
+  }
+  // §3.6: one path-less replace (displayName, name.*, title, enterprise URN keys) + value-path ops.
+  return {
+    ...state,
+    displayName: `${state.displayName} ✓`,
+    givenName: `${state.givenName}-Jo`,
+    familyName: `${state.familyName} II`,
+    title: `Principal ${state.title}`,
+    employeeNumber: `${state.employeeNumber}9`,
+    department: `Dept ${round}`,
+    workEmail: state.workEmail.replace("@", `+${round}@`),
+    streetAddress: `${state.streetAddress}, Floor 3`,
+    region: `${state.region}-X`,
+  };
+}
+
+/** PATCH → 200 (with the resource) or 204, then GET: the round-trip covers changed and unchanged values. */
+async function patchUser(
+  context: ReplayContext,
+  step: StepRecorder,
+  user: CreatedUser,
+  dialect: Dialect,
+  next: UserState,
+): Promise<boolean> {
+  const operations = userDiff(dialect, user.state, next);
+  const patch = await context.client.patch(`/Users/${encodeURIComponent(user.id)}`, patchBody(operations));
+  if (!expectStatus(step, patch, [200, 204], user.state.userName)) return false;
+  user.state = next;
+  if (patch.status === 200 && patch.responseText.trim() !== "") {
+    const resource = expectResource(step, patch, next.userName);
+    if (resource) expectUser(step, resource, next, patch, user.manager);
+  }
+  await verifyUser(context, step, user);
+  return true;
+}
+
+export async function attributeChanges(context: ReplayContext, dialect: Dialect): Promise<void> {
+  const step = context.recorder.step(`Incremental cycle: attribute changes (${dialect} dialect)`);
+  await forEachLimited(createdUsers(context), context.concurrency, async (user) => {
+    await patchUser(
+      context,
+      step,
+      user,
+      dialect,
+      edit(dialect, user.state, dialect === "default" ? "d1" : "f1"),
+    );
+  });
+}
+
+/**
+ * Disable (soft delete), check the user is still found by the matching query with active false
+ * and keeps its memberships, then re-enable (§3.7, §10, §11 steps 8–9).
+ */
+export async function disableAndReenable(context: ReplayContext): Promise<void> {
+  const step = context.recorder.step("Incremental cycle: disable, still matched as inactive, re-enable");
+  const users = createdUsers(context);
+  const user = users[1] ?? users[0];
+  if (user === undefined) return;
+  for (const dialect of context.dialects) {
+    const disable = await context.client.patch(
+      `/Users/${encodeURIComponent(user.id)}`,
+      patchBody([{ op: opName(dialect, "replace"), path: "active", value: activeValue(dialect, false) }]),
+    );
+    const subject = `${user.state.userName} (${dialect})`;
+    if (expectStatus(step, disable, [200, 204], subject)) user.state = { ...user.state, active: false };
+    await verifyUser(context, step, user);
+    for (const attribute of ["userName", "externalId"] as const) {
+      const match = await context.client.get(`/Users?${filterQuery(attribute, user.state[attribute])}`);
+      const found = expectMatch(step, match, user.id, `disabled ${subject} by ${attribute}`);
+      if (found) expectUser(step, found, user.state, match, user.manager);
+    }
+    for (const group of createdGroups(context).filter((g) => g.state.members.has(user.id))) {
+      const read = await context.client.get(`/Groups/${encodeURIComponent(group.id)}`);
+      if (!expectStatus(step, read, [200], group.state.displayName)) continue;
+      const resource = expectResource(step, read, group.state.displayName);
+      if (resource) expectMembers(step, resource, group.state, read);
+    }
+    const enable = await context.client.patch(
+      `/Users/${encodeURIComponent(user.id)}`,
+      patchBody([{ op: opName(dialect, "replace"), path: "active", value: activeValue(dialect, true) }]),
+    );
+    if (expectStatus(step, enable, [200, 204], subject)) user.state = { ...user.state, active: true };
+    await verifyUser(context, step, user);
+  }
+}
+
+/** userName changes keep the id; the old name no longer matches, the new one does (§10). */
+export async function rename(context: ReplayContext): Promise<void> {
+  const step = context.recorder.step("Incremental cycle: rename userName");
+  const users = createdUsers(context);
+  const user = users[2] ?? users[0];
+  if (user === undefined) return;
+  for (const dialect of context.dialects) {
+    const before = user.state.userName;
+    const next = {
+      ...user.state,
+      userName: before.replace("@", `.renamed-${dialect === "default" ? "d" : "f"}@`),
+    };
+    if (!(await patchUser(context, step, user, dialect, next))) continue;
+    const old = await context.client.get(`/Users?${filterQuery("userName", before)}`);
+    expectMatch(step, old, undefined, `old userName ${before}`);
+    const renamed = await context.client.get(`/Users?${filterQuery("userName", next.userName)}`);
+    expectMatch(step, renamed, user.id, `new userName ${next.userName}`);
+  }
+}
+
+/** Manager set with {value} then removed by path (§11 step 7, validator's remove manager). */
+export async function removeManager(context: ReplayContext): Promise<void> {
+  const step = context.recorder.step("Incremental cycle: change and remove manager");
+  const [first, second, third] = createdUsers(context);
+  const user = third ?? second;
+  const manager = third ? second : first;
+  if (user === undefined || manager === undefined) return;
+  for (const dialect of context.dialects) {
+    const path = `/Users/${encodeURIComponent(user.id)}`;
+    const set = await context.client.patch(
+      path,
+      patchBody([managerOperation("object {value}", manager.id, context.usersUrl)]),
+      "reference",
+    );
+    if (expectStatus(step, set, [200, 204], `${user.state.userName} (${dialect})`)) user.manager = manager.id;
+    await verifyUser(context, step, user, "reference");
+    const remove = await context.client.patch(
+      path,
+      patchBody([{ op: opName(dialect, "remove"), path: MANAGER_PATH }]),
+      "reference",
+    );
+    if (expectStatus(step, remove, [200, 204], `${user.state.userName} (${dialect})`)) delete user.manager;
+    await verifyUser(context, step, user, "reference", user.manager ?? null);
+  }
+}
+
+/**
+ * Remove one member per dialect (§3.9): default `{"op":"Remove","path":"members","value":[…]}` must
+ * remove only the listed member; aadOptscim062020 uses `members[value eq "…"]`.
+ */
+export async function removeMembers(context: ReplayContext): Promise<void> {
+  const step = context.recorder.step("Incremental cycle: remove group members (both forms), others remain");
+  const groups = createdGroups(context);
+  for (const [index, dialect] of context.dialects.entries()) {
+    const group = groups[index % Math.max(1, groups.length)];
+    const [member] = group ? [...group.state.members] : [];
+    if (group === undefined || member === undefined) continue;
+    const operation =
+      dialect === "default"
+        ? { op: "Remove", path: "members", value: [{ value: member }] }
+        : { op: "remove", path: `members[value eq "${member}"]` };
+    const patch = await context.client.patch(
+      `/Groups/${encodeURIComponent(group.id)}`,
+      patchBody([operation]),
+      "reference",
+    );
+    if (expectStatus(step, patch, [204, 200], `${group.state.displayName} (${dialect})`))
+      group.state.members.delete(member);
+    await verifyGroup(context, step, group);
+  }
+}
+
+/** Rename (Replace displayName → 204) and Add externalId on an existing group (§3.8). */
+export async function updateGroups(context: ReplayContext): Promise<void> {
+  const step = context.recorder.step("Incremental cycle: rename group, Add externalId");
+  await forEachLimited(createdGroups(context), context.concurrency, async (group) => {
+    const dialect = context.dialects[group.index % context.dialects.length] ?? "default";
+    const before = group.state.displayName;
+    const next = {
+      ...group.state,
+      displayName: `${before} (renamed)`,
+      externalId: `${group.state.externalId}-2`,
+    };
+    const patch = await context.client.patch(
+      `/Groups/${encodeURIComponent(group.id)}`,
+      patchBody([
+        { op: opName(dialect, "replace"), path: "displayName", value: next.displayName },
+        { op: opName(dialect, "add"), path: "externalId", value: next.externalId },
+      ]),
+    );
+    if (!expectStatus(step, patch, [204, 200], `${before} (${dialect})`)) return;
+    group.state = next;
+    const old = await context.client.get(`/Groups?${groupQuery(before)}`);
+    expectMatch(step, old, undefined, `old displayName ${before}`);
+    await verifyGroup(context, step, group);
+  });
+}
