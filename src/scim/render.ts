@@ -3,10 +3,6 @@ import type { ResourceType } from "./schema/resourceType";
 
 export type ScimResource = Record<string, unknown>;
 
-export function versionOf(revision: number): string {
-  return `W/"${revision}"`;
-}
-
 /**
  * The resource as SCIM clients see it: `schemas` lists the core schema and each extension present,
  * `id` and `externalId` first, the stored attributes exactly as stored, then `meta`.
@@ -28,7 +24,7 @@ export function renderResource(
       created: stored.created,
       lastModified: stored.lastModified,
       location,
-      version: versionOf(stored.revision),
+      version: stored.version,
     },
   };
 }

@@ -6,5 +6,6 @@ export interface StoredResourceView {
   readonly doc: ResourceDoc;
   readonly created: string;
   readonly lastModified: string;
-  readonly revision: number;
+  /** An opaque weak ETag (`W/"…"`) that changes on every write; `meta.version` and the ETag header. */
+  readonly version: string;
 }

@@ -1,7 +1,7 @@
 import type { ResourceDoc } from "../scim/resource/types";
 import type { StoredResourceView } from "../scim/storedView";
 
-/** A resource as the store holds it; `revision` is rendered as `meta.version` and the ETag. */
+/** A resource as the store holds it. */
 export interface StoredResource extends StoredResourceView {
   /** The store's own concurrency token for the resource row. */
   readonly etag: string;

@@ -6,7 +6,7 @@ import { listResponse, type ListResponse } from "../scim/listResponse";
 import { applyPatch } from "../scim/patch/apply";
 import { parsePatchRequest } from "../scim/patch/request";
 import { project, type Projection } from "../scim/projection";
-import { renderResource, versionOf, type ScimResource } from "../scim/render";
+import { renderResource, type ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
 import type { ResourceDoc } from "../scim/resource/types";
 import { validateResource } from "../scim/resource/validate";
@@ -170,8 +170,10 @@ export class ResourceService {
   private checkPrecondition(stored: StoredResource, ifMatch: string | undefined): void {
     if (ifMatch === undefined || ifMatch.trim() === "*") return;
     const wanted = ifMatch.split(",").map((tag) => tag.trim());
-    if (!wanted.includes(versionOf(stored.revision)) && !wanted.includes(`"${stored.revision}"`)) {
-      throw new ScimError(412, `The resource's version is ${versionOf(stored.revision)}, not ${ifMatch}.`);
+    // Weak and strong forms of the same tag both match: clients echo either.
+    const current = stored.version.replace(/^W\//, "");
+    if (!wanted.some((tag) => tag.replace(/^W\//, "") === current)) {
+      throw new ScimError(412, `The resource's version is ${stored.version}, not ${ifMatch}.`);
     }
   }
 
@@ -185,7 +187,7 @@ export class ResourceService {
     return {
       resource: this.render(scope, stored),
       location: this.locationOf(scope, stored.id),
-      version: versionOf(stored.revision),
+      version: stored.version,
     };
   }
 

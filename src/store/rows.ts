@@ -16,7 +16,6 @@ export interface ResourceEntity {
   rowKey: string;
   created: string;
   lastModified: string;
-  revision: number;
   chunks: number;
   [docChunk: `doc${number}`]: string;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import { badRequest, conflict } from "../scim/errors";
 import type { ResourceDoc } from "../scim/resource/types";
@@ -31,6 +32,18 @@ type IndexRow = {
   id: string;
 };
 
+/**
+ * The resource's SCIM version is derived from the row's ETag, so every write changes it, including
+ * membership changes that only touch the group row with a merge.
+ */
+export function versionFromEtag(etag: string): string {
+  return `W/"${createHash("sha256").update(etag).digest("base64url").slice(0, 16)}"`;
+}
+
+function withEtag(resource: Omit<StoredResource, "etag" | "version">, etag: string): StoredResource {
+  return { ...resource, etag, version: versionFromEtag(etag) };
+}
+
 /** Sub-responses come in action order, and the resource row is always the first action. */
 function resourceRowEtag(subResponses: readonly { etag?: string }[]): string {
   return subResponses[0]?.etag ?? "";
@@ -44,14 +57,14 @@ export class TableResourceStore implements ResourceRepository {
   ) {}
 
   async create(tenantId: string, id: string, doc: ResourceDoc, now: string): Promise<StoredResource> {
-    const stored: StoredResource = { id, doc, created: now, lastModified: now, revision: 1, etag: "" };
+    const stored: StoredResource = { id, doc, created: now, lastModified: now, version: "", etag: "" };
     const indexKeys = indexRowKeys(this.kind, doc, id);
     const actions: TransactionAction[] = [
       ["create", this.entity(tenantId, stored)],
       ...indexKeys.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, id)]),
     ];
     const response = await this.submit(actions, doc, indexKeys, 1);
-    return { ...stored, etag: resourceRowEtag(response) };
+    return withEtag(stored, resourceRowEtag(response));
   }
 
   async get(tenantId: string, id: string): Promise<StoredResource | undefined> {
@@ -70,7 +83,7 @@ export class TableResourceStore implements ResourceRepository {
     doc: ResourceDoc,
     now: string,
   ): Promise<StoredResource> {
-    const next: StoredResource = { ...previous, doc, lastModified: now, revision: previous.revision + 1 };
+    const next: StoredResource = { ...previous, doc, lastModified: now };
     const before = new Set(indexRowKeys(this.kind, previous.doc, previous.id));
     const after = indexRowKeys(this.kind, doc, previous.id);
     const added = after.filter((key) => !before.has(key));
@@ -81,7 +94,7 @@ export class TableResourceStore implements ResourceRepository {
       ...added.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, previous.id)]),
     ];
     const response = await this.submit(actions, doc, added, 1 + removed.length);
-    return { ...next, etag: resourceRowEtag(response) };
+    return withEtag(next, resourceRowEtag(response));
   }
 
   async delete(tenantId: string, previous: StoredResource): Promise<void> {
@@ -219,7 +232,6 @@ export class TableResourceStore implements ResourceRepository {
       rowKey: resourceRowKey(this.kind, stored.id),
       created: stored.created,
       lastModified: stored.lastModified,
-      revision: stored.revision,
       chunks: chunks.length,
       ...docChunks(chunks),
     };
@@ -235,13 +247,14 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   private fromEntity(id: string, entity: Record<string, unknown>): StoredResource {
-    return {
-      id,
-      doc: parseDoc(entity),
-      created: String(entity.created),
-      lastModified: String(entity.lastModified),
-      revision: Number(entity.revision),
-      etag: String(entity.etag),
-    };
+    return withEtag(
+      {
+        id,
+        doc: parseDoc(entity),
+        created: String(entity.created),
+        lastModified: String(entity.lastModified),
+      },
+      String(entity.etag),
+    );
   }
 }

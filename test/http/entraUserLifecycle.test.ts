@@ -86,11 +86,12 @@ describe("Entra's user provisioning sequence over HTTP", () => {
     const id = created.body.id as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.headers.get("location")).toBe(`${tenant.tenantUrl}/Users/${id}`);
-    expect(created.headers.get("etag")).toBe('W/"1"');
+    const etag = created.headers.get("etag");
+    expect(etag).toMatch(/^W\/"[\w-]+"$/);
     expect(created.body.meta).toMatchObject({
       resourceType: "User",
       location: `${tenant.tenantUrl}/Users/${id}`,
-      version: 'W/"1"',
+      version: etag,
     });
     expect(created.body.roles).toBeUndefined();
 

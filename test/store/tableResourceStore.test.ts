@@ -42,7 +42,11 @@ describe("TableResourceStore against Azurite", () => {
     };
     const { result, roundTrips } = await countRoundTrips(() => store.create(tenantId, "id-1", doc, NOW));
     expect(roundTrips).toBe(1);
-    expect(result).toMatchObject({ id: "id-1", revision: 1, created: NOW });
+    expect(result).toMatchObject({
+      id: "id-1",
+      created: NOW,
+      version: expect.stringMatching(/^W\/"[\w-]{16}"$/),
+    });
     expect(result.etag).not.toBe("");
     expect(await rowKeys(tenantId)).toEqual([
       "u|id-1",
@@ -81,7 +85,8 @@ describe("TableResourceStore against Azurite", () => {
       store.update(tenantId, created, { userName: "new@x.com", externalId: "e1" }, NOW),
     );
     expect(roundTrips).toBe(1);
-    expect(updated.revision).toBe(2);
+    expect(updated.version).not.toBe(created.version);
+    expect((await store.get(tenantId, "u1"))?.version).toBe(updated.version);
     expect(await rowKeys(tenantId)).toEqual(["u|u1", "x|u.externalId|e1|u1", "x|u.userName|new@x.com"]);
     await expect(store.update(tenantId, created, { userName: "stale@x.com" }, NOW)).rejects.toBeInstanceOf(
       ConcurrentModificationError,
