@@ -14,7 +14,12 @@ const configSchema = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
       .default("scimTenants"),
+    /** How long verified credentials are trusted in memory: a revoke takes effect within this time. */
     AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    /** When set (in Azure), tenants' credentials live in this Key Vault; otherwise in the tenants table. */
+    KEY_VAULT_URI: z.preprocess((value) => (value === "" ? undefined : value), z.url().optional()),
+    /** Lifetime of OAuth access tokens: 60 minutes to 6 hours, as Entra's gallery rules ask. */
+    ACCESS_TOKEN_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
   })
   .refine(
     (config) => config.STORAGE_CONNECTION_STRING !== undefined || config.STORAGE_TABLE_ENDPOINT !== undefined,

@@ -5,7 +5,12 @@ import { groupKind, userKind } from "../store/resourceKinds";
 import { openTables, type Tables } from "../store/tableClients";
 import { TableResourceStore } from "../store/tableResourceStore";
 import { TableTenants } from "../store/tableTenants";
+import { AccessTokens } from "../tenants/accessTokens";
 import { Authenticator } from "../tenants/authenticator";
+import type { CredentialStore } from "../tenants/credentialStore";
+import { createSecretClient } from "../tenants/keyVaultClient";
+import { KeyVaultCredentialStore } from "../tenants/keyVaultCredentialStore";
+import { SigningKeys } from "../tenants/signingKeys";
 import { TenantAdmin } from "../tenants/tenantAdmin";
 
 /** Everything a request needs, built once per process from the validated configuration. */
@@ -15,24 +20,47 @@ export interface Services {
   readonly users: ResourceService;
   readonly groups: ResourceService;
   readonly authenticator: Authenticator;
+  readonly accessTokens: AccessTokens;
   readonly tenants: TenantAdmin;
 }
 
-const MISS_REFRESH_MS = 5_000;
+/** What tests (and tools) may put in place of the configured parts. */
+export interface ServiceOverrides {
+  /** Instead of Key Vault or the table: e.g. a Key Vault store on a test SecretClient. */
+  readonly credentials?: CredentialStore;
+  readonly clock?: () => number;
+}
 
-export function createServices(config: Config): Services {
+const MISS_REFRESH_MS = 5_000;
+const KEY_VAULT_TIMEOUT_MS = 5_000;
+
+function credentialStore(config: Config, tableStore: TableTenants): CredentialStore {
+  if (config.KEY_VAULT_URI === undefined) return tableStore;
+  return new KeyVaultCredentialStore(createSecretClient(config.KEY_VAULT_URI), {
+    timeoutMs: KEY_VAULT_TIMEOUT_MS,
+  });
+}
+
+export function createServices(config: Config, overrides: ServiceOverrides = {}): Services {
   const tables = openTables(config);
   const tenantStore = new TableTenants(tables.tenants);
+  const credentials = overrides.credentials ?? credentialStore(config, tenantStore);
+  const clock = overrides.clock ? { clock: overrides.clock } : {};
+  const cacheTtlMs = config.AUTH_CACHE_TTL_SECONDS * 1000;
+  const cache = { cacheTtlMs, missRefreshMs: Math.min(MISS_REFRESH_MS, cacheTtlMs), ...clock };
+  const accessTokens = new AccessTokens(new SigningKeys(credentials, cache), {
+    lifetimeSeconds: config.ACCESS_TOKEN_LIFETIME_MINUTES * 60,
+    ...clock,
+  });
+  const now = overrides.clock;
   return {
     config,
     tables,
     users: new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
     groups: new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
-    authenticator: new Authenticator(tenantStore, tenantStore, {
-      cacheTtlMs: config.AUTH_CACHE_TTL_SECONDS * 1000,
-      missRefreshMs: Math.min(MISS_REFRESH_MS, config.AUTH_CACHE_TTL_SECONDS * 1000),
-    }),
-    tenants: new TenantAdmin(tenantStore, tenantStore),
+    authenticator: new Authenticator(tenantStore, credentials, accessTokens, cache),
+    accessTokens,
+    tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined),
   };
 }
 

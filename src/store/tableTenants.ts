@@ -1,28 +1,29 @@
-import { randomUUID } from "node:crypto";
 import { odata, type TableClient } from "@azure/data-tables";
-import type { CredentialStore, TokenRecord } from "../tenants/credentialStore";
+import type { Change, CredentialStore, SigningKey, TenantCredentials } from "../tenants/credentialStore";
+import {
+  EMPTY_CREDENTIALS,
+  parseCredentials,
+  parseSigningKeys,
+  serializeCredentials,
+  serializeSigningKeys,
+} from "../tenants/credentials";
 import type { Tenant, TenantRegistry, TenantStatus } from "../tenants/tenantRegistry";
-import { prefixRange } from "./keys";
 import { statusOf, unavailable } from "./storageErrors";
 
 const TENANT_ROW = "tenant";
-const TOKEN_PREFIX = "token|";
+const CREDENTIALS_ROW = "credentials";
+/** Tenant ids start with a letter or digit, so this partition is no tenant's. */
+const DEPLOYMENT_PARTITION = "_deployment";
+const SIGNING_KEYS_ROW = "signingKeys";
+const MAX_UPDATE_ATTEMPTS = 5;
 
 type TenantRow = { partitionKey: string; rowKey: string; status: TenantStatus; created: string };
-type TokenRow = { partitionKey: string; rowKey: string; hash: string; created: string; expiresAt?: string };
-
-function toRecord(row: TokenRow): TokenRecord {
-  return {
-    tokenId: row.rowKey.slice(TOKEN_PREFIX.length),
-    hash: row.hash,
-    created: row.created,
-    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
-  };
-}
+type DocumentRow = { partitionKey: string; rowKey: string; document: string };
 
 /**
- * The tenant registry and the local credential store, in one table: the partition is the tenant,
- * row `tenant` its registration, rows `token|<id>` hashes of its Secret Tokens.
+ * The tenant registry and the local credential store, in one table. The partition is the tenant:
+ * row `tenant` its registration, row `credentials` the same JSON document Key Vault keeps (token
+ * and client-secret hashes), updated with ETags so concurrent CLI runs do not lose a change.
  */
 export class TableTenants implements TenantRegistry, CredentialStore {
   constructor(private readonly client: TableClient) {}
@@ -75,48 +76,59 @@ export class TableTenants implements TenantRegistry, CredentialStore {
     }
   }
 
-  async addToken(tenantId: string, hash: string, now: Date, retirePreviousAt?: Date): Promise<TokenRecord> {
-    if (retirePreviousAt) {
-      for (const token of await this.validTokens(tenantId, now)) {
-        if (token.expiresAt && new Date(token.expiresAt) <= retirePreviousAt) continue;
-        await this.client.updateEntity(
-          {
-            partitionKey: tenantId,
-            rowKey: TOKEN_PREFIX + token.tokenId,
-            expiresAt: retirePreviousAt.toISOString(),
-          },
-          "Merge",
-        );
-      }
-    }
-    const row: TokenRow = {
-      partitionKey: tenantId,
-      rowKey: TOKEN_PREFIX + randomUUID(),
-      hash,
-      created: now.toISOString(),
-    };
-    try {
-      await this.client.createEntity(row);
-    } catch (error) {
-      unavailable(error);
-    }
-    return toRecord(row);
+  async read(tenantId: string): Promise<TenantCredentials> {
+    const row = await this.readDocument(tenantId, CREDENTIALS_ROW);
+    return row ? parseCredentials(row.document) : EMPTY_CREDENTIALS;
   }
 
-  async validTokens(tenantId: string, now: Date): Promise<TokenRecord[]> {
-    const { from, to } = prefixRange(TOKEN_PREFIX);
-    const tokens: TokenRecord[] = [];
+  update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials> {
+    return this.updateDocument(tenantId, CREDENTIALS_ROW, (text) => {
+      const next = change(text === undefined ? EMPTY_CREDENTIALS : parseCredentials(text));
+      return { value: next, text: serializeCredentials(next) };
+    });
+  }
+
+  async readSigningKeys(): Promise<readonly SigningKey[]> {
+    const row = await this.readDocument(DEPLOYMENT_PARTITION, SIGNING_KEYS_ROW);
+    return row ? parseSigningKeys(row.document) : [];
+  }
+
+  updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]> {
+    return this.updateDocument(DEPLOYMENT_PARTITION, SIGNING_KEYS_ROW, (text) => {
+      const next = change(text === undefined ? [] : parseSigningKeys(text));
+      return { value: next, text: serializeSigningKeys(next) };
+    });
+  }
+
+  private async readDocument(
+    partitionKey: string,
+    rowKey: string,
+  ): Promise<(DocumentRow & { etag: string }) | undefined> {
     try {
-      for await (const row of this.client.listEntities<TokenRow>({
-        queryOptions: {
-          filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`,
-        },
-      })) {
-        if (!row.expiresAt || new Date(row.expiresAt) > now) tokens.push(toRecord(row));
-      }
+      return await this.client.getEntity<DocumentRow>(partitionKey, rowKey);
     } catch (error) {
-      unavailable(error);
+      if (statusOf(error) === 404) return undefined;
+      return unavailable(error);
     }
-    return tokens;
+  }
+
+  private async updateDocument<T>(
+    partitionKey: string,
+    rowKey: string,
+    change: (text: string | undefined) => { value: T; text: string },
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.readDocument(partitionKey, rowKey);
+      const next = change(current?.document);
+      const row: DocumentRow = { partitionKey, rowKey, document: next.text };
+      try {
+        if (current) await this.client.updateEntity(row, "Replace", { etag: current.etag });
+        else await this.client.createEntity(row);
+        return next.value;
+      } catch (error) {
+        const conflict = statusOf(error) === 412 || statusOf(error) === 409;
+        if (!conflict || attempt >= MAX_UPDATE_ATTEMPTS) unavailable(error);
+      }
+    }
   }
 }

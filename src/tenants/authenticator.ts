@@ -1,91 +1,102 @@
-import type { CredentialStore, TokenRecord } from "./credentialStore";
+import type { AccessTokens } from "./accessTokens";
+import type { CredentialStore, TenantCredentials } from "./credentialStore";
+import { EMPTY_CREDENTIALS, liveClients, liveTokens } from "./credentials";
+import { looksLikeJwt } from "./jwt";
+import { RefreshingCache } from "./refreshingCache";
 import type { TenantRegistry } from "./tenantRegistry";
 import { hashToken, sameHash } from "./tokens";
 
 export interface AuthenticatorOptions {
-  /** How long a tenant's token hashes are trusted before they are read again. */
+  /** How long a tenant's credentials are trusted before they are read again. */
   readonly cacheTtlMs: number;
-  /** After an unknown token, the soonest the store is asked again (a rotated token works within it). */
+  /** After an unknown credential or a failed read, the soonest the store is asked again. */
   readonly missRefreshMs: number;
   readonly clock?: () => number;
 }
 
-interface CacheEntry {
-  readonly loadedAt: number;
+interface TenantEntry {
   readonly active: boolean;
-  readonly tokens: readonly TokenRecord[];
+  readonly credentials: TenantCredentials;
 }
 
 /**
- * Verifies a tenant's Secret Token against hashes cached in memory, so a request costs no storage
- * read; one load per tenant at a time (no stampede), and a failed reload keeps serving the last
- * known hashes instead of turning a storage fault into 401s (which quarantine Entra jobs).
+ * Verifies a tenant's credentials (Secret Tokens, OAuth client secrets, access tokens) against
+ * hashes cached in memory, so a request costs no vault or table read. Reads go through a
+ * RefreshingCache: one per tenant at a time, at most one per interval even for unknown tokens, and
+ * a failed read keeps serving the last known credentials instead of turning a vault fault or
+ * throttling into 401s (which quarantine Entra jobs). Expiry is checked on every call, so a grace
+ * period ends on time; a revoke takes effect when the cache next reads (within `cacheTtlMs`).
  */
 export class Authenticator {
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly loading = new Map<string, Promise<CacheEntry>>();
+  private readonly cache: RefreshingCache<TenantEntry>;
   private readonly now: () => number;
 
   constructor(
     private readonly registry: TenantRegistry,
     private readonly credentials: CredentialStore,
+    private readonly accessTokens: AccessTokens,
     private readonly options: AuthenticatorOptions,
   ) {
     this.now = options.clock ?? Date.now;
+    this.cache = new RefreshingCache((tenantId) => this.read(tenantId), {
+      failureBackoffMs: options.missRefreshMs,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
   }
 
+  /** A bearer token of a SCIM request: a Secret Token, or an access token from the token endpoint. */
   async verify(tenantId: string, token: string | undefined): Promise<boolean> {
     if (!token) return false;
-    const hash = hashToken(token);
-    let entry = await this.entry(tenantId, this.options.cacheTtlMs);
-    if (!this.accepts(entry, hash)) {
-      entry = await this.entry(tenantId, this.options.missRefreshMs);
+    if (looksLikeJwt(token)) {
+      const clientId = await this.accessTokens.verify(tenantId, token);
+      // The client must still be live: revoking a client secret ends its access tokens too.
+      return (
+        clientId !== undefined && (await this.check(tenantId, (entry) => this.hasClient(entry, clientId)))
+      );
     }
-    return this.accepts(entry, hash);
+    const hash = hashToken(token);
+    return this.check(tenantId, (entry) => this.hasToken(entry, hash));
   }
 
-  /** Forgets a tenant's cached hashes (after a rotation or disable made in this process). */
+  /** A client id and secret presented to the token endpoint. */
+  verifyClient(tenantId: string, clientId: string, secret: string): Promise<boolean> {
+    const hash = hashToken(secret);
+    return this.check(tenantId, (entry) => this.hasClient(entry, clientId, hash));
+  }
+
+  /** Forgets a tenant's cached credentials (after a change made in this process). */
   forget(tenantId: string): void {
-    this.cache.delete(tenantId);
+    this.cache.forget(tenantId);
   }
 
-  private accepts(entry: CacheEntry, hash: string): boolean {
+  private async check(tenantId: string, accepts: (entry: TenantEntry) => boolean): Promise<boolean> {
+    if (accepts(await this.cache.get(tenantId, this.options.cacheTtlMs))) return true;
+    return accepts(await this.cache.get(tenantId, this.options.missRefreshMs));
+  }
+
+  private hasToken(entry: TenantEntry, hash: string): boolean {
     if (!entry.active) return false;
-    const now = this.now();
     let found = false;
-    for (const token of entry.tokens) {
-      const valid = !token.expiresAt || Date.parse(token.expiresAt) > now;
-      // Every hash is compared, so timing does not reveal which (or whether one) matched.
-      if (sameHash(token.hash, hash) && valid) found = true;
+    // Every hash is compared, so timing does not reveal which (or whether one) matched.
+    for (const token of liveTokens(entry.credentials, new Date(this.now()))) {
+      if (sameHash(token.hash, hash)) found = true;
     }
     return found;
   }
 
-  private async entry(tenantId: string, maxAgeMs: number): Promise<CacheEntry> {
-    const cached = this.cache.get(tenantId);
-    if (cached && this.now() - cached.loadedAt < maxAgeMs) return cached;
-    try {
-      return await this.load(tenantId);
-    } catch (error) {
-      if (cached) return cached;
-      throw error;
+  private hasClient(entry: TenantEntry, clientId: string, hash?: string): boolean {
+    if (!entry.active) return false;
+    let found = false;
+    for (const client of liveClients(entry.credentials, new Date(this.now()))) {
+      const secretMatches = hash === undefined || sameHash(client.hash, hash);
+      if (secretMatches && client.clientId === clientId) found = true;
     }
+    return found;
   }
 
-  private load(tenantId: string): Promise<CacheEntry> {
-    const pending = this.loading.get(tenantId);
-    if (pending) return pending;
-    const promise = this.read(tenantId).finally(() => this.loading.delete(tenantId));
-    this.loading.set(tenantId, promise);
-    return promise;
-  }
-
-  private async read(tenantId: string): Promise<CacheEntry> {
+  private async read(tenantId: string): Promise<TenantEntry> {
     const tenant = await this.registry.get(tenantId);
-    const tokens =
-      tenant?.status === "active" ? await this.credentials.validTokens(tenantId, new Date(this.now())) : [];
-    const entry: CacheEntry = { loadedAt: this.now(), active: tenant?.status === "active", tokens };
-    this.cache.set(tenantId, entry);
-    return entry;
+    const active = tenant?.status === "active";
+    return { active, credentials: active ? await this.credentials.read(tenantId) : EMPTY_CREDENTIALS };
   }
 }

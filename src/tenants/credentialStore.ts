@@ -1,16 +1,47 @@
-/** A token as the credential store keeps it: never the token itself, only its hash. */
+/** A Secret Token as the credential store keeps it: never the token itself, only its hash. */
 export interface TokenRecord {
   readonly tokenId: string;
   readonly hash: string;
   readonly created: string;
-  /** When the token stops working (set when a rotation retires it); absent while current. */
+  /** When the token stops working (set by a rotation's grace period or a revoke); absent while current. */
   readonly expiresAt?: string;
 }
 
-/** Where tenants' Secret Tokens live: a local table now, Key Vault in Azure. */
+/** An OAuth client credential (client id + secret) of a tenant; the secret is kept only as a hash. */
+export interface ClientRecord {
+  readonly clientId: string;
+  readonly hash: string;
+  readonly created: string;
+  /** Client secrets always expire (1–3 years); a revoke moves this to the revoke time. */
+  readonly expiresAt: string;
+  readonly revoked?: boolean;
+}
+
+/** Everything a tenant authenticates with: one document, one read. */
+export interface TenantCredentials {
+  readonly tokens: readonly TokenRecord[];
+  readonly clients: readonly ClientRecord[];
+}
+
+/** An HMAC key that signs OAuth access tokens; one set per deployment, shared by all tenants. */
+export interface SigningKey {
+  readonly kid: string;
+  /** 256 random bits, base64url. */
+  readonly secret: string;
+  readonly created: string;
+}
+
+export type Change<T> = (current: T) => T;
+
+/**
+ * Where tenants' credentials live: Key Vault in Azure, a table locally. Stores only read and write
+ * whole documents; what a rotation or a revoke means is decided in `credentials.ts`, once for both.
+ */
 export interface CredentialStore {
-  /** Stores a new token; tokens valid before stay valid until `retirePreviousAt` (never, if absent). */
-  addToken(tenantId: string, hash: string, now: Date, retirePreviousAt?: Date): Promise<TokenRecord>;
-  /** Tokens of the tenant that are still valid at `now`. */
-  validTokens(tenantId: string, now: Date): Promise<TokenRecord[]>;
+  /** The tenant's credentials (empty when it has none); a fault throws, it never reads as "no tokens". */
+  read(tenantId: string): Promise<TenantCredentials>;
+  /** Applies `change` to the stored document and returns what was written. */
+  update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials>;
+  readSigningKeys(): Promise<readonly SigningKey[]>;
+  updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]>;
 }

@@ -1,14 +1,53 @@
-import type { CredentialStore } from "./credentialStore";
+import { randomUUID } from "node:crypto";
+import type { ClientRecord, CredentialStore, TokenRecord } from "./credentialStore";
+import {
+  isLive,
+  previousTokenIds,
+  withClient,
+  withClientRevoked,
+  withToken,
+  withTokensRevoked,
+} from "./credentials";
 import { isValidTenantId } from "./tenantId";
 import type { Tenant, TenantRegistry } from "./tenantRegistry";
-import { generateToken, hashToken } from "./tokens";
+import { generateClientSecret, generateSigningSecret, generateToken, hashToken } from "./tokens";
 
 export const DEFAULT_ROTATION_GRACE_DAYS = 7;
+export const DEFAULT_CLIENT_SECRET_YEARS = 1;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class TenantAdminError extends Error {}
 
-/** What the tenant CLI (and the dev host) do: create tenants, issue and rotate Secret Tokens. */
+/** What an operator sees of a credential: never its hash. */
+export interface CredentialSummary {
+  readonly id: string;
+  readonly created: string;
+  readonly expiresAt?: string;
+  readonly status: "active" | "expiring" | "expired" | "revoked";
+}
+
+export interface NewClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly expiresAt: string;
+}
+
+function tokenSummary(token: TokenRecord, now: Date): CredentialSummary {
+  const status = !isLive(token.expiresAt, now) ? "expired" : token.expiresAt ? "expiring" : "active";
+  return {
+    id: token.tokenId,
+    created: token.created,
+    ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+    status,
+  };
+}
+
+function clientSummary(client: ClientRecord, now: Date): CredentialSummary {
+  const status = client.revoked ? "revoked" : isLive(client.expiresAt, now) ? "active" : "expired";
+  return { id: client.clientId, created: client.created, expiresAt: client.expiresAt, status };
+}
+
+/** What the tenant CLI (and the dev host) do: tenants, Secret Tokens, OAuth client secrets. */
 export class TenantAdmin {
   constructor(
     private readonly registry: TenantRegistry,
@@ -32,8 +71,76 @@ export class TenantAdmin {
   /** A new token; the previous ones keep working for the grace period so Entra can be updated. */
   async rotate(tenantId: string, graceDays = DEFAULT_ROTATION_GRACE_DAYS): Promise<string> {
     await this.mustExist(tenantId);
+    if (!Number.isFinite(graceDays) || graceDays < 0)
+      throw new TenantAdminError("The grace period must be >= 0 days.");
+    return this.issue(tenantId, new Date(this.clock().getTime() + graceDays * DAY_MS));
+  }
+
+  async tokens(tenantId: string): Promise<CredentialSummary[]> {
+    await this.mustExist(tenantId);
     const now = this.clock();
-    return this.issue(tenantId, new Date(now.getTime() + graceDays * DAY_MS));
+    return (await this.credentials.read(tenantId)).tokens.map((token) => tokenSummary(token, now));
+  }
+
+  /**
+   * Ends tokens at once: the one named, or (without an id) every token but the newest, which ends
+   * a rotation's grace period early. To replace a leaked current token: `rotate` with 0 grace days.
+   */
+  async revokeTokens(tenantId: string, tokenId?: string): Promise<string[]> {
+    await this.mustExist(tenantId);
+    const now = this.clock();
+    const current = await this.credentials.read(tenantId);
+    const ids = tokenId === undefined ? previousTokenIds(current, now) : new Set([tokenId]);
+    if (tokenId !== undefined && !current.tokens.some((token) => token.tokenId === tokenId)) {
+      throw new TenantAdminError(`Tenant '${tenantId}' has no token '${tokenId}'.`);
+    }
+    if (ids.size > 0) await this.credentials.update(tenantId, (doc) => withTokensRevoked(doc, ids, now));
+    return [...ids];
+  }
+
+  /** A new OAuth client id and secret (shown once); several may be active, each expires. */
+  async createClient(tenantId: string, years = DEFAULT_CLIENT_SECRET_YEARS): Promise<NewClient> {
+    await this.mustExist(tenantId);
+    if (!Number.isInteger(years) || years < 1 || years > 3) {
+      throw new TenantAdminError("A client secret expires after 1, 2 or 3 years.");
+    }
+    await this.ensureSigningKey();
+    const now = this.clock();
+    const expires = new Date(now);
+    expires.setUTCFullYear(expires.getUTCFullYear() + years);
+    const clientSecret = generateClientSecret();
+    const record: ClientRecord = {
+      clientId: randomUUID(),
+      hash: hashToken(clientSecret),
+      created: now.toISOString(),
+      expiresAt: expires.toISOString(),
+    };
+    await this.credentials.update(tenantId, (doc) => withClient(doc, record, now));
+    return { clientId: record.clientId, clientSecret, expiresAt: record.expiresAt };
+  }
+
+  async clients(tenantId: string): Promise<CredentialSummary[]> {
+    await this.mustExist(tenantId);
+    const now = this.clock();
+    return (await this.credentials.read(tenantId)).clients.map((client) => clientSummary(client, now));
+  }
+
+  /** Ends a client secret and the access tokens issued to it. */
+  async revokeClient(tenantId: string, clientId: string): Promise<void> {
+    await this.mustExist(tenantId);
+    const current = await this.credentials.read(tenantId);
+    if (!current.clients.some((client) => client.clientId === clientId)) {
+      throw new TenantAdminError(`Tenant '${tenantId}' has no client '${clientId}'.`);
+    }
+    const now = this.clock();
+    await this.credentials.update(tenantId, (doc) => withClientRevoked(doc, clientId, now));
+  }
+
+  /** The deployment's access-token signing key; created once, by an operator (the app only reads). */
+  async ensureSigningKey(): Promise<void> {
+    if ((await this.credentials.readSigningKeys()).length > 0) return;
+    const key = { kid: randomUUID(), secret: generateSigningSecret(), created: this.clock().toISOString() };
+    await this.credentials.updateSigningKeys((keys) => (keys.length > 0 ? keys : [key]));
   }
 
   async disable(tenantId: string): Promise<void> {
@@ -56,7 +163,9 @@ export class TenantAdmin {
 
   private async issue(tenantId: string, retirePreviousAt?: Date): Promise<string> {
     const token = generateToken();
-    await this.credentials.addToken(tenantId, hashToken(token), this.clock(), retirePreviousAt);
+    const now = this.clock();
+    const record: TokenRecord = { tokenId: randomUUID(), hash: hashToken(token), created: now.toISOString() };
+    await this.credentials.update(tenantId, (doc) => withToken(doc, record, now, retirePreviousAt));
     return token;
   }
 

@@ -1,10 +1,21 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 const TOKEN_PREFIX = "scim_";
+const CLIENT_SECRET_PREFIX = "scimcs_";
 
 /** A Secret Token: 256 random bits, base64url, with a prefix that secret scanners can spot. */
 export function generateToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** An OAuth client secret: 256 random bits, with its own prefix so the two are not confused. */
+export function generateClientSecret(): string {
+  return CLIENT_SECRET_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** An HMAC-SHA256 signing key: 256 random bits, base64url. */
+export function generateSigningSecret(): string {
+  return randomBytes(32).toString("base64url");
 }
 
 /** Tokens are stored as SHA-256 hashes: they are random, so a slow hash would add nothing. */

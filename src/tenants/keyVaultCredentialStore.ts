@@ -1,0 +1,90 @@
+import { isRestError } from "@azure/core-rest-pipeline";
+import type { SecretClient } from "@azure/keyvault-secrets";
+import { unavailable } from "../store/storageErrors";
+import type { Change, CredentialStore, SigningKey, TenantCredentials } from "./credentialStore";
+import {
+  EMPTY_CREDENTIALS,
+  parseCredentials,
+  parseSigningKeys,
+  serializeCredentials,
+  serializeSigningKeys,
+} from "./credentials";
+import { SIGNING_KEYS_SECRET, tenantSecretName } from "./secretNames";
+
+/** The part of SecretClient this store uses. */
+export type SecretAccess = Pick<SecretClient, "getSecret" | "setSecret">;
+
+export interface KeyVaultStoreOptions {
+  /** A vault call that takes longer (retries included) fails, and the cache serves what it knows. */
+  readonly timeoutMs: number;
+}
+
+const JSON_CONTENT_TYPE = "application/json";
+
+/**
+ * Tenants' credentials in Key Vault: one secret per tenant whose value is the JSON document of
+ * `credentials.ts` (token and client-secret hashes with created/expiry, never a token). Every change
+ * writes a new version, so the vault's version history is the audit trail. Only the operator's CLI
+ * writes (Key Vault has no conditional write, so two simultaneous CLI changes to one tenant would
+ * keep the later); the app only reads.
+ */
+export class KeyVaultCredentialStore implements CredentialStore {
+  constructor(
+    private readonly secrets: SecretAccess,
+    private readonly options: KeyVaultStoreOptions,
+  ) {}
+
+  async read(tenantId: string): Promise<TenantCredentials> {
+    const text = await this.readSecret(tenantSecretName(tenantId));
+    return text === undefined ? EMPTY_CREDENTIALS : this.parse(text, parseCredentials);
+  }
+
+  async update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials> {
+    const next = change(await this.read(tenantId));
+    await this.writeSecret(tenantSecretName(tenantId), serializeCredentials(next));
+    return next;
+  }
+
+  async readSigningKeys(): Promise<readonly SigningKey[]> {
+    const text = await this.readSecret(SIGNING_KEYS_SECRET);
+    return text === undefined ? [] : this.parse(text, parseSigningKeys);
+  }
+
+  async updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]> {
+    const next = change(await this.readSigningKeys());
+    await this.writeSecret(SIGNING_KEYS_SECRET, serializeSigningKeys(next));
+    return next;
+  }
+
+  private parse<T>(text: string, parse: (text: string) => T): T {
+    try {
+      return parse(text);
+    } catch (error) {
+      // A damaged secret is a fault to fix, never "no credentials" (and never echoed: it holds hashes).
+      return unavailable(error);
+    }
+  }
+
+  private async readSecret(name: string): Promise<string | undefined> {
+    try {
+      const secret = await this.secrets.getSecret(name, {
+        abortSignal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      return secret.value;
+    } catch (error) {
+      if (isRestError(error) && error.statusCode === 404) return undefined;
+      return unavailable(error);
+    }
+  }
+
+  private async writeSecret(name: string, value: string): Promise<void> {
+    try {
+      await this.secrets.setSecret(name, value, {
+        contentType: JSON_CONTENT_TYPE,
+        abortSignal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      unavailable(error);
+    }
+  }
+}
