@@ -33,8 +33,8 @@ function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
 
 /**
  * Wraps a SCIM operation with what every endpoint does: find the tenant in the route, check its
- * Secret Token, turn every failure into a SCIM error, and log one structured line per request
- * (never the token or the body).
+ * bearer token (a Secret Token or an OAuth access token of that tenant), turn every failure into a
+ * SCIM error, and log one structured line per request (never the token or the body).
  */
 export function scimEndpoint(operation: ScimOperation): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {

@@ -4,6 +4,7 @@ import { notFound } from "../scim/errors";
 import { scimEndpoint } from "./endpoint";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { resourceOperation } from "./handlers/resources";
+import { tokenEndpoint } from "./handlers/token";
 
 export interface RouteDefinition {
   readonly name: string;
@@ -50,6 +51,12 @@ export const routes: readonly RouteDefinition[] = [
     route: "scim/v2/{tenantId}/Schemas/{id?}",
     methods: ["GET"],
     handler: scimEndpoint(getSchemas),
+  },
+  {
+    name: "oauthToken",
+    route: "scim/v2/{tenantId}/oauth/token",
+    methods: ["POST"],
+    handler: tokenEndpoint,
   },
   {
     name: "scimNotFound",
