@@ -1,7 +1,7 @@
 import { AccessTokens } from "../../src/tenants/accessTokens";
 import { Authenticator } from "../../src/tenants/authenticator";
 import { KeyVaultCredentialStore } from "../../src/tenants/keyVaultCredentialStore";
-import { tenantSecretName } from "../../src/tenants/secretNames";
+import { SIGNING_KEYS_SECRET, tenantSecretName } from "../../src/tenants/secretNames";
 import { SigningKeys } from "../../src/tenants/signingKeys";
 import { TenantAdmin } from "../../src/tenants/tenantAdmin";
 import { hashToken } from "../../src/tenants/tokens";
@@ -40,7 +40,7 @@ async function setup(tenantId: string) {
   const adminReads = vault.reads(secret);
   /** Reads made by the app (the Authenticator) since setup. */
   const reads = () => vault.reads(secret) - adminReads;
-  return { clock, auth, admin, token, secret, reads };
+  return { clock, auth, admin, token, secret, reads, keys };
 }
 
 describe("KeyVaultCredentialStore on the real SecretClient", () => {
@@ -149,5 +149,22 @@ describe("KeyVaultCredentialStore on the real SecretClient", () => {
     const { auth, token } = await setup("kv-cold");
     vault.failAlways(503);
     await expect(auth.verify("kv-cold", token)).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it("keeps OAuth client-secret hashes in the tenant's secret and the signing key in its own", async () => {
+    const { auth, admin, secret, keys, clock } = await setup("kv-oauth");
+    const client = await admin.createClient("kv-oauth");
+    expect(vault.versions(SIGNING_KEYS_SECRET)).toHaveLength(1);
+    expect(vault.versions(secret).at(-1)).toContain(hashToken(client.clientSecret));
+    expect(vault.versions(secret).at(-1)).not.toContain(client.clientSecret);
+    clock.advance(MISS);
+    expect(await auth.verifyClient("kv-oauth", client.clientId, client.clientSecret)).toBe(true);
+    const issued = await new AccessTokens(keys, { lifetimeSeconds: 3600, clock: clock.now }).issue(
+      "kv-oauth",
+      client.clientId,
+    );
+    expect(await auth.verify("kv-oauth", issued.accessToken)).toBe(true);
+    await admin.createClient("kv-oauth");
+    expect(vault.versions(SIGNING_KEYS_SECRET)).toHaveLength(1);
   });
 });
