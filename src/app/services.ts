@@ -1,8 +1,11 @@
 import { loadConfig, type Config } from "../config";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
+import { GroupService } from "../service/groupService";
 import { ResourceService } from "../service/resourceService";
+import { UserService } from "../service/userService";
 import { groupKind, userKind } from "../store/resourceKinds";
 import { openTables, type Tables } from "../store/tableClients";
+import { TableMembershipStore } from "../store/tableMembershipStore";
 import { TableResourceStore } from "../store/tableResourceStore";
 import { TableTenants } from "../store/tableTenants";
 import { AccessTokens } from "../tenants/accessTokens";
@@ -17,8 +20,8 @@ import { TenantAdmin } from "../tenants/tenantAdmin";
 export interface Services {
   readonly config: Config;
   readonly tables: Tables;
-  readonly users: ResourceService;
-  readonly groups: ResourceService;
+  readonly users: UserService;
+  readonly groups: GroupService;
   readonly authenticator: Authenticator;
   readonly accessTokens: AccessTokens;
   readonly tenants: TenantAdmin;
@@ -53,11 +56,18 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     ...clock,
   });
   const now = overrides.clock;
+  const memberships = new TableMembershipStore(tables.resources);
   return {
     config,
     tables,
-    users: new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
-    groups: new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
+    users: new UserService(
+      new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
+      memberships,
+    ),
+    groups: new GroupService(
+      new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
+      memberships,
+    ),
     authenticator: new Authenticator(tenantStore, credentials, accessTokens, cache),
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined),

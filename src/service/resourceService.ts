@@ -4,7 +4,7 @@ import { matchesFilter, validateFilterPaths } from "../scim/filter/evaluate";
 import { parseFilter } from "../scim/filter/parser";
 import { listResponse, type ListResponse } from "../scim/listResponse";
 import { applyPatch } from "../scim/patch/apply";
-import { parsePatchRequest } from "../scim/patch/request";
+import { parsePatchRequest, type PatchOperation } from "../scim/patch/request";
 import { project, type Projection } from "../scim/projection";
 import { renderResource, type ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
@@ -50,39 +50,68 @@ function concurrencyError(ifMatch: string | undefined): ScimError {
 }
 
 /** The SCIM operations on one resource type, storage-agnostic. */
+/** Adds what is not stored in the resource document (a group's members, a user's groups). */
+export type Enrich = (resource: ScimResource, id: string) => Promise<ScimResource>;
+
+/** The SCIM operations on one resource type, storage-agnostic. */
 export class ResourceService {
   constructor(
-    private readonly type: ResourceType,
+    readonly type: ResourceType,
     private readonly repository: ResourceRepository,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
-    const doc = canonicaliseResource(this.type, body);
+    return this.createDoc(scope, canonicaliseResource(this.type, body));
+  }
+
+  async createDoc(scope: TenantScope, doc: ResourceDoc): Promise<WriteResult> {
     validateResource(this.type, doc);
     const stored = await this.repository.create(scope.tenantId, randomUUID(), doc, this.now());
     return this.written(scope, stored);
   }
 
-  async get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+  async get(
+    scope: TenantScope,
+    id: string,
+    projection: Projection = {},
+    enrich?: Enrich,
+  ): Promise<WriteResult> {
     const stored = await this.mustGet(scope, id);
     const result = this.written(scope, stored);
-    return { ...result, resource: project(this.type, result.resource, projection) };
+    const resource = enrich ? await enrich(result.resource, id) : result.resource;
+    return { ...result, resource: project(this.type, resource, projection) };
   }
 
   async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
-    const doc = canonicaliseResource(this.type, body);
+    return this.replaceDoc(scope, id, canonicaliseResource(this.type, body), ifMatch);
+  }
+
+  async replaceDoc(scope: TenantScope, id: string, doc: ResourceDoc, ifMatch?: string): Promise<WriteResult> {
     validateResource(this.type, doc);
     return this.modify(scope, id, ifMatch, () => doc);
   }
 
   async patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
-    const operations = parsePatchRequest(body);
+    return this.patchOperations(scope, id, parsePatchRequest(body), ifMatch);
+  }
+
+  async patchOperations(
+    scope: TenantScope,
+    id: string,
+    operations: readonly PatchOperation[],
+    ifMatch?: string,
+  ): Promise<WriteResult> {
     return this.modify(scope, id, ifMatch, (current) => {
       const doc = applyPatch(this.type, current, operations);
       validateResource(this.type, doc);
       return doc;
     });
+  }
+
+  /** Reads the resource and checks an If-Match against it (for changes that do not go through modify). */
+  async checkVersion(scope: TenantScope, id: string, ifMatch: string | undefined): Promise<void> {
+    this.checkPrecondition(await this.mustGet(scope, id), ifMatch);
   }
 
   async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
@@ -93,13 +122,23 @@ export class ResourceService {
         await this.repository.delete(scope.tenantId, stored);
         return;
       } catch (error) {
-        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_CONCURRENCY_RETRIES)
-          throw error;
+        if (!(error instanceof ConcurrentModificationError)) throw error;
+        if (attempt >= MAX_CONCURRENCY_RETRIES) throw concurrencyError(ifMatch);
+        await backoff(attempt);
       }
     }
   }
 
-  async query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
+  /**
+   * Lists or filters resources. `enrich` adds unstored attributes to the resources returned, and
+   * to every candidate when `filterNeedsEnrich` (a filter on a group's members).
+   */
+  async query(
+    scope: TenantScope,
+    options: QueryOptions,
+    enrich?: Enrich,
+    filterNeedsEnrich = false,
+  ): Promise<ListResponse> {
     const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
     // An unknown attribute must not quietly match nobody: Entra would then create a duplicate.
     if (filter) validateFilterPaths(filter, this.type);
@@ -109,13 +148,19 @@ export class ResourceService {
     const page: ScimResource[] = [];
     let matched = 0;
     for await (const stored of this.candidates(scope.tenantId, plan)) {
-      const resource = this.render(scope, stored);
+      let resource = this.render(scope, stored);
+      const enriched = enrich !== undefined && filterNeedsEnrich;
+      if (enriched) resource = await enrich(resource, stored.id);
       if (filter && !matchesFilter(filter, resource, this.type)) continue;
       matched += 1;
       if (matched < startIndex) continue;
-      if (page.length < count) page.push(project(this.type, resource, options));
-      // Without a filter the total comes from a key-only count, so the scan can stop here.
-      else if (!filter) break;
+      if (page.length < count) {
+        if (enrich && !enriched) resource = await enrich(resource, stored.id);
+        page.push(project(this.type, resource, options));
+      } else if (!filter) {
+        // Without a filter the total comes from a key-only count, so the scan can stop here.
+        break;
+      }
     }
     const total = filter ? matched : await this.repository.count(scope.tenantId);
     return listResponse(page, total, startIndex);

@@ -3,7 +3,8 @@ import type { Services } from "../../app/services";
 import { ScimError } from "../../scim/errors";
 import { project } from "../../scim/projection";
 import type { ResourceType } from "../../scim/schema/resourceType";
-import type { ResourceService, WriteResult } from "../../service/resourceService";
+import type { ResourceOperations } from "../../service/resourceOperations";
+import type { WriteResult } from "../../service/resourceService";
 import { readJsonBody } from "../body";
 import type { ScimCall, ScimOperation } from "../endpoint";
 import { projectionOptions, queryOptions } from "../query";
@@ -11,7 +12,7 @@ import { scimResponse } from "../response";
 
 interface ResourceEndpoint {
   readonly type: ResourceType;
-  readonly service: (services: Services) => ResourceService;
+  readonly service: (services: Services) => ResourceOperations;
   /** Entra expects 204 for group PATCH ("returning all members isn't advisable") and 200 + resource for users. */
   readonly patchReturnsContent: boolean;
 }
@@ -67,9 +68,8 @@ export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
         );
       case "PATCH": {
         const result = await service.patch(scope, needsId(call), await readJsonBody(request), ifMatch(call));
-        return endpoint.patchReturnsContent
-          ? withResource(type, call, 200, result)
-          : scimResponse(204, undefined, { ETag: result.version });
+        if (result && endpoint.patchReturnsContent) return withResource(type, call, 200, result);
+        return scimResponse(204, undefined, result ? { ETag: result.version } : {});
       }
       case "DELETE":
         await service.delete(scope, needsId(call), ifMatch(call));

@@ -1,7 +1,7 @@
 import { badRequest } from "../errors";
 import { findByName } from "../schema/resourceType";
 import type { AttributeDefinition } from "../schema/types";
-import { MAX_MULTI_VALUES } from "./limits";
+import { maxValuesOf } from "./limits";
 import { isPlainObject } from "./types";
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -85,8 +85,9 @@ export function coerceAttributeValue(definition: AttributeDefinition, raw: unkno
   if (isCleared(raw)) return undefined;
   if (!definition.multiValued) return coerceSingle(definition, raw, where);
   const elements = Array.isArray(raw) ? raw : [raw];
-  if (elements.length > MAX_MULTI_VALUES) {
-    throw badRequest("invalidValue", `Attribute '${where}' may hold at most ${MAX_MULTI_VALUES} values.`);
+  const limit = maxValuesOf(definition);
+  if (elements.length > limit) {
+    throw badRequest("invalidValue", `Attribute '${where}' may hold at most ${limit} values in one request.`);
   }
   const values = elements
     .filter((element) => !isCleared(element))

@@ -44,7 +44,8 @@ const groupsAttribute = complex(
       canonicalValues: ["direct", "indirect"],
     }),
   ],
-  { multiValued: true, mutability: "readOnly" },
+  // Returned on request only: it is served from membership rows, which GET and matching skip.
+  { multiValued: true, mutability: "readOnly", returned: "request" },
 );
 
 export const userSchema: SchemaDefinition = {

@@ -1,0 +1,190 @@
+import { badRequest, notFound } from "../scim/errors";
+import { matchesFilter } from "../scim/filter/evaluate";
+import { parseFilter } from "../scim/filter/parser";
+import type { ListResponse } from "../scim/listResponse";
+import { mentions, returnsDefault } from "../scim/memberProjection";
+import { splitMemberOperations, type MemberChange } from "../scim/patch/members";
+import { parsePatchRequest } from "../scim/patch/request";
+import type { Projection } from "../scim/projection";
+import type { ScimResource } from "../scim/render";
+import { canonicaliseResource } from "../scim/resource/canonicalise";
+import { isPlainObject, type ResourceDoc } from "../scim/resource/types";
+import {
+  UnknownGroupError,
+  UnknownMemberError,
+  type Member,
+  type MembershipRepository,
+} from "./membershipRepository";
+import type { ResourceOperations } from "./resourceOperations";
+import type { QueryOptions, ResourceService, TenantScope, WriteResult } from "./resourceService";
+
+function memberIdsOf(doc: ResourceDoc): string[] {
+  const members = Array.isArray(doc.members) ? doc.members : [];
+  return members.flatMap((member) =>
+    isPlainObject(member) && typeof member.value === "string" ? [member.value] : [],
+  );
+}
+
+function withoutMembers(doc: ResourceDoc): ResourceDoc {
+  const { members: _members, ...rest } = doc;
+  return rest;
+}
+
+/**
+ * Groups: attributes through the generic resource service, members as membership rows. A group
+ * row never holds its member list, so adding or removing k members costs O(k) whatever its size.
+ */
+export class GroupService implements ResourceOperations {
+  constructor(
+    private readonly resources: ResourceService,
+    private readonly memberships: MembershipRepository,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
+    const doc = canonicaliseResource(this.resources.type, body);
+    const created = await this.resources.createDoc(scope, withoutMembers(doc));
+    const id = String(created.resource.id);
+    const memberIds = memberIdsOf(doc);
+    if (memberIds.length > 0) {
+      try {
+        await this.changeMembers(scope, id, [{ kind: "add", ids: memberIds }]);
+      } catch (error) {
+        // A group whose members were refused is not left behind half made.
+        await this.resources.delete(scope, id);
+        throw error;
+      }
+    }
+    return this.get(scope, id);
+  }
+
+  get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+    return this.resources.get(scope, id, projection, this.membersEnricher(scope, projection));
+  }
+
+  query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
+    const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
+    const filterOnMembers = filter !== undefined && mentions(filter, "members");
+    const enrich = filterOnMembers ? this.membersEnricher(scope, {}) : this.membersEnricher(scope, options);
+    return this.resources.query(scope, options, enrich, filterOnMembers);
+  }
+
+  async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+    const doc = canonicaliseResource(this.resources.type, body);
+    await this.resources.replaceDoc(scope, id, withoutMembers(doc), ifMatch);
+    await this.changeMembers(scope, id, [{ kind: "replace", ids: memberIdsOf(doc) }]);
+    return this.get(scope, id);
+  }
+
+  async patch(
+    scope: TenantScope,
+    id: string,
+    body: unknown,
+    ifMatch?: string,
+  ): Promise<WriteResult | undefined> {
+    const { attributes, members } = splitMemberOperations(this.resources.type, parsePatchRequest(body));
+    let result: WriteResult | undefined;
+    if (attributes.length > 0) result = await this.resources.patchOperations(scope, id, attributes, ifMatch);
+    else if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
+    await this.changeMembers(scope, id, members);
+    return members.length > 0 ? undefined : result;
+  }
+
+  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
+    if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
+    await this.memberships.removeAllOf(scope.tenantId, id);
+    await this.resources.delete(scope, id, ifMatch);
+  }
+
+  private membersEnricher(scope: TenantScope, projection: Projection) {
+    if (!returnsDefault(projection, "members")) return undefined;
+    return async (resource: ScimResource, id: string): Promise<ScimResource> => {
+      const members: Record<string, string>[] = [];
+      for await (const page of this.memberships.members(scope.tenantId, id)) {
+        for (const member of page) members.push(this.render(scope, member));
+      }
+      return { ...resource, members };
+    };
+  }
+
+  private render(scope: TenantScope, member: Member): Record<string, string> {
+    const endpoint = member.kind === "User" ? "Users" : "Groups";
+    return { value: member.id, $ref: `${scope.baseUrl}/${endpoint}/${member.id}`, type: member.kind };
+  }
+
+  private async changeMembers(
+    scope: TenantScope,
+    groupId: string,
+    changes: readonly MemberChange[],
+  ): Promise<void> {
+    const now = this.clock().toISOString();
+    try {
+      for (const change of changes) {
+        if ((change.kind === "add" || change.kind === "replace") && change.ids.includes(groupId)) {
+          throw badRequest("invalidValue", "A group cannot be a member of itself.");
+        }
+        switch (change.kind) {
+          case "add":
+            await this.memberships.add(scope.tenantId, groupId, change.ids, now);
+            break;
+          case "remove":
+            await this.memberships.remove(scope.tenantId, groupId, change.ids, now);
+            break;
+          case "removeWhere":
+            await this.memberships.remove(
+              scope.tenantId,
+              groupId,
+              await this.membersWhere(scope, groupId, change),
+              now,
+            );
+            break;
+          case "replace":
+            await this.replaceMembers(scope, groupId, change.ids, now);
+            break;
+        }
+      }
+    } catch (error) {
+      if (error instanceof UnknownMemberError) {
+        throw badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
+      }
+      if (error instanceof UnknownGroupError) throw notFound(`Group ${groupId} not found.`);
+      throw error;
+    }
+  }
+
+  private async membersWhere(
+    scope: TenantScope,
+    groupId: string,
+    change: Extract<MemberChange, { kind: "removeWhere" }>,
+  ): Promise<string[]> {
+    const doomed: string[] = [];
+    for await (const page of this.memberships.members(scope.tenantId, groupId)) {
+      for (const member of page) {
+        const element = this.render(scope, member);
+        const filter = { kind: "valuePath", path: { attribute: "members" }, filter: change.filter } as const;
+        if (matchesFilter(filter, { members: [element] }, this.resources.type)) doomed.push(member.id);
+      }
+    }
+    return doomed;
+  }
+
+  private async replaceMembers(scope: TenantScope, groupId: string, ids: readonly string[], now: string) {
+    const wanted = new Set(ids);
+    const current = new Set<string>();
+    for await (const page of this.memberships.members(scope.tenantId, groupId)) {
+      for (const member of page) current.add(member.id);
+    }
+    await this.memberships.add(
+      scope.tenantId,
+      groupId,
+      [...wanted].filter((id) => !current.has(id)),
+      now,
+    );
+    await this.memberships.remove(
+      scope.tenantId,
+      groupId,
+      [...current].filter((id) => !wanted.has(id)),
+      now,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import type { ListResponse } from "../scim/listResponse";
+import { requests } from "../scim/memberProjection";
+import type { Projection } from "../scim/projection";
+import type { ScimResource } from "../scim/render";
+import type { MembershipRepository } from "./membershipRepository";
+import type { ResourceOperations } from "./resourceOperations";
+import type { QueryOptions, ResourceService, TenantScope, WriteResult } from "./resourceService";
+
+/**
+ * Users: the generic resource service, plus the read-only `groups` attribute served from reverse
+ * membership rows. It is returned on request (`attributes=groups`), so GET and matching stay at
+ * one and two storage round trips.
+ */
+export class UserService implements ResourceOperations {
+  constructor(
+    private readonly resources: ResourceService,
+    private readonly memberships: MembershipRepository,
+  ) {}
+
+  create(scope: TenantScope, body: unknown): Promise<WriteResult> {
+    return this.resources.create(scope, body);
+  }
+
+  get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+    return this.resources.get(scope, id, projection, this.groupsEnricher(scope, projection));
+  }
+
+  query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
+    return this.resources.query(scope, options, this.groupsEnricher(scope, options));
+  }
+
+  replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+    return this.resources.replace(scope, id, body, ifMatch);
+  }
+
+  patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+    return this.resources.patch(scope, id, body, ifMatch);
+  }
+
+  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
+    if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
+    await this.memberships.removeFromAll(scope.tenantId, id);
+    await this.resources.delete(scope, id, ifMatch);
+  }
+
+  private groupsEnricher(scope: TenantScope, projection: Projection) {
+    if (!requests(projection, "groups")) return undefined;
+    return async (resource: ScimResource, id: string): Promise<ScimResource> => {
+      const groups = await this.memberships.groupsOf(scope.tenantId, id);
+      if (groups.length === 0) return resource;
+      return {
+        ...resource,
+        groups: groups.map((groupId) => ({
+          value: groupId,
+          $ref: `${scope.baseUrl}/Groups/${groupId}`,
+          type: "direct",
+        })),
+      };
+    };
+  }
+}
