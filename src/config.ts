@@ -14,6 +14,11 @@ const configSchema = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
       .default("scimTenants"),
+    /**
+     * How long one storage call may take before it is abandoned (and the request answers 503). The
+     * Table SDK sets no timeout of its own: without one, a stalled connection holds a request forever.
+     */
+    STORAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
     /** How long verified credentials are trusted in memory: a revoke takes effect within this time. */
     AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     /** When set (in Azure), tenants' credentials live in this Key Vault; otherwise in the tenants table. */
