@@ -28,12 +28,22 @@ export function projectionOptions(
   });
 }
 
-/** RFC 7644 §3.4.2 list parameters; URLSearchParams already decodes `+` and `%22` as Entra sends them. */
+function sortOrderParam(query: URLSearchParams): QueryOptions["sortOrder"] {
+  const raw = queryParam(query, "sortOrder")?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "ascending" || raw === "descending") return raw;
+  throw badRequest("invalidValue", "'sortOrder' must be ascending or descending.");
+}
+
+/** RFC 7644 §3.4.2 and RFC 9865 list parameters; URLSearchParams already decodes `+` and `%22`. */
 export function queryOptions(query: URLSearchParams): QueryOptions {
   return defined({
     filter: queryParam(query, "filter"),
     startIndex: integerParam(query, "startIndex"),
     count: integerParam(query, "count"),
+    sortBy: queryParam(query, "sortBy"),
+    sortOrder: sortOrderParam(query),
+    cursor: queryParam(query, "cursor"),
     ...projectionOptions(query),
   });
 }

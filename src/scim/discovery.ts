@@ -5,6 +5,7 @@ import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } f
 
 export interface DiscoveryLimits {
   readonly maxResults: number;
+  readonly defaultPageSize: number;
   readonly maxPayloadSize: number;
 }
 
@@ -16,7 +17,15 @@ export function serviceProviderConfig(baseUrl: string, limits: DiscoveryLimits):
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: limits.maxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
     changePassword: { supported: false },
-    sort: { supported: false },
+    sort: { supported: true },
+    // RFC 9865: both index (startIndex/count) and cursor (cursor/nextCursor) pagination.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: limits.defaultPageSize,
+      maxPageSize: limits.maxResults,
+    },
     etag: { supported: true },
     authenticationSchemes: [
       {

@@ -8,7 +8,10 @@ export type ScimType =
   | "noTarget"
   | "invalidValue"
   | "invalidVers"
-  | "sensitive";
+  | "sensitive"
+  // RFC 9865 (cursor pagination)
+  | "invalidCursor"
+  | "expiredCursor";
 
 /** A protocol error that maps onto a SCIM Error response (RFC 7644 §3.12). */
 export class ScimError extends Error {

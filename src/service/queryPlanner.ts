@@ -7,10 +7,14 @@ import type { ResolvedAttribute } from "../scim/schema/types";
 export type QueryPlan =
   | { readonly kind: "ids"; readonly ids: readonly string[] }
   | { readonly kind: "index"; readonly index: string; readonly value: string }
+  | { readonly kind: "prefix"; readonly index: string; readonly prefix: string }
   | { readonly kind: "union"; readonly plans: readonly QueryPlan[] }
   | { readonly kind: "scan" };
 
 const SCAN: QueryPlan = { kind: "scan" };
+
+/** Longer `sw` prefixes scan instead: long index keys are shortened with a hash, which breaks prefixes. */
+const MAX_PREFIX_LENGTH = 100;
 
 /** Which index answers `attribute eq value`, and how the index normalises values. */
 function indexFor(
@@ -37,6 +41,12 @@ function indexFor(
   return undefined;
 }
 
+function planPrefix(type: ResourceType, target: ResolvedAttribute | undefined, prefix: string): QueryPlan {
+  const found = target ? indexFor(type, target) : undefined;
+  if (!found || prefix.length > MAX_PREFIX_LENGTH) return SCAN;
+  return { kind: "prefix", index: found.index, prefix: found.lower ? prefix.toLowerCase() : prefix };
+}
+
 function planEquality(type: ResourceType, target: ResolvedAttribute | undefined, value: string): QueryPlan {
   if (!target) return SCAN;
   if (target.core && target.attribute.name === "id" && !target.subAttribute)
@@ -55,32 +65,34 @@ function planValuePath(
   if (inner.kind === "and") {
     return preferred(planValuePath(type, filter, inner.left), planValuePath(type, filter, inner.right));
   }
-  if (inner.kind !== "compare" || inner.op !== "eq" || typeof inner.value !== "string") return SCAN;
+  if (inner.kind !== "compare" || typeof inner.value !== "string") return SCAN;
   const target = type.resolve({
     ...(filter.path.schema === undefined ? {} : { schema: filter.path.schema }),
     attribute: filter.path.attribute,
     subAttribute: inner.path.subAttribute ?? inner.path.attribute,
   });
-  return planEquality(type, target, inner.value);
+  if (inner.op === "eq") return planEquality(type, target, inner.value);
+  return inner.op === "sw" ? planPrefix(type, target, inner.value) : SCAN;
 }
 
-const RANK: Record<QueryPlan["kind"], number> = { ids: 0, index: 1, union: 2, scan: 3 };
+const RANK: Record<QueryPlan["kind"], number> = { ids: 0, index: 1, prefix: 2, union: 3, scan: 4 };
 
 function preferred(left: QueryPlan, right: QueryPlan): QueryPlan {
   return RANK[right.kind] < RANK[left.kind] ? right : left;
 }
 
 /**
- * Plans a filter against the indexes: equality on id, userName, externalId, emails, manager or a
- * group's displayName becomes point or prefix reads, also inside `and` (the most selective side)
- * and `or` (both sides). Anything else scans the tenant's partition.
+ * Plans a filter against the indexes: equality (`eq`) and prefix (`sw`) on id, userName,
+ * externalId, emails, manager or a group's displayName become point or range reads, also inside
+ * `and` (the most selective side) and `or` (both sides). Anything else scans the tenant's partition.
  */
 export function planQuery(type: ResourceType, filter: Filter): QueryPlan {
   switch (filter.kind) {
     case "compare":
-      return filter.op === "eq" && typeof filter.value === "string"
-        ? planEquality(type, type.resolve(filter.path), filter.value)
-        : SCAN;
+      if (typeof filter.value !== "string") return SCAN;
+      if (filter.op === "eq") return planEquality(type, type.resolve(filter.path), filter.value);
+      if (filter.op === "sw") return planPrefix(type, type.resolve(filter.path), filter.value);
+      return SCAN;
     case "valuePath":
       return planValuePath(type, filter, filter.filter);
     case "and":

@@ -7,6 +7,12 @@ export interface StoredResource extends StoredResourceView {
   readonly etag: string;
 }
 
+export interface ScanPage {
+  readonly items: readonly StoredResource[];
+  /** The continuation token this page was fetched with; undefined for the first page. */
+  readonly token: string | undefined;
+}
+
 /** Thrown when another writer changed the resource since it was read (optimistic concurrency). */
 export class ConcurrentModificationError extends Error {
   constructor() {
@@ -24,7 +30,12 @@ export interface ResourceRepository {
   delete(tenantId: string, previous: StoredResource): Promise<void>;
   /** Ids whose index `indexName` holds `value` (already normalised as the index expects). */
   findIds(tenantId: string, indexName: string, value: string): Promise<string[]>;
-  /** Every resource of the tenant, in id order, streamed page by page. */
-  scan(tenantId: string): AsyncIterable<StoredResource>;
+  /** Ids whose index `indexName` holds a value starting with `prefix`, in value order. */
+  findIdsByPrefix(tenantId: string, indexName: string, prefix: string): Promise<string[]>;
+  /**
+   * Every resource of the tenant in id order, a bounded page at a time, starting at the page that
+   * `from` (a token an earlier page carried) names; each page carries the token that fetched it.
+   */
+  scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage>;
   count(tenantId: string): Promise<number>;
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { notFound, ScimError } from "../scim/errors";
-import { matchesFilter, validateFilterPaths } from "../scim/filter/evaluate";
-import { parseFilter } from "../scim/filter/parser";
-import { listResponse, type ListResponse } from "../scim/listResponse";
+import { etagMatches } from "../scim/etag";
+import type { ListResponse } from "../scim/listResponse";
 import { applyPatch } from "../scim/patch/apply";
 import { parsePatchRequest, type PatchOperation } from "../scim/patch/request";
 import { project, type Projection } from "../scim/projection";
@@ -11,19 +10,15 @@ import { canonicaliseResource } from "../scim/resource/canonicalise";
 import type { ResourceDoc } from "../scim/resource/types";
 import { validateResource } from "../scim/resource/validate";
 import type { ResourceType } from "../scim/schema/resourceType";
-import { planQuery, type QueryPlan } from "./queryPlanner";
 import { ConcurrentModificationError, type ResourceRepository, type StoredResource } from "./repository";
+import { runQuery, type Enrich, type QueryOptions } from "./resourceQuery";
+
+export type { Enrich, QueryOptions } from "./resourceQuery";
 
 /** Where the tenant's SCIM endpoint lives, for `meta.location` and `Location`. */
 export interface TenantScope {
   readonly tenantId: string;
   readonly baseUrl: string;
-}
-
-export interface QueryOptions extends Projection {
-  readonly filter?: string;
-  readonly startIndex?: number;
-  readonly count?: number;
 }
 
 export interface WriteResult {
@@ -32,8 +27,6 @@ export interface WriteResult {
   readonly version: string;
 }
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
 /** Retries of a write whose read went stale before it (no If-Match from the client). */
 const MAX_CONCURRENCY_RETRIES = 12;
 
@@ -50,8 +43,6 @@ function concurrencyError(ifMatch: string | undefined): ScimError {
 }
 
 /** The SCIM operations on one resource type, storage-agnostic. */
-/** Adds what is not stored in the resource document (a group's members, a user's groups). */
-export type Enrich = (resource: ScimResource, id: string) => Promise<ScimResource>;
 
 /** The SCIM operations on one resource type, storage-agnostic. */
 export class ResourceService {
@@ -129,66 +120,24 @@ export class ResourceService {
     }
   }
 
-  /**
-   * Lists or filters resources. `enrich` adds unstored attributes to the resources returned, and
-   * to every candidate when `filterNeedsEnrich` (a filter on a group's members).
-   */
-  async query(
+  /** Lists or filters resources; `enrich` adds unstored attributes (see resourceQuery). */
+  query(
     scope: TenantScope,
     options: QueryOptions,
     enrich?: Enrich,
     filterNeedsEnrich = false,
   ): Promise<ListResponse> {
-    const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
-    // An unknown attribute must not quietly match nobody: Entra would then create a duplicate.
-    if (filter) validateFilterPaths(filter, this.type);
-    const startIndex = Math.max(1, options.startIndex ?? 1);
-    const count = Math.min(Math.max(0, options.count ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-    const plan: QueryPlan = filter ? planQuery(this.type, filter) : { kind: "scan" };
-    const page: ScimResource[] = [];
-    let matched = 0;
-    for await (const stored of this.candidates(scope.tenantId, plan)) {
-      let resource = this.render(scope, stored);
-      const enriched = enrich !== undefined && filterNeedsEnrich;
-      if (enriched) resource = await enrich(resource, stored.id);
-      if (filter && !matchesFilter(filter, resource, this.type)) continue;
-      matched += 1;
-      if (matched < startIndex) continue;
-      if (page.length < count) {
-        if (enrich && !enriched) resource = await enrich(resource, stored.id);
-        page.push(project(this.type, resource, options));
-      } else if (!filter) {
-        // Without a filter the total comes from a key-only count, so the scan can stop here.
-        break;
-      }
-    }
-    const total = filter ? matched : await this.repository.count(scope.tenantId);
-    return listResponse(page, total, startIndex);
-  }
-
-  private async *candidates(
-    tenantId: string,
-    plan: QueryPlan,
-    seen = new Set<string>(),
-  ): AsyncIterable<StoredResource> {
-    switch (plan.kind) {
-      case "scan":
-        yield* this.repository.scan(tenantId);
-        return;
-      case "union":
-        for (const part of plan.plans) yield* this.candidates(tenantId, part, seen);
-        return;
-      default: {
-        const ids =
-          plan.kind === "ids" ? plan.ids : await this.repository.findIds(tenantId, plan.index, plan.value);
-        for (const id of ids) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const stored = await this.repository.get(tenantId, id);
-          if (stored) yield stored;
-        }
-      }
-    }
+    return runQuery(
+      {
+        type: this.type,
+        repository: this.repository,
+        tenantId: scope.tenantId,
+        render: (stored) => this.render(scope, stored),
+        ...(enrich ? { enrich } : {}),
+        filterNeedsEnrich,
+      },
+      options,
+    );
   }
 
   private async modify(
@@ -213,11 +162,7 @@ export class ResourceService {
   }
 
   private checkPrecondition(stored: StoredResource, ifMatch: string | undefined): void {
-    if (ifMatch === undefined || ifMatch.trim() === "*") return;
-    const wanted = ifMatch.split(",").map((tag) => tag.trim());
-    // Weak and strong forms of the same tag both match: clients echo either.
-    const current = stored.version.replace(/^W\//, "");
-    if (!wanted.some((tag) => tag.replace(/^W\//, "") === current)) {
+    if (ifMatch !== undefined && !etagMatches(ifMatch, stored.version)) {
       throw new ScimError(412, `The resource's version is ${stored.version}, not ${ifMatch}.`);
     }
   }

@@ -5,6 +5,7 @@ import type { ResourceDoc } from "../scim/resource/types";
 import {
   ConcurrentModificationError,
   type ResourceRepository,
+  type ScanPage,
   type StoredResource,
 } from "../service/repository";
 import { prefixRange } from "./keys";
@@ -116,15 +117,39 @@ export class TableResourceStore implements ResourceRepository {
   async findIds(tenantId: string, indexName: string, value: string): Promise<string[]> {
     const index = this.index(indexName);
     const prefix = indexValuePrefix(this.kind, index, value);
-    if (index.unique) {
-      try {
-        const row = await this.client.getEntity<IndexRow>(tenantId, prefix.slice(0, -1));
-        return [row.id];
-      } catch (error) {
-        if (statusOf(error) === 404) return [];
-        return unavailable(error);
-      }
+    if (!index.unique) return this.idsInRange(tenantId, prefix);
+    try {
+      const row = await this.client.getEntity<IndexRow>(tenantId, prefix.slice(0, -1));
+      return [row.id];
+    } catch (error) {
+      if (statusOf(error) === 404) return [];
+      return unavailable(error);
     }
+  }
+
+  findIdsByPrefix(tenantId: string, indexName: string, prefix: string): Promise<string[]> {
+    const index = this.index(indexName);
+    // Drop the separator: every value that starts with the prefix sorts inside this range.
+    return this.idsInRange(tenantId, indexValuePrefix(this.kind, index, prefix).slice(0, -1));
+  }
+
+  async *scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage> {
+    const pages = this.client
+      .listEntities({ queryOptions: { filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)) } })
+      .byPage({ maxPageSize: SCAN_PAGE_SIZE, ...(from === undefined ? {} : { continuationToken: from }) });
+    let token = from;
+    try {
+      for await (const page of pages) {
+        yield { items: page.map((entity) => this.fromEntity(this.idOf(entity.rowKey), entity)), token };
+        token = page.continuationToken;
+        if (token === undefined) return;
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+  }
+
+  private async idsInRange(tenantId: string, prefix: string): Promise<string[]> {
     const ids: string[] = [];
     try {
       for await (const row of this.client.listEntities<IndexRow>({
@@ -136,21 +161,6 @@ export class TableResourceStore implements ResourceRepository {
       unavailable(error);
     }
     return ids;
-  }
-
-  async *scan(tenantId: string): AsyncIterable<StoredResource> {
-    const pages = this.client
-      .listEntities({
-        queryOptions: { filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)) },
-      })
-      .byPage({ maxPageSize: SCAN_PAGE_SIZE });
-    try {
-      for await (const page of pages) {
-        for (const entity of page) yield this.fromEntity(this.idOf(entity.rowKey), entity);
-      }
-    } catch (error) {
-      unavailable(error);
-    }
   }
 
   async count(tenantId: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { notFound } from "../../scim/errors";
 import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "../../scim/discovery";
 import { listResponse } from "../../scim/listResponse";
-import { MAX_PAGE_SIZE } from "../../service/resourceService";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../service/resourceQuery";
 import { MAX_BODY_BYTES } from "../body";
 import type { ScimOperation } from "../endpoint";
 import { scimResponse } from "../response";
@@ -10,7 +10,11 @@ export const getServiceProviderConfig: ScimOperation = ({ scope }) =>
   Promise.resolve(
     scimResponse(
       200,
-      serviceProviderConfig(scope.baseUrl, { maxResults: MAX_PAGE_SIZE, maxPayloadSize: MAX_BODY_BYTES }),
+      serviceProviderConfig(scope.baseUrl, {
+        maxResults: MAX_PAGE_SIZE,
+        defaultPageSize: DEFAULT_PAGE_SIZE,
+        maxPayloadSize: MAX_BODY_BYTES,
+      }),
     ),
   );
 

@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { Services } from "../../app/services";
 import { ScimError } from "../../scim/errors";
+import { etagMatches } from "../../scim/etag";
 import { project } from "../../scim/projection";
 import type { ResourceType } from "../../scim/schema/resourceType";
 import type { ResourceOperations } from "../../service/resourceOperations";
@@ -50,6 +51,10 @@ export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
         if (id === undefined)
           return scimResponse(200, await service.query(scope, queryOptions(request.query)));
         const result = await service.get(scope, id, projectionOptions(request.query));
+        const ifNoneMatch = request.headers.get("if-none-match");
+        if (ifNoneMatch !== null && etagMatches(ifNoneMatch, result.version)) {
+          return scimResponse(304, undefined, { ETag: result.version });
+        }
         return scimResponse(200, result.resource, { ETag: result.version });
       }
       case "POST": {
