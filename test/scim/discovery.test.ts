@@ -52,7 +52,7 @@ describe("discovery documents", () => {
 
   it("carry no nulls and camelCase characteristic values", () => {
     const documents = [
-      serviceProviderConfig(BASE, { maxResults: 1000, maxPayloadSize: 1 }),
+      serviceProviderConfig(BASE, { maxResults: 1000, defaultPageSize: 100, maxPayloadSize: 1 }),
       ...resourceTypeDocuments(BASE),
       ...schemaDocuments(BASE),
     ];

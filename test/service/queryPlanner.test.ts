@@ -30,6 +30,14 @@ describe("query planner", () => {
     });
   });
 
+  it("turns sw on an indexed attribute into a range read of the index", () => {
+    expect(plan('userName sw "AL"')).toEqual({ kind: "prefix", index: "userName", prefix: "al" });
+    expect(plan('emails[value sw "Bo"]')).toEqual({ kind: "prefix", index: "email", prefix: "bo" });
+    expect(plan('externalId sw "Ab"')).toEqual({ kind: "prefix", index: "externalId", prefix: "Ab" });
+    expect(plan(`userName sw "${"x".repeat(101)}"`)).toEqual({ kind: "scan" });
+    expect(plan('userName sw "a" and id eq "1"')).toEqual({ kind: "ids", ids: ["1"] });
+  });
+
   it("uses the most selective side of and, both sides of or, and scans otherwise", () => {
     expect(plan('id eq "1" and manager eq "m"')).toEqual({ kind: "ids", ids: ["1"] });
     expect(plan('title eq "x" and userName eq "u"')).toEqual({
@@ -45,7 +53,7 @@ describe("query planner", () => {
       ],
     });
     for (const filter of [
-      'userName sw "a"',
+      'userName ew "a"',
       'userName eq "a" or title eq "t"',
       'not (userName eq "a")',
       "title pr",

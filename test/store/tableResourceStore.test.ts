@@ -135,8 +135,17 @@ describe("TableResourceStore against Azurite", () => {
     await store.create(tenant(), "elsewhere", { userName: "e@x.com" }, NOW);
     expect(await store.count(tenantId)).toBe(205);
     const ids: string[] = [];
-    for await (const resource of store.scan(tenantId)) ids.push(resource.id);
+    const tokens: (string | undefined)[] = [];
+    for await (const page of store.scanPages(tenantId)) {
+      ids.push(...page.items.map((resource) => resource.id));
+      tokens.push(page.token);
+    }
     expect(ids).toHaveLength(205);
     expect(ids[0]).toBe("id000");
+    expect(tokens[0]).toBeUndefined();
+    const resumed: string[] = [];
+    for await (const page of store.scanPages(tenantId, tokens[1]))
+      resumed.push(...page.items.map((r) => r.id));
+    expect(resumed).toEqual(ids.slice(200));
   });
 });
