@@ -1,0 +1,93 @@
+import { formatBench, targetChecks } from "../../../tools/bench/report";
+import { QUICK, runBench, type BenchReport } from "../../../tools/bench/run";
+import { parseCommand } from "../../../tools/bench/cli";
+
+/**
+ * The reduced bench CI runs: tiny sizes against the Azurite jest started. It fails only on
+ * broken round-trip counts and on errors (non-2xx, failed replay checks), never on time.
+ */
+describe("npm run bench, reduced", () => {
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench({
+      ...QUICK,
+      sections: ["operations", "cycle", "growth"],
+      concurrencies: [1, 8],
+      requests: 16,
+      warmup: 4,
+      workingUsers: 16,
+      groups: 2,
+      growth: { smallUsers: 20, largeUsers: 200, requests: 8 },
+      cycle: { users: 20, groups: 2, concurrency: 4 },
+      storageConnectionString: process.env.STORAGE_CONNECTION_STRING ?? "",
+    });
+  }, 120_000);
+
+  it("measures every operation on both sides at every concurrency", () => {
+    expect(report.operations.map((operation) => operation.name)).toEqual([
+      "create user",
+      "match userName",
+      "GET user by id",
+      "PATCH default dialect",
+      "PATCH aadOptscim062020",
+      "disable user",
+      "add one member",
+      "DELETE user",
+    ]);
+    for (const operation of report.operations) {
+      expect(operation.runs.map((run) => run.concurrency)).toEqual([1, 8]);
+      for (const run of operation.runs) {
+        expect(run.scim.count).toBeGreaterThan(0);
+        expect(run.raw.count).toBeGreaterThan(0);
+      }
+      // Every SCIM request's log line was found, so its round trips were counted.
+      const timed = operation.runs.reduce((sum, run) => sum + run.scim.count, 0);
+      expect(operation.roundTrips.requests).toBe(timed);
+    }
+  });
+
+  it("keeps every round-trip count within its target", () => {
+    const broken = targetChecks(report).filter((check) => check.kind === "roundTrips" && !check.met);
+    expect(broken).toEqual([]);
+    const trips = Object.fromEntries(
+      report.operations.map((operation) => [operation.name, operation.roundTrips.max]),
+    );
+    expect(trips).toMatchObject({
+      "create user": 1,
+      "GET user by id": 1,
+    });
+    expect(trips["match userName"]).toBeLessThanOrEqual(2);
+    expect(trips["add one member"]).toBeLessThanOrEqual(2);
+  });
+
+  it("sees no errors: every response 2xx, every replay check passed, nothing logged as an error", () => {
+    const errors = targetChecks(report).filter((check) => check.kind === "errors" && !check.met);
+    expect(errors).toEqual([]);
+    expect(report.initialCycle?.requests.total).toBeGreaterThan(0);
+  });
+
+  it("prints a table with the ratio and the targets", () => {
+    const text = formatBench(report);
+    expect(text).toContain("SCIM/raw");
+    expect(text).toContain("Targets (issue 9)");
+    expect(text).toContain("Initial cycle: 20 users");
+  });
+});
+
+describe("bench command line", () => {
+  it("scales down with --quick, --users, --groups and --requests", () => {
+    const command = parseCommand(["--quick", "--users", "50", "--groups", "5", "--requests", "10", "--json"]);
+    expect(command?.json).toBe(true);
+    expect(command?.options.requests).toBe(10);
+    expect(command?.options.cycle).toMatchObject({ users: 50, groups: 5 });
+    expect(command?.options.growth.largeUsers).toBe(QUICK.growth.largeUsers);
+  });
+
+  it("takes --duration instead of a request count, and rejects both at once", () => {
+    expect(parseCommand(["--duration", "2000"])?.options).toMatchObject({ durationMs: 2000 });
+    expect(parseCommand(["--duration", "2000"])?.options.requests).toBeUndefined();
+    expect(() => parseCommand(["--duration", "1", "--requests", "1"])).toThrow(/not both/);
+    expect(() => parseCommand(["--only", "nothing"])).toThrow(/unknown section/);
+  });
+});

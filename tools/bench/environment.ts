@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import type { LogHandler } from "@azure/functions";
+import { createServices, useServices, type Services } from "../../src/app/services";
+import { loadConfig } from "../../src/config";
+import { ensureTables } from "../../src/store/tableClients";
+import { startAzurite, type RunningAzurite } from "../azurite";
+import { freePort } from "../freePort";
+import { startLocalHost, type LocalHost } from "../localHost";
+import { BenchHttp } from "./http";
+
+/** What the endpoint logs once per request (src/http/endpoint.ts). */
+export interface RequestLogLine {
+  readonly correlationId: string;
+  readonly status: number;
+  readonly storageRoundTrips: number;
+}
+
+export interface BenchTenant {
+  readonly tenantId: string;
+  readonly tenantUrl: string;
+  readonly token: string;
+  readonly http: BenchHttp;
+}
+
+export interface BenchEnvironment {
+  readonly azurite?: RunningAzurite;
+  readonly services: Services;
+  readonly host: LocalHost;
+  /** Request log lines by correlation id, as the endpoint wrote them. */
+  readonly requestLog: Map<string, RequestLogLine>;
+  readonly serverErrors: string[];
+  createTenant(prefix: string): Promise<BenchTenant>;
+  close(): Promise<void>;
+}
+
+function logCollector(requestLog: Map<string, RequestLogLine>, serverErrors: string[]): LogHandler {
+  return (level, ...args) => {
+    const [first] = args;
+    if (level === "error") {
+      if (serverErrors.length < 20) serverErrors.push(args.map(String).join(" "));
+      return;
+    }
+    if (typeof first !== "string" || !first.startsWith('{"event":"scim.request"')) return;
+    const line = JSON.parse(first) as RequestLogLine;
+    requestLog.set(line.correlationId, line);
+  };
+}
+
+export interface EnvironmentOptions {
+  /** Use this storage instead of starting Azurite (tests pass the one jest started). */
+  readonly storageConnectionString?: string;
+}
+
+/**
+ * Azurite (in memory, free port), the services over fresh tables, and the local host on a free
+ * port, all in this process except Azurite. The token cache lives for an hour so that its
+ * once-a-minute refresh read is not counted against whichever operation happens to trigger it.
+ */
+export async function startEnvironment(options: EnvironmentOptions = {}): Promise<BenchEnvironment> {
+  const azurite =
+    options.storageConnectionString === undefined
+      ? await startAzurite({ tablePort: await freePort() })
+      : undefined;
+  const connection = options.storageConnectionString ?? azurite?.tableConnectionString ?? "";
+  try {
+    const suffix = randomUUID().replace(/-/g, "").slice(0, 12);
+    const services = createServices(
+      loadConfig({
+        ...process.env,
+        STORAGE_CONNECTION_STRING: connection,
+        RESOURCES_TABLE: `benchres${suffix}`,
+        TENANTS_TABLE: `benchten${suffix}`,
+        AUTH_CACHE_TTL_SECONDS: "3600",
+        KEY_VAULT_URI: "",
+      }),
+    );
+    await ensureTables(services.tables);
+    useServices(services);
+    const requestLog = new Map<string, RequestLogLine>();
+    const serverErrors: string[] = [];
+    const host = await startLocalHost(0, logCollector(requestLog, serverErrors));
+    const clients: BenchHttp[] = [];
+    return {
+      ...(azurite ? { azurite } : {}),
+      services,
+      host,
+      requestLog,
+      serverErrors,
+      async createTenant(prefix) {
+        const tenantId = `${prefix}-${randomUUID().slice(0, 8)}`;
+        const token = await services.tenants.create(tenantId);
+        const tenantUrl = `${host.origin}/scim/v2/${tenantId}`;
+        const http = new BenchHttp(tenantUrl, token);
+        clients.push(http);
+        return { tenantId, tenantUrl, http, token };
+      },
+      async close() {
+        for (const client of clients) client.close();
+        await host.close();
+        await azurite?.stop();
+      },
+    };
+  } catch (error) {
+    await azurite?.stop();
+    throw error;
+  }
+}

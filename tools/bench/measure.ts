@@ -1,0 +1,120 @@
+import type { BenchEnvironment } from "./environment";
+import { runLoad, type LoadOptions, type LoadResult } from "./load";
+import type { BenchOperation, RoundTripTarget } from "./operations";
+
+export interface RoundTripStats {
+  /** Requests whose log line was found. */
+  readonly requests: number;
+  readonly min: number;
+  readonly max: number;
+  /** The most common count. */
+  readonly mode: number;
+  readonly target?: RoundTripTarget;
+  /** Every request within the target (true when there is no target). */
+  readonly ok: boolean;
+}
+
+export interface ConcurrencyResult {
+  readonly concurrency: number;
+  readonly scim: LoadResult;
+  readonly raw: LoadResult;
+  /** SCIM throughput / raw throughput. */
+  readonly ratio: number;
+}
+
+export interface OperationResult {
+  readonly name: string;
+  readonly rawDoes: string;
+  readonly throughputTarget?: number;
+  readonly roundTrips: RoundTripStats;
+  readonly runs: readonly ConcurrencyResult[];
+}
+
+export function roundTripStats(counts: readonly number[], target?: RoundTripTarget): RoundTripStats {
+  const frequency = new Map<number, number>();
+  for (const count of counts) frequency.set(count, (frequency.get(count) ?? 0) + 1);
+  const mode = [...frequency.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+  const min = counts.length > 0 ? Math.min(...counts) : 0;
+  const max = counts.length > 0 ? Math.max(...counts) : 0;
+  const within =
+    target === undefined ||
+    counts.every(
+      (count) =>
+        (target.exact === undefined || count === target.exact) &&
+        (target.max === undefined || count <= target.max),
+    );
+  return {
+    requests: counts.length,
+    min,
+    max,
+    mode,
+    ...(target ? { target } : {}),
+    ok: within && counts.length > 0,
+  };
+}
+
+export interface MeasureOptions {
+  readonly concurrencies: readonly number[];
+  readonly requests?: number;
+  readonly durationMs?: number;
+  /** Untimed operations before each measurement (JIT, connection pools). */
+  readonly warmup: number;
+}
+
+let tagSeq = 0;
+
+/**
+ * One SCIM operation against its raw floor, at each concurrency: raw first, then SCIM, back to
+ * back on the same Azurite, so both see the same machine state. Round trips come from the
+ * endpoint's own per-request log line.
+ */
+export async function measureOperation(
+  env: BenchEnvironment,
+  operation: BenchOperation,
+  options: MeasureOptions,
+): Promise<OperationResult> {
+  const prefix = `bench-${(tagSeq += 1)}`;
+  const tags: string[] = [];
+  const tag = (index: number) => {
+    const value = `${prefix}-${tags.length}-${index}`;
+    tags.push(value);
+    return value;
+  };
+  const load = (concurrency: number): LoadOptions => ({
+    concurrency,
+    ...(options.requests === undefined ? {} : { requests: options.requests }),
+    ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+  });
+  const warmTags: string[] = [];
+  const warmTag = (index: number) => {
+    const value = `${prefix}-warm-${index}`;
+    warmTags.push(value);
+    return value;
+  };
+  await runLoad({ concurrency: 4, requests: options.warmup }, operation.raw());
+  await runLoad({ concurrency: 4, requests: options.warmup }, operation.scim(warmTag));
+  const runs: ConcurrencyResult[] = [];
+  for (const concurrency of options.concurrencies) {
+    const raw = await runLoad(load(concurrency), operation.raw());
+    const scim = await runLoad(load(concurrency), operation.scim(tag));
+    runs.push({
+      concurrency,
+      raw,
+      scim,
+      ratio: raw.perSecond > 0 ? Math.round((scim.perSecond / raw.perSecond) * 100) / 100 : 0,
+    });
+  }
+  const counts = tags.flatMap((value) => {
+    const line = env.requestLog.get(value);
+    env.requestLog.delete(value);
+    return line ? [line.storageRoundTrips] : [];
+  });
+  for (const value of warmTags) env.requestLog.delete(value);
+  return {
+    name: operation.name,
+    rawDoes: operation.rawDoes,
+    ...(operation.throughputTarget === undefined ? {} : { throughputTarget: operation.throughputTarget }),
+    roundTrips: roundTripStats(counts, operation.roundTrips),
+    runs,
+  };
+}

@@ -1,0 +1,304 @@
+import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import type { ResourceDoc } from "../../src/scim/resource/types";
+import { groupKind, userKind, userNameIndex } from "../../src/store/resourceKinds";
+import { indexRowKey, indexRowKeys, parseDoc, resourceRowKey } from "../../src/store/rows";
+import { encodeKeyPart } from "../../src/store/keys";
+import { patchBody } from "../entra/dialect";
+import { filterQuery } from "../entra/encoding";
+import { createUserBody, generateUser } from "../entra/population";
+import { ENTERPRISE_USER } from "../entra/urns";
+import type { BenchTenant } from "./environment";
+import type { HttpResult } from "./http";
+import { EXHAUSTED, type Operation } from "./load";
+import { createActions, resourceRows, userRows, type ResourceRows } from "./rows";
+
+/** A round-trip budget per request: exactly `exact`, or at most `max`. */
+export interface RoundTripTarget {
+  readonly exact?: number;
+  readonly max?: number;
+}
+
+export interface BenchOperation {
+  readonly name: string;
+  /** What the raw side does, for the report. */
+  readonly rawDoes: string;
+  readonly roundTrips?: RoundTripTarget;
+  /** SCIM throughput must reach this share of the raw floor at concurrency 16. */
+  readonly throughputTarget?: number;
+  /** Builds the SCIM (HTTP) and raw (Table SDK) operations; `tag` names each request for the log. */
+  scim(tag: (index: number) => string): Operation;
+  raw(): Operation;
+}
+
+export interface OperationFixtures {
+  readonly tenant: BenchTenant;
+  readonly client: TableClient;
+  readonly run: string;
+  /** Existing users that match, GET, PATCH, disable and add-member work on, round-robin. */
+  readonly users: readonly ResourceRows[];
+  /** Existing groups that add-member adds to, round-robin. */
+  readonly groups: readonly ResourceRows[];
+  /** Ids of users the create measurements made; DELETE consumes them. */
+  readonly created: string[];
+}
+
+function pick<T>(items: readonly T[], index: number): T {
+  const item = items[index % items.length];
+  if (item === undefined) throw new Error("empty fixture");
+  return item;
+}
+
+/** Undefined when the status is one of `expected`, else what happened (the body's detail if any). */
+export function unexpected(result: HttpResult, expected: number, what: string): string | undefined {
+  if (result.status === expected) return undefined;
+  return `${what}: ${result.status} instead of ${expected} ${result.body.slice(0, 200)}`;
+}
+
+function userPath(id: string): string {
+  return `/Users/${encodeURIComponent(id)}`;
+}
+
+function headers(tag: string): Record<string, string> {
+  return { "X-Correlation-Id": tag };
+}
+
+/** The default dialect: capitalised ops, one per attribute with a path, `active` as "False". */
+export function defaultDialectPatch(index: number): Record<string, unknown> {
+  return patchBody([
+    { op: "Replace", path: "title", value: `Title ${index}` },
+    { op: "Replace", path: "name.familyName", value: `Family ${index}` },
+    { op: "Replace", path: 'addresses[type eq "work"].locality', value: `City ${index}` },
+    { op: "Add", path: `${ENTERPRISE_USER}:department`, value: `Dept ${index}` },
+    { op: "Replace", path: "active", value: "False" },
+  ]);
+}
+
+/** aadOptscim062020: one path-less replace with dotted and URN keys, `active` as a boolean. */
+export function aadOptPatch(index: number): Record<string, unknown> {
+  return patchBody([
+    {
+      op: "replace",
+      value: {
+        displayName: `Display ${index}`,
+        "name.givenName": `Given ${index}`,
+        title: `Principal ${index}`,
+        [`${ENTERPRISE_USER}:department`]: `Dept ${index}`,
+        active: true,
+      },
+    },
+  ]);
+}
+
+export const DISABLE = patchBody([{ op: "Replace", path: "active", value: "False" }]);
+
+async function getEntity(client: TableClient, tenantId: string, rowKey: string): Promise<TableEntity> {
+  return client.getEntity(tenantId, rowKey);
+}
+
+/** Raw read-modify-write: read the row, replace it guarded by its ETag (what PATCH costs in storage). */
+async function rawRewrite(
+  client: TableClient,
+  tenantId: string,
+  user: ResourceRows,
+  change: (doc: ResourceDoc) => ResourceDoc,
+): Promise<undefined> {
+  const entity = await getEntity(client, tenantId, resourceRowKey(userKind, user.id));
+  const next = resourceRows(userKind, tenantId, user.id, change(parseDoc(entity)));
+  await client.submitTransaction([
+    ["update", { ...next.entity, created: entity.created }, "Replace", { etag: String(entity.etag) }],
+  ]);
+  return undefined;
+}
+
+/** The eight operations Entra's cycles are made of, each as SCIM over HTTP and as raw storage calls. */
+export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
+  const { tenant, client, users, groups, created, run } = fixtures;
+  const tenantId = tenant.tenantId;
+  const http = tenant.http;
+  let createSeq = 0;
+  return [
+    {
+      name: "create user",
+      rawDoes: "1 transaction (user row + index rows)",
+      roundTrips: { exact: 1 },
+      throughputTarget: 0.8,
+      scim: (tag) => async (index) => {
+        const body = createUserBody(generateUser(`${run}c`, (createSeq += 1)));
+        const result = await http.send("POST", "/Users", { body, headers: headers(tag(index)) });
+        const failure = unexpected(result, 201, "POST /Users");
+        if (failure === undefined) created.push(String((JSON.parse(result.body) as { id: unknown }).id));
+        return failure;
+      },
+      raw: () => async () => {
+        const rows = userRows(tenantId, `${run}r`, (createSeq += 1));
+        await client.submitTransaction(createActions(rows));
+        created.push(rows.id);
+        return undefined;
+      },
+    },
+    {
+      name: "match userName",
+      rawDoes: "getEntity index row + getEntity user row",
+      roundTrips: { max: 2 },
+      throughputTarget: 0.8,
+      scim: (tag) => async (index) => {
+        const user = pick(users, index);
+        const result = await http.send("GET", `/Users?${filterQuery("userName", user.userName ?? "")}`, {
+          headers: headers(tag(index)),
+        });
+        const failure = unexpected(result, 200, "GET /Users?filter");
+        if (failure !== undefined) return failure;
+        return result.body.includes(`"totalResults":1`)
+          ? undefined
+          : `no match: ${result.body.slice(0, 200)}`;
+      },
+      raw: () => async (index) => {
+        const user = pick(users, index);
+        const key = indexRowKey(userKind, userNameIndex, (user.userName ?? "").toLowerCase(), user.id);
+        const row = await getEntity(client, tenantId, key);
+        await getEntity(client, tenantId, resourceRowKey(userKind, String(row.id)));
+        return undefined;
+      },
+    },
+    {
+      name: "GET user by id",
+      rawDoes: "getEntity user row",
+      roundTrips: { exact: 1 },
+      throughputTarget: 0.8,
+      scim: (tag) => async (index) =>
+        unexpected(
+          await http.send("GET", userPath(pick(users, index).id), { headers: headers(tag(index)) }),
+          200,
+          "GET /Users/{id}",
+        ),
+      raw: () => async (index) => {
+        await getEntity(client, tenantId, resourceRowKey(userKind, pick(users, index).id));
+        return undefined;
+      },
+    },
+    {
+      name: "PATCH default dialect",
+      rawDoes: "getEntity + 1 transaction (replace, If-Match)",
+      roundTrips: { max: 2 },
+      scim: (tag) => async (index) =>
+        unexpected(
+          await http.send("PATCH", userPath(pick(users, index).id), {
+            body: defaultDialectPatch(index),
+            headers: headers(tag(index)),
+          }),
+          200,
+          "PATCH /Users/{id} (default)",
+        ),
+      raw: () => (index) =>
+        rawRewrite(client, tenantId, pick(users, index), (doc) => ({ ...doc, title: `Title ${index}` })),
+    },
+    {
+      name: "PATCH aadOptscim062020",
+      rawDoes: "getEntity + 1 transaction (replace, If-Match)",
+      roundTrips: { max: 2 },
+      scim: (tag) => async (index) =>
+        unexpected(
+          await http.send("PATCH", userPath(pick(users, index).id), {
+            body: aadOptPatch(index),
+            headers: headers(tag(index)),
+          }),
+          200,
+          "PATCH /Users/{id} (aadOptscim062020)",
+        ),
+      raw: () => (index) =>
+        rawRewrite(client, tenantId, pick(users, index), (doc) => ({ ...doc, title: `Principal ${index}` })),
+    },
+    {
+      name: "disable user",
+      rawDoes: "getEntity + 1 transaction (replace, If-Match)",
+      roundTrips: { max: 2 },
+      scim: (tag) => async (index) =>
+        unexpected(
+          await http.send("PATCH", userPath(pick(users, index).id), {
+            body: DISABLE,
+            headers: headers(tag(index)),
+          }),
+          200,
+          "PATCH /Users/{id} active False",
+        ),
+      raw: () => (index) =>
+        rawRewrite(client, tenantId, pick(users, index), (doc) => ({ ...doc, active: false })),
+    },
+    {
+      name: "add one member",
+      rawDoes: "1 transaction (merge group, merge user, 2 upserts)",
+      roundTrips: { max: 2 },
+      scim: (tag) => async (index) =>
+        unexpected(
+          await http.send("PATCH", `/Groups/${encodeURIComponent(pick(groups, index).id)}`, {
+            body: patchBody([{ op: "Add", path: "members", value: [{ value: pick(users, index).id }] }]),
+            headers: headers(tag(index)),
+          }),
+          204,
+          "PATCH /Groups/{id} add member",
+        ),
+      raw: () => async (index) => {
+        await client.submitTransaction(
+          addMemberActions(tenantId, pick(groups, index).id, pick(users, index).id, index),
+        );
+        return undefined;
+      },
+    },
+    {
+      name: "DELETE user",
+      rawDoes: "getEntity + 1 transaction (delete rows)",
+      scim: (tag) => async (index) => {
+        const id = created.pop();
+        if (id === undefined) return EXHAUSTED;
+        return unexpected(
+          await http.send("DELETE", userPath(id), { headers: headers(tag(index)) }),
+          204,
+          "DELETE /Users/{id}",
+        );
+      },
+      raw: () => async () => {
+        const id = created.pop();
+        if (id === undefined) return EXHAUSTED;
+        const entity = await getEntity(client, tenantId, resourceRowKey(userKind, id));
+        const keys = [resourceRowKey(userKind, id), ...indexRowKeys(userKind, parseDoc(entity), id)];
+        await client.submitTransaction(
+          keys.map((rowKey): TransactionAction => ["delete", { partitionKey: tenantId, rowKey }]),
+        );
+        return undefined;
+      },
+    },
+  ];
+}
+
+/** The transaction TableMembershipStore submits to add one member (same rows, same actions). */
+export function addMemberActions(
+  tenantId: string,
+  groupId: string,
+  userId: string,
+  index: number,
+): TransactionAction[] {
+  const now = new Date(Date.UTC(2024, 0, 1) + index).toISOString();
+  return [
+    [
+      "update",
+      { partitionKey: tenantId, rowKey: resourceRowKey(groupKind, groupId), lastModified: now },
+      "Merge",
+    ],
+    ["update", { partitionKey: tenantId, rowKey: resourceRowKey(userKind, userId) }, "Merge"],
+    [
+      "upsert",
+      {
+        partitionKey: tenantId,
+        rowKey: `m|${encodeKeyPart(groupId)}|${encodeKeyPart(userId)}`,
+        value: userId,
+        type: "User",
+      },
+      "Replace",
+    ],
+    [
+      "upsert",
+      { partitionKey: tenantId, rowKey: `r|${encodeKeyPart(userId)}|${encodeKeyPart(groupId)}`, groupId },
+      "Replace",
+    ],
+  ];
+}

@@ -1,0 +1,286 @@
+import type { BenchReport } from "./run";
+import type { RoundTripStats } from "./measure";
+
+export interface TargetCheck {
+  readonly name: string;
+  readonly target: string;
+  readonly actual: string;
+  readonly met: boolean;
+  /** Only these fail the CI bench: counts and errors, never time. */
+  readonly kind: "roundTrips" | "errors" | "ratio" | "time";
+}
+
+function describeTarget(stats: RoundTripStats): string {
+  if (stats.target?.exact !== undefined) return `= ${stats.target.exact}`;
+  if (stats.target?.max !== undefined) return `≤ ${stats.target.max}`;
+  return "—";
+}
+
+function describeCounts(stats: RoundTripStats): string {
+  return stats.min === stats.max ? String(stats.max) : `${stats.min}–${stats.max} (mostly ${stats.mode})`;
+}
+
+/** Every target of issue 9, with what this run measured. */
+export function targetChecks(report: BenchReport): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const operation of report.operations) {
+    if (operation.roundTrips.target)
+      checks.push({
+        name: `${operation.name}: storage round trips`,
+        target: describeTarget(operation.roundTrips),
+        actual: describeCounts(operation.roundTrips),
+        met: operation.roundTrips.ok,
+        kind: "roundTrips",
+      });
+    const errors = operation.runs.reduce((sum, run) => sum + run.scim.errors + run.raw.errors, 0);
+    checks.push({
+      name: `${operation.name}: errors`,
+      target: "0",
+      actual: String(errors),
+      met: errors === 0,
+      kind: "errors",
+    });
+    const top = operation.runs.find((run) => run.concurrency === 16);
+    if (operation.throughputTarget !== undefined && top)
+      checks.push({
+        name: `${operation.name}: SCIM/raw throughput at concurrency 16`,
+        target: `≥ ${operation.throughputTarget}`,
+        actual: top.ratio.toFixed(2),
+        met: top.ratio >= operation.throughputTarget,
+        kind: "ratio",
+      });
+  }
+  for (const series of report.growth?.series ?? []) {
+    checks.push({
+      name: `${series.operation}: p50 with ${report.growth?.largeUsers} / with ${report.growth?.smallUsers} users`,
+      target: "≤ 1.2",
+      actual: series.ratio.toFixed(2),
+      met: series.ratio <= 1.2,
+      kind: "ratio",
+    });
+    for (const point of series.points)
+      if (point.roundTrips.target)
+        checks.push({
+          name: `${series.operation} (${point.label}): storage round trips`,
+          target: describeTarget(point.roundTrips),
+          actual: describeCounts(point.roundTrips),
+          met: point.roundTrips.ok,
+          kind: "roundTrips",
+        });
+    const errors = series.points.reduce((sum, point) => sum + point.result.errors, 0);
+    checks.push({
+      name: `${series.operation} (growth): errors`,
+      target: "0",
+      actual: String(errors),
+      met: errors === 0,
+      kind: "errors",
+    });
+  }
+  const cycle = report.initialCycle;
+  if (cycle) {
+    checks.push({
+      name: "initial cycle: non-2xx responses",
+      target: "0",
+      actual: String(cycle.errors),
+      met: cycle.errors === 0,
+      kind: "errors",
+    });
+    checks.push({
+      name: "initial cycle: failed replay checks",
+      target: "0",
+      actual: String(cycle.failedChecks),
+      met: cycle.failedChecks === 0,
+      kind: "errors",
+    });
+    checks.push({
+      name: "initial cycle: request rate",
+      target: "≥ 25/s (Entra's minimum)",
+      actual: `${cycle.requests.perSecond}/s`,
+      met: cycle.requests.perSecond >= 25,
+      kind: "time",
+    });
+  }
+  if (report.coldStart)
+    checks.push({
+      name: "cold start: require(dist/src/index.js), median",
+      target: `≤ ${report.coldStart.targetMs} ms`,
+      actual: `${report.coldStart.medianRequireMs} ms`,
+      met: report.coldStart.medianRequireMs <= report.coldStart.targetMs,
+      kind: "time",
+    });
+  checks.push({
+    name: "host: logged errors",
+    target: "0",
+    actual: String(report.serverErrors.length),
+    met: report.serverErrors.length === 0,
+    kind: "errors",
+  });
+  return checks;
+}
+
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly boolean[],
+): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column] ?? 0;
+        return right[column] ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+/** The human report: one table per section, then the targets. */
+export function formatBench(report: BenchReport): string {
+  const out: string[] = [];
+  const settings = report.settings;
+  const per =
+    settings.requests !== undefined ? `${settings.requests} requests` : `${settings.durationMs ?? 0} ms`;
+  out.push(
+    `SCIM bench — ${report.startedAt}, node ${report.machine.node}, ${report.machine.cpus} CPUs, ` +
+      `${per} per measurement, Azurite in memory, ${report.seconds} s in all`,
+  );
+  if (report.operations.length > 0) {
+    out.push("", "Operations: SCIM over HTTP vs the raw Table calls it needs (same Azurite, same run)", "");
+    const rows = report.operations.flatMap((operation) =>
+      operation.runs.map((run, index) => [
+        index === 0 ? operation.name : "",
+        String(run.concurrency),
+        fixed(run.scim.perSecond),
+        fixed(run.scim.p50Ms, 2),
+        fixed(run.scim.p99Ms, 2),
+        fixed(run.raw.perSecond),
+        fixed(run.raw.p50Ms, 2),
+        fixed(run.raw.p99Ms, 2),
+        run.ratio.toFixed(2),
+        index === 0 ? describeCounts(operation.roundTrips) : "",
+        index === 0 ? describeTarget(operation.roundTrips) : "",
+        String(run.scim.errors + run.raw.errors),
+      ]),
+    );
+    out.push(
+      table(
+        [
+          "operation",
+          "conc",
+          "SCIM/s",
+          "p50 ms",
+          "p99 ms",
+          "raw/s",
+          "p50 ms",
+          "p99 ms",
+          "SCIM/raw",
+          "round trips",
+          "target",
+          "errors",
+        ],
+        rows,
+        [false, true, true, true, true, true, true, true, true, true, false, true],
+      ),
+    );
+    out.push("", "Raw floor per operation:");
+    for (const operation of report.operations) out.push(`  ${operation.name}: ${operation.rawDoes}`);
+  }
+  const growth = report.growth;
+  if (growth) {
+    out.push(
+      "",
+      `Growth: ${growth.smallUsers} vs ${growth.largeUsers} users (and a group of as many members), concurrency 1`,
+      `  seeded ${growth.seedUsers.count} users in ${growth.seedUsers.seconds} s (${growth.seedUsers.rowsPerSecond} rows/s), ` +
+        `${growth.seedMembers.count} memberships in ${growth.seedMembers.seconds} s (${growth.seedMembers.rowsPerSecond} rows/s)`,
+      "",
+    );
+    const rows = growth.series.flatMap((series) =>
+      series.points.map((point, index) => [
+        index === 0 ? series.operation : "",
+        point.label,
+        String(point.users),
+        fixed(point.result.p50Ms, 2),
+        fixed(point.result.p99Ms, 2),
+        describeCounts(point.roundTrips),
+        String(point.result.errors),
+        index === 1 ? series.ratio.toFixed(2) : index === 2 ? `(${series.ratioSameTable.toFixed(2)})` : "",
+      ]),
+    );
+    out.push(
+      table(
+        ["operation", "tenant", "users", "p50 ms", "p99 ms", "round trips", "errors", "large/small p50"],
+        rows,
+        [false, false, true, true, true, true, true, true],
+      ),
+      "  (in brackets: large vs small measured after seeding, when Azurite holds both)",
+      "",
+      "Memory of the host process while serving one GET:",
+      table(
+        [
+          "request",
+          "status",
+          "bytes",
+          "ms",
+          "round trips",
+          "heap before MB",
+          "heap growth MB",
+          "RSS growth MB",
+        ],
+        growth.memory.map((point) => [
+          point.request,
+          String(point.status),
+          String(point.responseBytes),
+          String(point.ms),
+          String(point.roundTrips ?? "?"),
+          fixed(point.heapBeforeMB),
+          fixed(point.heapGrowthMB),
+          fixed(point.rssGrowthMB),
+        ]),
+        [false, true, true, true, true, true, true, true],
+      ),
+    );
+  }
+  const cycle = report.initialCycle;
+  if (cycle) {
+    const statuses = Object.entries(cycle.requests.byStatus)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(" ");
+    out.push(
+      "",
+      `Initial cycle: ${cycle.users} users, ${cycle.groups} groups of ~${cycle.membersPerGroup} members, ` +
+        `concurrency ${cycle.concurrency}`,
+      `  ${cycle.wallSeconds} s, ${cycle.requests.total} requests, ${cycle.requests.perSecond} requests/s, ` +
+        `p50 ${cycle.requests.latencyMs.p50} ms, p99 ${cycle.requests.latencyMs.p99} ms; ${statuses}; ` +
+        `${cycle.errors} errors, ${cycle.failedChecks} failed checks`,
+      ...cycle.steps.map((step) => `  ${step.name}: ${step.requests} requests in ${step.seconds} s`),
+      ...cycle.failedCheckSamples.map((sample) => `  FAILED ${sample}`),
+    );
+  }
+  const cold = report.coldStart;
+  if (cold) {
+    out.push(
+      "",
+      `Cold start: require(dist/src/index.js) median ${cold.medianRequireMs} ms of ${cold.runs} runs ` +
+        `[${cold.requireMs.join(", ")}], whole node process ${cold.medianProcessMs} ms`,
+      `  heaviest loads: ${cold.heaviest.map((entry) => `${entry.module} ${entry.ms} ms`).join(", ")}`,
+    );
+  }
+  for (const error of report.serverErrors.slice(0, 5)) out.push(`HOST ERROR ${error.slice(0, 300)}`);
+  out.push("", "Targets (issue 9):", "");
+  out.push(
+    table(
+      ["", "check", "target", "measured"],
+      targetChecks(report)
+        .filter((check) => !(check.kind === "errors" && check.met))
+        .map((check) => [check.met ? "ok" : "MISS", check.name, check.target, check.actual]),
+      [false, false, false, false],
+    ),
+  );
+  out.push("  (error checks that passed are not listed)");
+  return out.join("\n");
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from "node:crypto";
+import { cpus } from "node:os";
+import { measureColdStart, type ColdStartResult } from "./coldStart";
+import { startEnvironment, type BenchEnvironment } from "./environment";
+import { measureGrowth, type GrowthResult } from "./growth";
+import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
+import { measureOperation, type OperationResult } from "./measure";
+import { benchOperations } from "./operations";
+import { groupRows, seedResources, userRows } from "./rows";
+
+export type Section = "operations" | "growth" | "cycle" | "coldStart";
+export const SECTIONS: readonly Section[] = ["operations", "growth", "cycle", "coldStart"];
+
+export interface BenchOptions {
+  readonly sections: readonly Section[];
+  readonly concurrencies: readonly number[];
+  /** Timed operations per measurement (one operation, one side, one concurrency)… */
+  readonly requests?: number;
+  /** …or time per measurement. */
+  readonly durationMs?: number;
+  readonly warmup: number;
+  /** Existing users the read and update operations spread over. */
+  readonly workingUsers: number;
+  readonly groups: number;
+  readonly growth: { readonly smallUsers: number; readonly largeUsers: number; readonly requests: number };
+  readonly cycle: { readonly users: number; readonly groups: number; readonly concurrency: number };
+  readonly coldStartRuns: number;
+  /** Use this storage instead of starting Azurite. */
+  readonly storageConnectionString?: string;
+  readonly log?: (line: string) => void;
+}
+
+export const FULL: BenchOptions = {
+  sections: SECTIONS,
+  concurrencies: [1, 16],
+  requests: 1000,
+  warmup: 50,
+  workingUsers: 1000,
+  groups: 16,
+  growth: { smallUsers: 100, largeUsers: 100_000, requests: 300 },
+  cycle: { users: 10_000, groups: 100, concurrency: 16 },
+  coldStartRuns: 7,
+};
+
+export const QUICK: BenchOptions = {
+  sections: SECTIONS,
+  concurrencies: [1, 16],
+  requests: 64,
+  warmup: 8,
+  workingUsers: 64,
+  groups: 4,
+  growth: { smallUsers: 100, largeUsers: 2_000, requests: 30 },
+  cycle: { users: 200, groups: 4, concurrency: 8 },
+  coldStartRuns: 3,
+};
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly settings: Omit<BenchOptions, "log" | "storageConnectionString">;
+  readonly machine: { readonly cpus: number; readonly node: string };
+  readonly operations: readonly OperationResult[];
+  readonly growth?: GrowthResult;
+  readonly initialCycle?: InitialCycleResult;
+  readonly coldStart?: ColdStartResult;
+  /** Errors the host logged (unhandled exceptions, failed requests). */
+  readonly serverErrors: readonly string[];
+  readonly seconds: number;
+}
+
+async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationResult[]> {
+  const log = options.log ?? (() => undefined);
+  const tenant = await env.createTenant("bench");
+  const client = env.services.tables.resources;
+  const run = randomBytes(4).toString("hex");
+  const users = await seedResources(
+    client,
+    (index) => userRows(tenant.tenantId, run, index),
+    options.workingUsers,
+  );
+  const groups = await seedResources(
+    client,
+    (index) => groupRows(tenant.tenantId, run, index),
+    options.groups,
+  );
+  const operations = benchOperations({ tenant, client, run, users, groups, created: [] });
+  const results: OperationResult[] = [];
+  for (const operation of operations) {
+    log(`operations: ${operation.name}`);
+    results.push(
+      await measureOperation(env, operation, {
+        concurrencies: options.concurrencies,
+        warmup: options.warmup,
+        ...(options.requests === undefined ? {} : { requests: options.requests }),
+        ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+      }),
+    );
+  }
+  return results;
+}
+
+/** Runs the selected sections against one Azurite and one local host, started here. */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  let operations: OperationResult[] = [];
+  let growth: GrowthResult | undefined;
+  let initialCycle: InitialCycleResult | undefined;
+  let coldStart: ColdStartResult | undefined;
+  const env = await startEnvironment(
+    options.storageConnectionString === undefined
+      ? {}
+      : { storageConnectionString: options.storageConnectionString },
+  );
+  try {
+    if (options.sections.includes("operations")) operations = await runOperations(env, options);
+    if (options.sections.includes("cycle")) {
+      log(`initial cycle: ${options.cycle.users} users, ${options.cycle.groups} groups`);
+      initialCycle = await runInitialCycle(await env.createTenant("cycle"), options.cycle);
+    }
+    if (options.sections.includes("growth")) growth = await measureGrowth(env, { ...options.growth, log });
+  } finally {
+    await env.close();
+  }
+  if (options.sections.includes("coldStart")) {
+    log(`cold start: ${options.coldStartRuns} runs`);
+    coldStart = await measureColdStart(options.coldStartRuns);
+  }
+  const { log: _log, storageConnectionString: _storage, ...settings } = options;
+  return {
+    startedAt,
+    settings,
+    machine: { cpus: cpus().length, node: process.version },
+    operations,
+    ...(growth ? { growth } : {}),
+    ...(initialCycle ? { initialCycle } : {}),
+    ...(coldStart ? { coldStart } : {}),
+    serverErrors: env.serverErrors,
+    seconds: Math.round(performance.now() - started) / 1000,
+  };
+}
