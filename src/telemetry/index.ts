@@ -1,0 +1,6 @@
+/** Application Insights telemetry of the SCIM endpoints: request tags and provisioning events. */
+export type * from "./types";
+export { PROVISIONING_EVENT_NAMES } from "./types";
+export { noTelemetry } from "./noop";
+export { startTelemetry, telemetry, useTelemetry, type TelemetrySettings } from "./sink";
+export { observeScimRequest, withTelemetry, type ScimRequestObservation } from "./request";

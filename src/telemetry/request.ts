@@ -1,0 +1,145 @@
+import type { HttpHandler, HttpRequest, HttpResponseInit } from "@azure/functions";
+import { ScimError } from "../scim/errors";
+import { isValidTenantId } from "../tenants/tenantId";
+import { describeRequest, outcomeOf, patchIntent, provisioningEvents, type PatchIntent } from "./classify";
+import { telemetry } from "./sink";
+
+/** What the endpoint wrapper knows once it has a response. */
+export interface RequestCompletion {
+  readonly tenantId: string;
+  readonly correlationId: string;
+  readonly durationMs: number;
+  readonly storageRoundTrips?: number;
+}
+
+/** Follows one SCIM request through the endpoint wrapper and reports it when it ends. */
+export interface ScimRequestObservation {
+  /** The error the operation threw (a ScimError's scimType tags the request). */
+  failed(error: unknown): void;
+  /** Tags the request with an error type that was not thrown (e.g. an OAuth error code in the body). */
+  tagError(errorType: string): void;
+  /** Reports the request and its provisioning events; never throws, never fails the response. */
+  finish(response: HttpResponseInit, completion: RequestCompletion): Promise<void>;
+}
+
+function hasFilter(request: HttpRequest): boolean {
+  for (const key of request.query.keys()) if (key.toLowerCase() === "filter") return true;
+  return false;
+}
+
+function header(response: HttpResponseInit, name: string): string | undefined {
+  const headers = response.headers;
+  if (headers === undefined) return undefined;
+  const value = new Headers(headers).get(name);
+  return value ?? undefined;
+}
+
+function tenantTag(tenantId: string): string {
+  return isValidTenantId(tenantId) ? tenantId : "(invalid)";
+}
+
+/**
+ * Starts observing a request routed to the function `route`. For a PATCH on Users or Groups it keeps a
+ * clone of the request, so that after a success it can tell a disable from a re-enable or a membership
+ * change: the PATCH operations are read for that, and only their attribute names, counts and the
+ * `active` flag are reported, never a value.
+ */
+export function observeScimRequest(request: HttpRequest, route: string): ScimRequestObservation {
+  const id = request.params.id;
+  const shape = { route, method: request.method, hasFilter: hasFilter(request), ...(id ? { id } : {}) };
+  const { resource, operation } = describeRequest(shape);
+  let copy: HttpRequest | undefined;
+  if (operation === "patch") {
+    try {
+      copy = request.clone();
+    } catch {
+      copy = undefined;
+    }
+  }
+  let errorType: string | undefined;
+  return {
+    failed(error) {
+      if (error instanceof ScimError && error.scimType !== undefined) errorType = error.scimType;
+    },
+    tagError(type) {
+      errorType = type;
+    },
+    async finish(response, completion) {
+      try {
+        const status = response.status ?? 200;
+        const tenantId = tenantTag(completion.tenantId);
+        const sink = telemetry();
+        sink.trackRequest({
+          tenantId,
+          resource,
+          operation,
+          outcome: outcomeOf(status),
+          status,
+          ...(errorType === undefined ? {} : { errorType }),
+          route,
+          method: request.method.toUpperCase(),
+          correlationId: completion.correlationId,
+          durationMs: completion.durationMs,
+          ...(completion.storageRoundTrips === undefined
+            ? {}
+            : { storageRoundTrips: completion.storageRoundTrips }),
+        });
+        let patch: PatchIntent | undefined;
+        if (copy !== undefined && status >= 200 && status < 300) patch = await readPatchIntent(copy);
+        const location = header(response, "location");
+        for (const event of provisioningEvents({
+          tenantId,
+          resource,
+          operation,
+          status,
+          correlationId: completion.correlationId,
+          ...(id ? { id } : {}),
+          ...(location === undefined ? {} : { location }),
+          ...(patch === undefined ? {} : { patch }),
+        })) {
+          sink.trackEvent(event);
+        }
+      } catch {
+        // Telemetry must never turn a served request into a failure.
+      }
+    },
+  };
+}
+
+async function readPatchIntent(copy: HttpRequest): Promise<PatchIntent | undefined> {
+  try {
+    return patchIntent(JSON.parse(await copy.text()) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps a handler that does not go through the SCIM endpoint wrapper (the OAuth token endpoint) so it
+ * is reported the same way. The OAuth error code (`invalid_client`, ...) of an error response becomes
+ * the request's errorType; the response body is read for that field only.
+ */
+export function withTelemetry(route: string, handler: HttpHandler): HttpHandler {
+  return async (request, context) => {
+    const started = Date.now();
+    const observation = observeScimRequest(request, route);
+    const response = await handler(request, context);
+    const init = response as HttpResponseInit;
+    const status = init.status ?? 200;
+    if (status >= 400 && typeof init.body === "string") {
+      try {
+        const body = JSON.parse(init.body) as unknown;
+        if (typeof body === "object" && body !== null && "error" in body && typeof body.error === "string")
+          observation.tagError(body.error);
+      } catch {
+        // Not JSON: no error type.
+      }
+    }
+    await observation.finish(init, {
+      tenantId: request.params.tenantId ?? "",
+      correlationId: header(init, "x-correlation-id") ?? "",
+      durationMs: Date.now() - started,
+    });
+    return response;
+  };
+}
