@@ -4,6 +4,7 @@ import { services, type Services } from "../app/services";
 import { notFound, ScimError } from "../scim/errors";
 import type { TenantScope } from "../service/resourceService";
 import { countRoundTrips } from "../store/roundTrips";
+import { observeScimRequest } from "../telemetry";
 import { isValidTenantId } from "../tenants/tenantId";
 import { errorResponse } from "./response";
 
@@ -34,13 +35,15 @@ function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
 /**
  * Wraps a SCIM operation with what every endpoint does: find the tenant in the route, check its
  * bearer token (a Secret Token or an OAuth access token of that tenant), turn every failure into a
- * SCIM error, and log one structured line per request (never the token or the body).
+ * SCIM error, log one structured line per request (never the token or the body), and report the
+ * request's tags and provisioning events to telemetry.
  */
 export function scimEndpoint(operation: ScimOperation): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const correlationId = request.headers.get("x-correlation-id")?.slice(0, 64) ?? randomUUID();
     const started = Date.now();
     const tenantId = request.params.tenantId ?? "";
+    const observation = observeScimRequest(request, context.functionName);
     const { result: response, roundTrips } = await countRoundTrips(async () => {
       try {
         if (!isValidTenantId(tenantId)) throw notFound(`No SCIM tenant at this URL.`);
@@ -50,11 +53,13 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId) };
         return await operation({ request, scope, services: current, ...(id ? { id } : {}) });
       } catch (error) {
+        observation.failed(error);
         if (!(error instanceof ScimError)) context.error("Unhandled error", error);
         return errorResponse(error, correlationId);
       }
     });
     response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
+    const durationMs = Date.now() - started;
     context.log(
       JSON.stringify({
         event: "scim.request",
@@ -63,10 +68,16 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         method: request.method,
         route: context.functionName,
         status: response.status,
-        durationMs: Date.now() - started,
+        durationMs,
         storageRoundTrips: roundTrips,
       }),
     );
+    await observation.finish(response, {
+      tenantId,
+      correlationId,
+      durationMs,
+      storageRoundTrips: roundTrips,
+    });
     return response;
   };
 }
