@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-const configSchema = z
+/** The app's settings; exported so a test can check them against the app settings the Bicep sets. */
+export const configSchema = z
   .object({
     /** Local runs and tests: an Azurite (or account-key) connection string. */
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
@@ -23,6 +24,11 @@ const configSchema = z
     AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     /** When set (in Azure), tenants' credentials live in this Key Vault; otherwise in the tenants table. */
     KEY_VAULT_URI: z.preprocess((value) => (value === "" ? undefined : value), z.url().optional()),
+    /** When set (in Azure), custom telemetry goes to this Application Insights component; else nowhere. */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z.string().min(1).optional(),
+    ),
     /** Lifetime of OAuth access tokens: 60 minutes to 6 hours, as Entra's gallery rules ask. */
     ACCESS_TOKEN_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
   })
