@@ -1,8 +1,11 @@
 import { app } from "@azure/functions";
 import { services } from "./app/services";
 import { registerFunctions } from "./functions/register";
+import { startTelemetry } from "./telemetry";
 
 app.setup({ enableHttpStream: false });
 // Validate the configuration at start-up, so a bad setting fails the host instead of a request.
-services();
+const { config } = services();
+// Before the first invocation, so that custom events are tied to the host's request telemetry.
+startTelemetry(config);
 registerFunctions();
