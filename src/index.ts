@@ -3,7 +3,8 @@ import { services } from "./app/services";
 import { registerFunctions } from "./functions/register";
 import { startTelemetry } from "./telemetry";
 
-app.setup({ enableHttpStream: false });
+// Streamed responses let a 100,000-member group be sent without holding it in memory.
+app.setup({ enableHttpStream: true });
 // Validate the configuration at start-up, so a bad setting fails the host instead of a request.
 const { config } = services();
 // Before the first invocation, so that custom events are tied to the host's request telemetry.

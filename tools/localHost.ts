@@ -65,6 +65,18 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+/** Writes a streamed body chunk by chunk, waiting for the socket to drain (bounded memory). */
+async function streamTo(response: ServerResponse, body: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of body) {
+    if (!response.write(chunk)) await new Promise((resolve) => response.once("drain", resolve));
+  }
+  response.end();
+}
+
 async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
   const headers = new Headers(result.headers);
   response.statusCode = result.status ?? 200;
@@ -74,6 +86,7 @@ async function writeResponse(response: ServerResponse, result: HttpResponseInit)
   const body = result.body;
   if (typeof body === "string") response.end(body);
   else if (body === undefined || body === null) response.end();
+  else if (isAsyncIterable(body)) await streamTo(response, body);
   else
     response.end(
       Buffer.from(await new Response(body as ConstructorParameters<typeof Response>[0]).arrayBuffer()),

@@ -23,6 +23,15 @@ export function scimResponse(
   };
 }
 
+/** A SCIM response whose body is produced while it is sent (see streamedJson). */
+export function scimStreamResponse(
+  status: number,
+  body: AsyncIterable<Uint8Array>,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  return { status, headers: { ...COMMON_HEADERS, "Content-Type": SCIM_CONTENT_TYPE, ...headers }, body };
+}
+
 export function errorBody(status: number, detail: string, scimType?: string): Record<string, unknown> {
   return { schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail };
 }

@@ -58,8 +58,17 @@ export class GroupService implements ResourceOperations {
     return this.get(scope, id);
   }
 
-  get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
-    return this.resources.get(scope, id, projection, this.membersEnricher(scope, projection));
+  /** The group, its members streamed page by page so a 100,000-member group is never held in memory. */
+  async get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+    const result = await this.resources.get(scope, id, projection);
+    if (!returnsDefault(projection, "members")) return result;
+    return { ...result, streamed: { attribute: "members", pages: this.memberPages(scope, id) } };
+  }
+
+  private async *memberPages(scope: TenantScope, id: string): AsyncIterable<Record<string, string>[]> {
+    for await (const page of this.memberships.members(scope.tenantId, id)) {
+      yield page.map((member) => this.render(scope, member));
+    }
   }
 
   query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {

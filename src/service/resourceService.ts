@@ -21,10 +21,18 @@ export interface TenantScope {
   readonly baseUrl: string;
 }
 
+/** An attribute too large to hold in memory (a big group's members), sent a page at a time. */
+export interface StreamedAttribute {
+  readonly attribute: string;
+  readonly pages: AsyncIterable<readonly unknown[]>;
+}
+
 export interface WriteResult {
   readonly resource: ScimResource;
   readonly location: string;
   readonly version: string;
+  /** Appended to `resource` when the response is written. */
+  readonly streamed?: StreamedAttribute;
 }
 
 /** Retries of a write whose read went stale before it (no If-Match from the client). */

@@ -2,6 +2,7 @@ import type { HttpResponseInit } from "@azure/functions";
 import type { Services } from "../../app/services";
 import { ScimError } from "../../scim/errors";
 import { etagMatches } from "../../scim/etag";
+import { returnsDefault } from "../../scim/memberProjection";
 import { project } from "../../scim/projection";
 import type { ResourceType } from "../../scim/schema/resourceType";
 import type { ResourceOperations } from "../../service/resourceOperations";
@@ -9,7 +10,8 @@ import type { WriteResult } from "../../service/resourceService";
 import { readJsonBody } from "../body";
 import type { ScimCall, ScimOperation } from "../endpoint";
 import { projectionOptions, queryOptions } from "../query";
-import { scimResponse } from "../response";
+import { scimResponse, scimStreamResponse } from "../response";
+import { jsonWithStreamedArray } from "../streamedJson";
 
 interface ResourceEndpoint {
   readonly type: ResourceType;
@@ -34,9 +36,18 @@ function withResource(
   status: number,
   result: WriteResult,
 ): HttpResponseInit {
-  const resource = project(type, result.resource, projectionOptions(call.request.query));
+  const projection = projectionOptions(call.request.query);
+  const resource = project(type, result.resource, projection);
   const headers: Record<string, string> = { ETag: result.version };
   if (status === 201) headers.Location = result.location;
+  const streamed = result.streamed;
+  if (streamed && returnsDefault(projection, streamed.attribute)) {
+    return scimStreamResponse(
+      status,
+      jsonWithStreamedArray(resource, streamed.attribute, streamed.pages),
+      headers,
+    );
+  }
   return scimResponse(status, resource, headers);
 }
 
@@ -55,7 +66,7 @@ export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
         if (ifNoneMatch !== null && etagMatches(ifNoneMatch, result.version)) {
           return scimResponse(304, undefined, { ETag: result.version });
         }
-        return scimResponse(200, result.resource, { ETag: result.version });
+        return withResource(type, call, 200, result);
       }
       case "POST": {
         if (id === ".search")

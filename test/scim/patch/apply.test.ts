@@ -135,6 +135,14 @@ describe("PATCH engine, aadOptscim062020 dialect", () => {
     expect(Object.keys(result)).not.toContain("name.givenName");
   });
 
+  it("expands a path-less value that also carries a manager id as a URN key", () => {
+    const result = patchUser(alice, {
+      op: "replace",
+      value: { [`${ENTERPRISE}:department`]: "Ops", [`${ENTERPRISE}:manager`]: "m9" },
+    });
+    expect(result[ENTERPRISE]).toEqual({ department: "Ops", manager: { value: "m9" } });
+  });
+
   it("merges a path-less URN object instead of writing it under a split key", () => {
     const result = patchUser(alice, { op: "replace", value: { [ENTERPRISE]: { costCenter: "42" } } });
     expect(result[ENTERPRISE]).toEqual({
