@@ -1,5 +1,6 @@
 import type { BenchEnvironment } from "./environment";
-import { runLoad, type LoadOptions, type LoadResult } from "./load";
+import { readFileSync } from "node:fs";
+import { runLoad, runSlice, summarise, type LoadOptions, type LoadResult, type LoadSlice } from "./load";
 import type { BenchOperation, RoundTripTarget } from "./operations";
 
 export interface RoundTripStats {
@@ -59,6 +60,21 @@ export interface MeasureOptions {
   readonly durationMs?: number;
   /** Untimed operations before each measurement (JIT, connection pools). */
   readonly warmup: number;
+  /** Raw and SCIM alternate this many times, each slice a share of the requests (noise hits both alike). */
+  readonly rounds: number;
+}
+
+/** CPU time (user + system) of a process in µs, from /proc on Linux; undefined elsewhere. */
+export function processCpuUs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime), counted after the command name: indexes 11 and 12.
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10_000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let tagSeq = 0;
@@ -80,11 +96,17 @@ export async function measureOperation(
     tags.push(value);
     return value;
   };
+  const rounds = Math.max(1, options.rounds);
+  const share = (total: number | undefined) => (total === undefined ? undefined : Math.ceil(total / rounds));
+  const perRound = share(options.requests);
+  const durationMs = share(options.durationMs);
   const load = (concurrency: number): LoadOptions => ({
     concurrency,
-    ...(options.requests === undefined ? {} : { requests: options.requests }),
-    ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+    ...(perRound === undefined ? {} : { requests: perRound }),
+    ...(durationMs === undefined ? {} : { durationMs }),
   });
+  const pid = env.azurite?.pid;
+  const azuriteCpu = pid === undefined ? undefined : () => processCpuUs(pid);
   const warmTags: string[] = [];
   const warmTag = (index: number) => {
     const value = `${prefix}-warm-${index}`;
@@ -94,14 +116,25 @@ export async function measureOperation(
   await runLoad({ concurrency: 4, requests: options.warmup }, operation.raw());
   await runLoad({ concurrency: 4, requests: options.warmup }, operation.scim(warmTag));
   const runs: ConcurrencyResult[] = [];
+  let first = 0;
   for (const concurrency of options.concurrencies) {
-    const raw = await runLoad(load(concurrency), operation.raw());
-    const scim = await runLoad(load(concurrency), operation.scim(tag));
+    const raw: LoadSlice[] = [];
+    const scim: LoadSlice[] = [];
+    const rawOperation = operation.raw();
+    const scimOperation = operation.scim(tag);
+    for (let round = 0; round < rounds; round += 1) {
+      raw.push(await runSlice(load(concurrency), rawOperation, first, azuriteCpu));
+      scim.push(await runSlice(load(concurrency), scimOperation, first, azuriteCpu));
+      first += Math.max(raw.at(-1)?.latencies.length ?? 0, scim.at(-1)?.latencies.length ?? 0);
+    }
+    const rawResult = summarise(concurrency, raw);
+    const scimResult = summarise(concurrency, scim);
     runs.push({
       concurrency,
-      raw,
-      scim,
-      ratio: raw.perSecond > 0 ? Math.round((scim.perSecond / raw.perSecond) * 100) / 100 : 0,
+      raw: rawResult,
+      scim: scimResult,
+      ratio:
+        rawResult.perSecond > 0 ? Math.round((scimResult.perSecond / rawResult.perSecond) * 100) / 100 : 0,
     });
   }
   const counts = tags.flatMap((value) => {

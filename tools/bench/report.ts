@@ -162,6 +162,8 @@ export function formatBench(report: BenchReport): string {
         fixed(run.raw.p50Ms, 2),
         fixed(run.raw.p99Ms, 2),
         run.ratio.toFixed(2),
+        `${run.scim.processCpuUsPerOp ?? "?"}/${run.raw.processCpuUsPerOp ?? "?"}`,
+        `${run.scim.azuriteCpuUsPerOp ?? "?"}/${run.raw.azuriteCpuUsPerOp ?? "?"}`,
         index === 0 ? describeCounts(operation.roundTrips) : "",
         index === 0 ? describeTarget(operation.roundTrips) : "",
         String(run.scim.errors + run.raw.errors),
@@ -179,13 +181,19 @@ export function formatBench(report: BenchReport): string {
           "p50 ms",
           "p99 ms",
           "SCIM/raw",
+          "CPU µs/op",
+          "Azurite µs/op",
           "round trips",
           "target",
           "errors",
         ],
         rows,
-        [false, true, true, true, true, true, true, true, true, true, false, true],
+        [false, true, true, true, true, true, true, true, true, true, true, true, false, true],
       ),
+    );
+    out.push(
+      "  CPU µs/op: CPU time of the bench process (HTTP client + host + Table SDK) per operation, SCIM/raw;",
+      "  Azurite µs/op: CPU time of the Azurite process per operation, SCIM/raw (equal = same storage work).",
     );
     out.push("", "Raw floor per operation:");
     for (const operation of report.operations) out.push(`  ${operation.name}: ${operation.rawDoes}`);

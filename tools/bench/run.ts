@@ -19,6 +19,8 @@ export interface BenchOptions {
   /** …or time per measurement. */
   readonly durationMs?: number;
   readonly warmup: number;
+  /** Raw and SCIM alternate this many times per measurement. */
+  readonly rounds: number;
   /** Existing users the read and update operations spread over. */
   readonly workingUsers: number;
   readonly groups: number;
@@ -35,6 +37,7 @@ export const FULL: BenchOptions = {
   concurrencies: [1, 16],
   requests: 1000,
   warmup: 50,
+  rounds: 4,
   workingUsers: 1000,
   groups: 16,
   growth: { smallUsers: 100, largeUsers: 100_000, requests: 300 },
@@ -47,6 +50,7 @@ export const QUICK: BenchOptions = {
   concurrencies: [1, 16],
   requests: 64,
   warmup: 8,
+  rounds: 2,
   workingUsers: 64,
   groups: 4,
   growth: { smallUsers: 100, largeUsers: 2_000, requests: 30 },
@@ -90,6 +94,7 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
       await measureOperation(env, operation, {
         concurrencies: options.concurrencies,
         warmup: options.warmup,
+        rounds: options.rounds,
         ...(options.requests === undefined ? {} : { requests: options.requests }),
         ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
       }),
