@@ -1,5 +1,6 @@
-// Key Vault in RBAC mode for the per-tenant SCIM bearer tokens. The app writes rotated tokens itself, so no
-// secret is created here. Soft delete and purge protection are on: a deleted token can be recovered for the
+// Key Vault in RBAC mode for the per-tenant credentials (hashes of Secret Tokens and OAuth client secrets,
+// and the token-signing keys). The tenant CLI writes them with the deploying user's identity and the app only
+// reads them, so no secret is created here. Soft delete and purge protection are on: a deleted token can be recovered for the
 // retention period, and nobody (not even an owner) can purge it early.
 
 @description('Key Vault name (3-24 characters).')

@@ -5,7 +5,8 @@
 //     reads the deployment package from a blob container with this identity.
 //   - Storage Table Data Contributor on the account: the SCIM tables, plus the diagnostic-event tables the
 //     Functions host writes to AzureWebJobsStorage.
-//   - Key Vault Secrets Officer on the vault: the app reads tenant tokens and writes rotated ones.
+//   - Key Vault Secrets User on the vault: the app only reads tenant credentials (hashes); the tenant CLI,
+//     run by the deploying user, writes them.
 //   - Monitoring Metrics Publisher on App Insights: required once local auth is disabled.
 //   No queue role: the app has only HTTP triggers.
 // Deploying user (optional, principalId): Storage Table Data Contributor and Key Vault Secrets Officer, so
@@ -33,6 +34,7 @@ param userPrincipalType string = 'User'
 var roleIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -74,11 +76,11 @@ resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-resource appSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identityPrincipalId, roleIds.keyVaultSecretsOfficer)
+resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identityPrincipalId, roleIds.keyVaultSecretsUser)
   scope: vault
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
   }
