@@ -23,3 +23,18 @@ export const APP_SETTING_NAMES = [
 ] as const;
 
 export type AppSettingName = (typeof APP_SETTING_NAMES)[number];
+
+/**
+ * The app settings above that no key of the config schema (src/config.ts) reads, and who reads them
+ * instead. test/infra/appSettings.test.ts checks that every other name is a config key, and that every
+ * config key Azure needs (one with no default) is an app setting.
+ */
+export const READ_OUTSIDE_THE_CONFIG: Readonly<Partial<Record<AppSettingName, string>>> = {
+  AzureWebJobsStorage__credential: "Functions host (its storage)",
+  AzureWebJobsStorage__clientId: "Functions host (its storage)",
+  AzureWebJobsStorage__blobServiceUri: "Functions host (its storage)",
+  AzureWebJobsStorage__queueServiceUri: "Functions host (its storage)",
+  AzureWebJobsStorage__tableServiceUri: "Functions host (its storage)",
+  AZURE_CLIENT_ID: "DefaultAzureCredential (@azure/identity): the user-assigned identity",
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Functions host: Entra-authenticated request telemetry",
+};
