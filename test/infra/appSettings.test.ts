@@ -1,4 +1,5 @@
-import { APP_SETTING_NAMES } from "../../src/appSettings";
+import { APP_SETTING_NAMES, READ_OUTSIDE_THE_CONFIG } from "../../src/appSettings";
+import { configSchema } from "../../src/config";
 import { propertyKeys, readInfra, topLevelBlock } from "./bicepText";
 
 /** Every app setting the host or the code reads; the function app module must set each one. */
@@ -55,5 +56,44 @@ describe("table names", () => {
     expect(main).toMatch(/^var resourcesTableName = 'scimResources'$/m);
     expect(main).toMatch(/^var tenantsTableName = 'scimTenants'$/m);
     expect(main).toMatch(/tableNames: \[resourcesTableName, tenantsTableName\]/);
+  });
+});
+
+describe("app settings and the code (src/appSettings.ts, src/config.ts)", () => {
+  const configKeys = Object.keys(configSchema.shape);
+  const outside = Object.keys(READ_OUTSIDE_THE_CONFIG);
+  /** Settings only local runs use; Azure must not set them (the Bicep test above fails if it does). */
+  const LOCAL_ONLY = ["STORAGE_CONNECTION_STRING"];
+
+  it.each(configKeys.filter((key) => !LOCAL_ONLY.includes(key)))(
+    "%s: set by the Bicep, or left to its default in Azure",
+    (key) => {
+      const shape = configSchema.shape as Record<
+        string,
+        { safeParse(value: unknown): { success: boolean; data?: unknown } }
+      >;
+      const unset = shape[key]!.safeParse(undefined);
+      const hasDefault = unset.success && unset.data !== undefined;
+      // A key with no default is undefined in Azure unless the function app sets it.
+      if (!hasDefault) expect(APP_SETTING_NAMES).toContain(key);
+    },
+  );
+
+  it("local-only settings are config keys that Azure does not set", () => {
+    for (const key of LOCAL_ONLY) {
+      expect(configKeys).toContain(key);
+      expect(APP_SETTING_NAMES).not.toContain(key);
+    }
+  });
+
+  it.each(APP_SETTING_NAMES)("%s is read by the code's config or by a documented reader", (name) => {
+    expect(configKeys.includes(name) || outside.includes(name)).toBe(true);
+  });
+
+  it("documents only readers of real app settings, none that the config already reads", () => {
+    for (const name of outside) {
+      expect(APP_SETTING_NAMES).toContain(name);
+      expect(configKeys).not.toContain(name);
+    }
   });
 });
