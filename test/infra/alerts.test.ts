@@ -25,7 +25,7 @@ describe("alert queries (infra/alerts/*.kql)", () => {
     });
 
     it("splits by the tenant id, the 3rd path segment of the URL", () => {
-      expect(query).toContain('split(tostring(parse_url(url).Path), "/")[3]');
+      expect(query).toContain('split(tostring(parse_url(url).Path), "/")[tenantSegment]');
       expect(query).toMatch(/ by tenantId\b/);
     });
 
