@@ -1,5 +1,5 @@
 import { externalIdAttribute } from "./schema/common";
-import { resourceTypes } from "./schema/resourceType";
+import { resourceTypes as builtInResourceTypes, type ResourceType } from "./schema/resourceType";
 import type { AttributeDefinition, SchemaDefinition } from "./schema/types";
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from "./schema/urns";
 
@@ -39,7 +39,11 @@ export function serviceProviderConfig(baseUrl: string, limits: DiscoveryLimits):
   };
 }
 
-export function resourceTypeDocuments(baseUrl: string): Record<string, unknown>[] {
+/** /ResourceTypes; `resourceTypes` are the tenant's (its extensions listed), the built-in ones by default. */
+export function resourceTypeDocuments(
+  baseUrl: string,
+  resourceTypes: readonly ResourceType[] = builtInResourceTypes,
+): Record<string, unknown>[] {
   return resourceTypes.map((type) => ({
     schemas: [RESOURCE_TYPE_SCHEMA],
     id: type.name,
@@ -54,7 +58,13 @@ export function resourceTypeDocuments(baseUrl: string): Record<string, unknown>[
 
 /** Attribute characteristics as /Schemas lists them: camelCase values, no nulls or empty lists. */
 function attributeDocument(attribute: AttributeDefinition): Record<string, unknown> {
-  const { subAttributes, canonicalValues, referenceTypes, ...characteristics } = attribute;
+  const {
+    subAttributes,
+    canonicalValues,
+    referenceTypes,
+    verbatim: _verbatim,
+    ...characteristics
+  } = attribute;
   return {
     ...characteristics,
     ...(canonicalValues && canonicalValues.length > 0 ? { canonicalValues } : {}),
@@ -63,11 +73,15 @@ function attributeDocument(attribute: AttributeDefinition): Record<string, unkno
   };
 }
 
-function isCoreSchema(schema: SchemaDefinition): boolean {
+function isCoreSchema(schema: SchemaDefinition, resourceTypes: readonly ResourceType[]): boolean {
   return resourceTypes.some((type) => type.core === schema);
 }
 
-export function schemaDocuments(baseUrl: string): Record<string, unknown>[] {
+/** /Schemas; `resourceTypes` are the tenant's (its extensions listed), the built-in ones by default. */
+export function schemaDocuments(
+  baseUrl: string,
+  resourceTypes: readonly ResourceType[] = builtInResourceTypes,
+): Record<string, unknown>[] {
   const schemas = [...new Set(resourceTypes.flatMap((type) => type.schemas))];
   return schemas.map((schema) => ({
     schemas: [SCHEMA_SCHEMA],
@@ -75,9 +89,10 @@ export function schemaDocuments(baseUrl: string): Record<string, unknown>[] {
     name: schema.name,
     description: schema.description,
     // externalId is a common attribute (RFC 7643 §3.1), listed so schema discovery offers it for mapping.
-    attributes: [...schema.attributes, ...(isCoreSchema(schema) ? [externalIdAttribute] : [])].map(
-      attributeDocument,
-    ),
+    attributes: [
+      ...schema.attributes,
+      ...(isCoreSchema(schema, resourceTypes) ? [externalIdAttribute] : []),
+    ].map(attributeDocument),
     meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${schema.id}` },
   }));
 }

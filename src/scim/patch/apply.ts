@@ -1,6 +1,6 @@
 import { badRequest } from "../errors";
 import { readAttribute, writeAttribute } from "../resource/access";
-import { coerceAttributeValue } from "../resource/coerce";
+import { coerceAttributeValue, isEncodedRole } from "../resource/coerce";
 import { isPlainObject, type ResourceDoc } from "../resource/types";
 import type { ResourceType } from "../schema/resourceType";
 import type { AttributeDefinition } from "../schema/types";
@@ -109,6 +109,11 @@ function setAttributeValue(
   verb: string,
 ) {
   const definition = target.attribute.attribute;
+  if (target.valueFilter && target.subAttribute?.name === "value" && isEncodedRole(definition, value)) {
+    // `roles[primary eq "True"].value` set to Entra's JSON-encoded role: its value and display.
+    setFiltered(doc, type, { ...target, subAttribute: undefined }, { value }, "add");
+    return;
+  }
   if (target.valueFilter) {
     setFiltered(doc, type, target, value, verb);
     return;
@@ -180,6 +185,35 @@ function removeAttributeValue(doc: ResourceDoc, type: ResourceType, target: Attr
   );
 }
 
+/**
+ * A multi-valued attribute of simple values (a tenant's multi-valued extension attribute): `add`
+ * appends the values not held yet, `replace` sets them, `remove` drops the named values or all.
+ */
+function changeSimpleValues(doc: ResourceDoc, target: AttributeTarget, verb: string, value: unknown): void {
+  const definition = target.attribute.attribute;
+  const incoming = isCleared(value)
+    ? []
+    : (coerceAttributeValue(definition, value, describeTarget(target)) as unknown[]);
+  const current = readAttribute(doc, target.attribute);
+  const held: unknown[] = Array.isArray(current) ? current : [];
+  const next =
+    verb === "replace"
+      ? incoming
+      : verb === "add"
+        ? [...held, ...incoming.filter((item) => !held.includes(item))]
+        : incoming.length === 0
+          ? []
+          : held.filter((item) => !incoming.includes(item));
+  writeAttribute(doc, target.attribute, next.length > 0 ? next : undefined);
+}
+
+function isSimpleMultiValued(target: AttributeTarget): boolean {
+  const definition = target.attribute.attribute;
+  return (
+    definition.multiValued && definition.type !== "complex" && !target.subAttribute && !target.valueFilter
+  );
+}
+
 function refuseReadOnly(target: PatchTarget): void {
   if (target.kind !== "attribute") return;
   const mutability = (target.subAttribute ?? target.attribute.attribute).mutability;
@@ -193,6 +227,10 @@ function applyOne(doc: ResourceDoc, type: ResourceType, operation: TargetedOpera
   refuseReadOnly(target);
   if (target.kind === "extension") {
     if (verb === "remove" || isCleared(value)) delete doc[target.schema.id];
+    return;
+  }
+  if (isSimpleMultiValued(target)) {
+    changeSimpleValues(doc, target, verb === "remove" || isCleared(value) ? "remove" : verb, value);
     return;
   }
   if (verb === "remove" || isCleared(value))

@@ -50,6 +50,7 @@ function expandObject(
     }
     const target = tryTarget(type, path);
     if (target) operations.push({ verb, target, value: entry });
+    else if (entry !== null) type.refuseUndeclared(path);
   }
   return operations;
 }

@@ -25,12 +25,39 @@ export function describeTarget(target: PatchTarget): string {
   return subAttribute === undefined ? attribute : `${attribute}.${subAttribute}`;
 }
 
+/**
+ * Entra writes value paths such as `roles[primary eq "True"].value` (its app-role mapping target):
+ * in a PATCH path, "True"/"False" compared with a boolean sub-attribute mean the booleans.
+ */
+function withBooleanLiterals(filter: Filter, owner: AttributeDefinition): Filter {
+  switch (filter.kind) {
+    case "and":
+    case "or":
+      return {
+        ...filter,
+        left: withBooleanLiterals(filter.left, owner),
+        right: withBooleanLiterals(filter.right, owner),
+      };
+    case "not":
+      return { ...filter, filter: withBooleanLiterals(filter.filter, owner) };
+    case "compare": {
+      const sub = findByName(owner.subAttributes ?? [], filter.path.attribute);
+      const text = typeof filter.value === "string" ? filter.value.toLowerCase() : undefined;
+      if (sub?.type !== "boolean" || (text !== "true" && text !== "false")) return filter;
+      return { ...filter, value: text === "true" };
+    }
+    default:
+      return filter;
+  }
+}
+
 /** Resolves a PATCH `path` (attribute names case-insensitive); unknown attributes are invalidPath. */
 export function resolvePatchTarget(type: ResourceType, path: string): PatchTarget {
   const extension = type.extensionByUrn(path);
   if (extension) return { kind: "extension", schema: extension };
   const parsed = parsePatchPath(path);
   const attribute = type.resolve({ ...parsed.path, subAttribute: undefined });
+  if (!attribute && parsed.path.schema !== undefined) type.refuseUndeclared(path);
   if (!attribute) throw badRequest("invalidPath", `The path '${path}' names no attribute of a ${type.name}.`);
   const subName = parsed.path.subAttribute;
   let subAttribute: AttributeDefinition | undefined;
@@ -43,10 +70,11 @@ export function resolvePatchTarget(type: ResourceType, path: string): PatchTarge
   if (parsed.valueFilter && !attribute.attribute.multiValued) {
     throw badRequest("invalidPath", `A value filter needs a multi-valued attribute; '${path}' is not one.`);
   }
+  const valueFilter = parsed.valueFilter && withBooleanLiterals(parsed.valueFilter, attribute.attribute);
   return {
     kind: "attribute",
     attribute,
     ...(subAttribute ? { subAttribute } : {}),
-    ...(parsed.valueFilter ? { valueFilter: parsed.valueFilter } : {}),
+    ...(valueFilter ? { valueFilter } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { badRequest } from "../errors";
-import { findByName, type ResourceType } from "../schema/resourceType";
+import type { ResourceType } from "../schema/resourceType";
 import type { AttributeDefinition, ResolvedAttribute } from "../schema/types";
 import { writeAttribute } from "./access";
 import { coerceAttributeValue } from "./coerce";
@@ -17,6 +17,14 @@ function put(doc: ResourceDoc, target: ResolvedAttribute, raw: unknown, where: s
   writeAttribute(doc, target, coerceAttributeValue(target.attribute, raw, where));
 }
 
+/** One attribute of an extension schema; an undeclared one is refused, kept or dropped (tenant setting). */
+function putInSchema(doc: ResourceDoc, type: ResourceType, urn: string, name: string, raw: unknown): void {
+  const target = type.resolve({ schema: urn, attribute: name });
+  if (target)
+    put(doc, target, raw, target.core ? target.attribute.name : `${target.schema}:${target.attribute.name}`);
+  else if (raw !== null && raw !== undefined) type.refuseUndeclared(`${urn}:${name}`);
+}
+
 function putExtension(doc: ResourceDoc, type: ResourceType, urn: string, raw: unknown): void {
   const schema = type.extensionByUrn(urn);
   if (!schema) return;
@@ -24,18 +32,13 @@ function putExtension(doc: ResourceDoc, type: ResourceType, urn: string, raw: un
     if (raw === null) return;
     throw badRequest("invalidSyntax", `'${urn}' must be an object of extension attributes.`);
   }
-  for (const [key, value] of Object.entries(raw)) {
-    const attribute = findByName(schema.attributes, key);
-    if (attribute)
-      put(doc, { schema: schema.id, core: false, attribute }, value, `${schema.id}:${attribute.name}`);
-  }
+  for (const [key, value] of Object.entries(raw)) putInSchema(doc, type, schema.id, key, value);
 }
 
 /** `urn:…:User:employeeNumber` as a top-level key: split at the last colon. */
 function putQualified(doc: ResourceDoc, type: ResourceType, key: string, raw: unknown): void {
   const colon = key.lastIndexOf(":");
-  const target = type.resolve({ schema: key.slice(0, colon), attribute: key.slice(colon + 1) });
-  if (target) put(doc, target, raw, key);
+  putInSchema(doc, type, key.slice(0, colon), key.slice(colon + 1), raw);
 }
 
 /**
@@ -48,7 +51,7 @@ export function canonicaliseResource(type: ResourceType, body: unknown): Resourc
   const doc: ResourceDoc = {};
   for (const [key, value] of Object.entries(body)) {
     if (SERVER_OWNED.has(key.toLowerCase())) continue;
-    if (type.schemaByUrn(key)) {
+    if (type.schemaByUrn(key) ?? type.extensionByUrn(key)) {
       putExtension(doc, type, key, value);
     } else if (key.toLowerCase().startsWith("urn:")) {
       putQualified(doc, type, key, value);

@@ -44,6 +44,46 @@ function isCleared(raw: unknown): boolean {
   return raw === null || raw === undefined || raw === "";
 }
 
+/** An encoded role's `value`, as Entra's app role `value` (or, lacking one, its `id`). */
+function roleValue(decoded: Record<string, unknown>): unknown {
+  const value = decoded.value ?? decoded.id;
+  return typeof value === "number" ? String(value) : value;
+}
+
+/** The object inside an Entra JSON-encoded role string, or undefined when `raw` is not one. */
+function parseEncodedRole(raw: unknown): Record<string, unknown> | undefined {
+  if (typeof raw !== "string" || !raw.trimStart().startsWith("{")) return undefined;
+  try {
+    const decoded: unknown = JSON.parse(raw);
+    return isPlainObject(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `raw`, sent for a `roles` element's value, is one of Entra's JSON-encoded roles. */
+export function isEncodedRole(definition: AttributeDefinition, raw: unknown): boolean {
+  return definition.name === "roles" && parseEncodedRole(raw) !== undefined;
+}
+
+/**
+ * Entra's default dialect sends an app role as a JSON-encoded string inside `value`:
+ * `{"value":"{\"id\":\"06b0…\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}`. It becomes a role
+ * whose `value` is the role's value and `display` its displayName; the element's other
+ * sub-attributes (type, primary) stay as sent.
+ */
+function decodeEncodedRole(definition: AttributeDefinition, element: Record<string, unknown>) {
+  if (definition.name !== "roles") return element;
+  const valueKey = Object.keys(element).find((key) => key.toLowerCase() === "value");
+  const decoded = parseEncodedRole(valueKey === undefined ? undefined : element[valueKey]);
+  if (!decoded) return element;
+  const rest = Object.fromEntries(
+    Object.entries(element).filter(([key]) => !["value", "display"].includes(key.toLowerCase())),
+  );
+  const display = typeof decoded.displayName === "string" ? decoded.displayName : element.display;
+  return { ...rest, value: roleValue(decoded), ...(display === undefined ? {} : { display }) };
+}
+
 /** Sub-attributes under canonical names; unknown and readOnly ones are dropped, null ones cleared. */
 function coerceComplex(
   definition: AttributeDefinition,
@@ -51,7 +91,7 @@ function coerceComplex(
   where: string,
 ): Record<string, unknown> | undefined {
   // A bare value stands for the element's `value` (Entra sends manager as a plain id string).
-  const source = isPlainObject(raw) ? raw : { value: raw };
+  const source = decodeEncodedRole(definition, isPlainObject(raw) ? raw : { value: raw });
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     const sub = findByName(definition.subAttributes ?? [], key);
@@ -83,6 +123,7 @@ function coerceSingle(definition: AttributeDefinition, raw: unknown, where: stri
  */
 export function coerceAttributeValue(definition: AttributeDefinition, raw: unknown, where: string): unknown {
   if (isCleared(raw)) return undefined;
+  if (definition.verbatim) return raw;
   if (!definition.multiValued) return coerceSingle(definition, raw, where);
   const elements = Array.isArray(raw) ? raw : [raw];
   const limit = maxValuesOf(definition);

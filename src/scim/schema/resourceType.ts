@@ -1,4 +1,6 @@
+import { badRequest } from "../errors";
 import { commonAttributes } from "./common";
+import { attribute as defineAttribute } from "./define";
 import { groupSchema } from "./group";
 import type {
   AttributeDefinition,
@@ -9,9 +11,26 @@ import type {
 } from "./types";
 import { enterpriseUserSchema, userSchema } from "./user";
 
+/**
+ * What happens to an extension attribute the tenant has not declared (a `urn:…` key or path outside
+ * the built-in schemas): `ignore` drops it (the built-in types), `refuse` answers 400 naming it,
+ * `store` keeps it verbatim.
+ */
+export type UndeclaredExtensions = "ignore" | "refuse" | "store";
+
+export interface ResourceTypeOptions {
+  readonly undeclaredExtensions?: UndeclaredExtensions;
+  /** Schemas whose attribute lists are closed (core, enterprise); defaults to all of this type's. */
+  readonly builtIn?: readonly SchemaDefinition[];
+}
+
+const URN_PREFIX = "urn:";
+
 /** A SCIM resource type (RFC 7643 §6) with the schemas that shape it; resolves attribute paths. */
 export class ResourceType implements AttributeResolver {
   readonly schemas: readonly SchemaDefinition[];
+  readonly undeclaredExtensions: UndeclaredExtensions;
+  private readonly builtIn: readonly SchemaDefinition[];
 
   constructor(
     readonly name: "User" | "Group",
@@ -19,8 +38,23 @@ export class ResourceType implements AttributeResolver {
     readonly description: string,
     readonly core: SchemaDefinition,
     readonly extensions: readonly SchemaDefinition[],
+    options: ResourceTypeOptions = {},
   ) {
     this.schemas = [core, ...extensions];
+    this.undeclaredExtensions = options.undeclaredExtensions ?? "ignore";
+    this.builtIn = options.builtIn ?? this.schemas;
+  }
+
+  /** The same resource type with more extension schemas and its own rule for undeclared ones. */
+  withExtensions(extensions: readonly SchemaDefinition[], undeclared: UndeclaredExtensions): ResourceType {
+    return new ResourceType(
+      this.name,
+      this.endpoint,
+      this.description,
+      this.core,
+      [...this.extensions, ...extensions],
+      { undeclaredExtensions: undeclared, builtIn: this.builtIn },
+    );
   }
 
   /** The schema whose URN matches `urn` case-insensitively. */
@@ -29,13 +63,32 @@ export class ResourceType implements AttributeResolver {
     return this.schemas.find((schema) => schema.id.toLowerCase() === wanted);
   }
 
+  /**
+   * The extension schema `urn` names. When undeclared extensions are stored, an unknown URN that
+   * ends in this type's name (`urn:…:2.0:User`) names an open schema whose attributes are kept as sent.
+   */
   extensionByUrn(urn: string): SchemaDefinition | undefined {
     const schema = this.schemaByUrn(urn);
-    return schema === this.core ? undefined : schema;
+    if (schema) return schema === this.core ? undefined : schema;
+    if (this.undeclaredExtensions !== "store" || !this.isOpenSchemaUrn(urn)) return undefined;
+    return { id: urn, name: urn, description: "An undeclared extension, kept as sent.", attributes: [] };
+  }
+
+  /**
+   * Called for a `urn:…` key or path that resolved to nothing: a tenant that refuses undeclared
+   * extensions gets a 400 naming it. Names under the built-in schemas keep their lenient handling.
+   */
+  refuseUndeclared(qualifiedName: string): void {
+    if (this.undeclaredExtensions !== "refuse" || !this.isOpenName(qualifiedName)) return;
+    throw badRequest(
+      "invalidValue",
+      `The extension attribute '${qualifiedName}' is not declared for this tenant's ${this.name} resources; ` +
+        "its schema URN and attribute must be declared before it can be provisioned.",
+    );
   }
 
   resolve(path: AttributePath): ResolvedAttribute | undefined {
-    const owner = this.findOwner(path);
+    const owner = this.findOwner(path) ?? this.verbatim(path);
     if (!owner) return undefined;
     if (path.subAttribute === undefined) return owner;
     const subAttribute = findByName(owner.attribute.subAttributes ?? [], path.subAttribute);
@@ -56,6 +109,32 @@ export class ResourceType implements AttributeResolver {
       if (found) return found;
     }
     return undefined;
+  }
+
+  /** In `store` mode, an undeclared attribute of an open schema, kept as sent. */
+  private verbatim(path: AttributePath): ResolvedAttribute | undefined {
+    if (this.undeclaredExtensions !== "store" || path.schema === undefined) return undefined;
+    if (path.subAttribute !== undefined || !this.isOpenName(`${path.schema}:${path.attribute}`))
+      return undefined;
+    const schema = this.schemaByUrn(path.schema)?.id ?? path.schema;
+    const attribute = defineAttribute(path.attribute, "string", "An undeclared extension attribute.", {
+      verbatim: true,
+    });
+    return { schema, core: false, attribute };
+  }
+
+  /** A `urn:…` name outside the built-in schemas (whose attribute lists are closed). */
+  private isOpenName(qualifiedName: string): boolean {
+    const lower = qualifiedName.toLowerCase();
+    if (!lower.startsWith(URN_PREFIX)) return false;
+    return !this.builtIn.some((schema) => {
+      const id = schema.id.toLowerCase();
+      return lower === id || lower.startsWith(`${id}:`);
+    });
+  }
+
+  private isOpenSchemaUrn(urn: string): boolean {
+    return this.isOpenName(urn) && urn.toLowerCase().endsWith(`:${this.name.toLowerCase()}`);
   }
 
   private inSchema(schema: SchemaDefinition, name: string): ResolvedAttribute | undefined {

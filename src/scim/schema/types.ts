@@ -19,6 +19,11 @@ export interface AttributeDefinition {
   readonly canonicalValues?: readonly string[];
   readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
+  /**
+   * An undeclared extension attribute a tenant keeps as sent (never listed by /Schemas): its values
+   * are stored and returned verbatim, without coercion.
+   */
+  readonly verbatim?: true;
 }
 
 export interface SchemaDefinition {
