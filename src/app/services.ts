@@ -1,9 +1,11 @@
 import { loadConfig, type Config } from "../config";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
+import type { AuditLog } from "../service/auditLog";
 import { GroupService } from "../service/groupService";
 import { ResourceService } from "../service/resourceService";
 import { UserService } from "../service/userService";
 import { groupKind, userKind } from "../store/resourceKinds";
+import { TableAuditLog } from "../store/tableAuditLog";
 import { openTables, type Tables } from "../store/tableClients";
 import { TableMembershipStore } from "../store/tableMembershipStore";
 import { TableResourceStore } from "../store/tableResourceStore";
@@ -25,6 +27,8 @@ export interface Services {
   readonly authenticator: Authenticator;
   readonly accessTokens: AccessTokens;
   readonly tenants: TenantAdmin;
+  /** Each tenant's audit trail: written with every change, read by the CLI and the admin endpoint. */
+  readonly auditLog: AuditLog;
 }
 
 /** What tests (and tools) may put in place of the configured parts. */
@@ -60,6 +64,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   return {
     config,
     tables,
+    auditLog: new TableAuditLog(tables.resources),
     users: new UserService(
       new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
       memberships,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { services, type Services } from "../app/services";
 import { notFound, ScimError } from "../scim/errors";
+import { withRequestContext } from "../service/requestContext";
 import type { TenantScope } from "../service/resourceService";
 import { countRoundTrips } from "../store/roundTrips";
 import { observeScimRequest } from "../telemetry";
@@ -48,10 +49,13 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
       try {
         if (!isValidTenantId(tenantId)) throw notFound(`No SCIM tenant at this URL.`);
         const current = services();
-        if (!(await current.authenticator.verify(tenantId, bearerToken(request)))) throw unauthorized();
+        const credentialId = await current.authenticator.identify(tenantId, bearerToken(request));
+        if (credentialId === undefined) throw unauthorized();
         const id = request.params.id;
         const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId) };
-        return await operation({ request, scope, services: current, ...(id ? { id } : {}) });
+        return await withRequestContext({ correlationId, credentialId }, () =>
+          operation({ request, scope, services: current, ...(id ? { id } : {}) }),
+        );
       } catch (error) {
         observation.failed(error);
         if (!(error instanceof ScimError)) context.error("Unhandled error", error);

@@ -8,6 +8,7 @@ import { parsePatchRequest } from "../scim/patch/request";
 import type { Projection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
+import { auditRecord } from "./audit";
 import { isPlainObject, type ResourceDoc } from "../scim/resource/types";
 import {
   UnknownGroupError,
@@ -134,18 +135,13 @@ export class GroupService implements ResourceOperations {
         }
         switch (change.kind) {
           case "add":
-            await this.memberships.add(scope.tenantId, groupId, change.ids, now);
+            await this.addMembers(scope, groupId, change.ids, now);
             break;
           case "remove":
-            await this.memberships.remove(scope.tenantId, groupId, change.ids, now);
+            await this.removeMembers(scope, groupId, change.ids, now);
             break;
           case "removeWhere":
-            await this.memberships.remove(
-              scope.tenantId,
-              groupId,
-              await this.membersWhere(scope, groupId, change),
-              now,
-            );
+            await this.removeMembers(scope, groupId, await this.membersWhere(scope, groupId, change), now);
             break;
           case "replace":
             await this.replaceMembers(scope, groupId, change.ids, now);
@@ -183,17 +179,29 @@ export class GroupService implements ResourceOperations {
     for await (const page of this.memberships.members(scope.tenantId, groupId)) {
       for (const member of page) current.add(member.id);
     }
-    await this.memberships.add(
-      scope.tenantId,
+    await this.addMembers(
+      scope,
       groupId,
       [...wanted].filter((id) => !current.has(id)),
       now,
     );
-    await this.memberships.remove(
-      scope.tenantId,
+    await this.removeMembers(
+      scope,
       groupId,
       [...current].filter((id) => !wanted.has(id)),
       now,
+    );
+  }
+
+  private addMembers(scope: TenantScope, groupId: string, ids: readonly string[], now: string) {
+    return this.memberships.add(scope.tenantId, groupId, ids, now, (added) =>
+      auditRecord("membersAdded", "Group", groupId, [{ attribute: "members", after: added }], now),
+    );
+  }
+
+  private removeMembers(scope: TenantScope, groupId: string, ids: readonly string[], now: string) {
+    return this.memberships.remove(scope.tenantId, groupId, ids, now, (removed) =>
+      auditRecord("membersRemoved", "Group", groupId, [{ attribute: "members", before: removed }], now),
     );
   }
 }

@@ -1,3 +1,8 @@
+import type { AuditRecord } from "./audit";
+
+/** The audit record of the members one transaction changes, written in that transaction. */
+export type AuditOf = (memberIds: readonly string[]) => AuditRecord;
+
 export type MemberKind = "User" | "Group";
 
 export interface Member {
@@ -27,9 +32,21 @@ export class UnknownGroupError extends Error {
  */
 export interface MembershipRepository {
   /** Adds members; adding one already there changes nothing. Atomic for up to one transaction's worth. */
-  add(tenantId: string, groupId: string, memberIds: readonly string[], now: string): Promise<void>;
+  add(
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+    now: string,
+    audit?: AuditOf,
+  ): Promise<void>;
   /** Removes members; removing one that is not there changes nothing. */
-  remove(tenantId: string, groupId: string, memberIds: readonly string[], now: string): Promise<void>;
+  remove(
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+    now: string,
+    audit?: AuditOf,
+  ): Promise<void>;
   /** The group's members, a bounded page at a time. */
   members(tenantId: string, groupId: string): AsyncIterable<readonly Member[]>;
   /** Ids of the groups `memberId` belongs to directly. */

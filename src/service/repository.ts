@@ -1,3 +1,4 @@
+import type { AuditRecord } from "./audit";
 import type { ResourceDoc } from "../scim/resource/types";
 import type { StoredResourceView } from "../scim/storedView";
 
@@ -23,11 +24,24 @@ export class ConcurrentModificationError extends Error {
 
 /** Storage of one resource type, partitioned by tenant. Writes are atomic per call. */
 export interface ResourceRepository {
-  create(tenantId: string, id: string, doc: ResourceDoc, now: string): Promise<StoredResource>;
+  /** `audit`, when given, is written in the same transaction as the change it describes. */
+  create(
+    tenantId: string,
+    id: string,
+    doc: ResourceDoc,
+    now: string,
+    audit?: AuditRecord,
+  ): Promise<StoredResource>;
   get(tenantId: string, id: string): Promise<StoredResource | undefined>;
   /** Replaces the document; throws ConcurrentModificationError if `previous` is stale. */
-  update(tenantId: string, previous: StoredResource, doc: ResourceDoc, now: string): Promise<StoredResource>;
-  delete(tenantId: string, previous: StoredResource): Promise<void>;
+  update(
+    tenantId: string,
+    previous: StoredResource,
+    doc: ResourceDoc,
+    now: string,
+    audit?: AuditRecord,
+  ): Promise<StoredResource>;
+  delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void>;
   /** Ids whose index `indexName` holds `value` (already normalised as the index expects). */
   findIds(tenantId: string, indexName: string, value: string): Promise<string[]>;
   /** Ids whose index `indexName` holds a value starting with `prefix`, in value order. */

@@ -10,6 +10,7 @@ import { canonicaliseResource } from "../scim/resource/canonicalise";
 import type { ResourceDoc } from "../scim/resource/types";
 import { validateResource } from "../scim/resource/validate";
 import type { ResourceType } from "../scim/schema/resourceType";
+import { auditOfChange } from "./audit";
 import { ConcurrentModificationError, type ResourceRepository, type StoredResource } from "./repository";
 import { runQuery, type Enrich, type QueryOptions } from "./resourceQuery";
 
@@ -66,7 +67,10 @@ export class ResourceService {
 
   async createDoc(scope: TenantScope, doc: ResourceDoc): Promise<WriteResult> {
     validateResource(this.type, doc);
-    const stored = await this.repository.create(scope.tenantId, randomUUID(), doc, this.now());
+    const id = randomUUID();
+    const now = this.now();
+    const audit = auditOfChange(this.type.name, id, undefined, doc, now);
+    const stored = await this.repository.create(scope.tenantId, id, doc, now, audit);
     return this.written(scope, stored);
   }
 
@@ -118,7 +122,8 @@ export class ResourceService {
       const stored = await this.mustGet(scope, id);
       this.checkPrecondition(stored, ifMatch);
       try {
-        await this.repository.delete(scope.tenantId, stored);
+        const audit = auditOfChange(this.type.name, id, stored.doc, undefined, this.now());
+        await this.repository.delete(scope.tenantId, stored, audit);
         return;
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;
@@ -159,7 +164,11 @@ export class ResourceService {
       this.checkPrecondition(stored, ifMatch);
       const doc = change(stored.doc);
       try {
-        const updated = await this.repository.update(scope.tenantId, stored, doc, this.now());
+        // Entra re-sends values it already sent: a request that changes nothing writes nothing.
+        if (JSON.stringify(doc) === JSON.stringify(stored.doc)) return this.written(scope, stored);
+        const now = this.now();
+        const audit = auditOfChange(this.type.name, id, stored.doc, doc, now);
+        const updated = await this.repository.update(scope.tenantId, stored, doc, now, audit);
         return this.written(scope, updated);
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;

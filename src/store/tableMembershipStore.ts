@@ -1,11 +1,13 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import {
+  type AuditOf,
   UnknownGroupError,
   UnknownMemberError,
   type Member,
   type MemberKind,
   type MembershipRepository,
 } from "../service/membershipRepository";
+import { auditAction } from "./auditRows";
 import { encodeKeyPart, prefixRange } from "./keys";
 import { groupKind, userKind } from "./resourceKinds";
 import { resourceRowKey } from "./rows";
@@ -13,10 +15,12 @@ import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
 
 /** A transaction holds at most 100 operations. */
 const MAX_TRANSACTION_ACTIONS = 100;
-/** An add writes 3 rows a member (existence check, forward and reverse row) beside the group row. */
-const ADDS_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 3);
-/** A removal deletes 2 rows a member beside the group row. */
-const REMOVES_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 2);
+/** Beside the members' rows, a transaction touches the group row and writes one audit row. */
+const FIXED_ACTIONS = 2;
+/** An add writes 3 rows a member: existence check, forward and reverse row. */
+const ADDS_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_ACTIONS - FIXED_ACTIONS) / 3);
+/** A removal deletes 2 rows a member. */
+const REMOVES_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_ACTIONS - FIXED_ACTIONS) / 2);
 /** A $filter may hold at most 15 comparisons: the partition plus 14 row keys. */
 const KEYS_PER_LOOKUP = 14;
 const MEMBER_PAGE_SIZE = 1000;
@@ -49,26 +53,34 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export class TableMembershipStore implements MembershipRepository {
   constructor(private readonly client: TableClient) {}
 
-  async add(tenantId: string, groupId: string, memberIds: readonly string[], now: string): Promise<void> {
+  async add(
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+    now: string,
+    audit?: AuditOf,
+  ): Promise<void> {
     const unique = [...new Set(memberIds)];
     const batches = chunks(unique, ADDS_PER_TRANSACTION);
     // Several transactions cannot be atomic together: check every member first, so an unknown id changes nothing.
     const known = batches.length > 1 ? await this.kindsOf(tenantId, unique) : new Map<string, MemberKind>();
     for (const batch of batches) {
-      await this.addBatch(
-        tenantId,
-        groupId,
-        batch.map((id) => ({ id, kind: known.get(id) ?? "User" })),
-        now,
-      );
+      const members = batch.map((id): Member => ({ id, kind: known.get(id) ?? "User" }));
+      await this.addBatch(tenantId, groupId, members, now, audit);
     }
   }
 
-  async remove(tenantId: string, groupId: string, memberIds: readonly string[], now: string): Promise<void> {
+  async remove(
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+    now: string,
+    audit?: AuditOf,
+  ): Promise<void> {
     const present = await this.presentMembers(tenantId, groupId, [...new Set(memberIds)]);
     const batches = chunks(present, REMOVES_PER_TRANSACTION);
     if (batches.length === 0) batches.push([]);
-    for (const batch of batches) await this.removeBatch(tenantId, groupId, batch, now);
+    for (const batch of batches) await this.removeBatch(tenantId, groupId, batch, now, audit);
   }
 
   private async removeBatch(
@@ -76,6 +88,7 @@ export class TableMembershipStore implements MembershipRepository {
     groupId: string,
     memberIds: string[],
     now: string,
+    audit: AuditOf | undefined,
     attempt = 0,
   ) {
     try {
@@ -85,6 +98,7 @@ export class TableMembershipStore implements MembershipRepository {
           ["delete", { partitionKey: tenantId, rowKey: memberRowKey(groupId, memberId) }],
           ["delete", { partitionKey: tenantId, rowKey: reverseRowKey(memberId, groupId) }],
         ]),
+        ...auditAction(tenantId, memberIds.length > 0 ? audit?.(memberIds) : undefined),
       ]);
     } catch (error) {
       if (!(error instanceof MissingRowError)) throw error;
@@ -92,7 +106,7 @@ export class TableMembershipStore implements MembershipRepository {
       // Another request removed one of these members meanwhile: look again and remove what is left.
       if (attempt >= 3) throw error;
       const left = await this.presentMembers(tenantId, groupId, memberIds);
-      await this.removeBatch(tenantId, groupId, left, now, attempt + 1);
+      await this.removeBatch(tenantId, groupId, left, now, audit, attempt + 1);
     }
   }
 
@@ -165,7 +179,13 @@ export class TableMembershipStore implements MembershipRepository {
     }
   }
 
-  private async addBatch(tenantId: string, groupId: string, members: Member[], now: string): Promise<void> {
+  private async addBatch(
+    tenantId: string,
+    groupId: string,
+    members: Member[],
+    now: string,
+    audit: AuditOf | undefined,
+  ): Promise<void> {
     const actions: TransactionAction[] = [
       this.touchGroup(tenantId, groupId, now),
       ...members.flatMap((member): TransactionAction[] => [
@@ -183,6 +203,7 @@ export class TableMembershipStore implements MembershipRepository {
         ],
         ["upsert", { partitionKey: tenantId, rowKey: reverseRowKey(member.id, groupId), groupId }, "Replace"],
       ]),
+      ...auditAction(tenantId, audit?.(members.map((member) => member.id))),
     ];
     try {
       await this.submit(actions);
@@ -199,6 +220,7 @@ export class TableMembershipStore implements MembershipRepository {
           groupId,
           members.map((candidate) => (candidate === member ? { id: member.id, kind: "Group" } : candidate)),
           now,
+          audit,
         );
         return;
       }

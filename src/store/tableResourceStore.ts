@@ -8,6 +8,8 @@ import {
   type ScanPage,
   type StoredResource,
 } from "../service/repository";
+import type { AuditRecord } from "../service/audit";
+import { auditAction } from "./auditRows";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
 import {
@@ -57,12 +59,19 @@ export class TableResourceStore implements ResourceRepository {
     private readonly kind: ResourceKind,
   ) {}
 
-  async create(tenantId: string, id: string, doc: ResourceDoc, now: string): Promise<StoredResource> {
+  async create(
+    tenantId: string,
+    id: string,
+    doc: ResourceDoc,
+    now: string,
+    audit?: AuditRecord,
+  ): Promise<StoredResource> {
     const stored: StoredResource = { id, doc, created: now, lastModified: now, version: "", etag: "" };
     const indexKeys = indexRowKeys(this.kind, doc, id);
     const actions: TransactionAction[] = [
       ["create", this.entity(tenantId, stored)],
       ...indexKeys.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, id)]),
+      ...auditAction(tenantId, audit),
     ];
     const response = await this.submit(actions, doc, indexKeys, 1);
     return withEtag(stored, resourceRowEtag(response));
@@ -83,6 +92,7 @@ export class TableResourceStore implements ResourceRepository {
     previous: StoredResource,
     doc: ResourceDoc,
     now: string,
+    audit?: AuditRecord,
   ): Promise<StoredResource> {
     const next: StoredResource = { ...previous, doc, lastModified: now };
     const before = new Set(indexRowKeys(this.kind, previous.doc, previous.id));
@@ -93,18 +103,20 @@ export class TableResourceStore implements ResourceRepository {
       ["update", this.entity(tenantId, next), "Replace", { etag: previous.etag }],
       ...removed.map((rowKey): TransactionAction => ["delete", { partitionKey: tenantId, rowKey }]),
       ...added.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, previous.id)]),
+      ...auditAction(tenantId, audit),
     ];
     const response = await this.submit(actions, doc, added, 1 + removed.length);
     return withEtag(next, resourceRowEtag(response));
   }
 
-  async delete(tenantId: string, previous: StoredResource): Promise<void> {
+  async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void> {
     const actions: TransactionAction[] = [
       ["delete", { partitionKey: tenantId, rowKey: resourceRowKey(this.kind, previous.id) }],
       ...indexRowKeys(this.kind, previous.doc, previous.id).map((rowKey): TransactionAction => [
         "delete",
         { partitionKey: tenantId, rowKey },
       ]),
+      ...auditAction(tenantId, audit),
     ];
     try {
       await this.client.submitTransaction(actions);

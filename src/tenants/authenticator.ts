@@ -46,16 +46,25 @@ export class Authenticator {
 
   /** A bearer token of a SCIM request: a Secret Token, or an access token from the token endpoint. */
   async verify(tenantId: string, token: string | undefined): Promise<boolean> {
-    if (!token) return false;
+    return (await this.identify(tenantId, token)) !== undefined;
+  }
+
+  /**
+   * Which credential a valid bearer token is, for the audit trail: `token:<tokenId>` or
+   * `client:<clientId>` (ids, never secrets); undefined when the token is not valid for the tenant.
+   */
+  async identify(tenantId: string, token: string | undefined): Promise<string | undefined> {
+    if (!token) return undefined;
     if (looksLikeJwt(token)) {
       const clientId = await this.accessTokens.verify(tenantId, token);
       // The client must still be live: revoking a client secret ends its access tokens too.
-      return (
-        clientId !== undefined && (await this.check(tenantId, (entry) => this.hasClient(entry, clientId)))
-      );
+      const live =
+        clientId !== undefined && (await this.check(tenantId, (entry) => this.hasClient(entry, clientId)));
+      return live ? `client:${clientId}` : undefined;
     }
     const hash = hashToken(token);
-    return this.check(tenantId, (entry) => this.hasToken(entry, hash));
+    const tokenId = await this.find(tenantId, (entry) => this.matchingToken(entry, hash));
+    return tokenId === undefined ? undefined : `token:${tokenId}`;
   }
 
   /** A client id and secret presented to the token endpoint. */
@@ -70,16 +79,25 @@ export class Authenticator {
   }
 
   private async check(tenantId: string, accepts: (entry: TenantEntry) => boolean): Promise<boolean> {
-    if (accepts(await this.cache.get(tenantId, this.options.cacheTtlMs))) return true;
-    return accepts(await this.cache.get(tenantId, this.options.missRefreshMs));
+    return (await this.find(tenantId, (entry) => (accepts(entry) ? true : undefined))) === true;
   }
 
-  private hasToken(entry: TenantEntry, hash: string): boolean {
-    if (!entry.active) return false;
-    let found = false;
+  /** Looks in the cached entry, then (for an unknown credential) once more in a fresh one. */
+  private async find<T>(
+    tenantId: string,
+    pick: (entry: TenantEntry) => T | undefined,
+  ): Promise<T | undefined> {
+    const cached = pick(await this.cache.get(tenantId, this.options.cacheTtlMs));
+    if (cached !== undefined) return cached;
+    return pick(await this.cache.get(tenantId, this.options.missRefreshMs));
+  }
+
+  private matchingToken(entry: TenantEntry, hash: string): string | undefined {
+    if (!entry.active) return undefined;
+    let found: string | undefined;
     // Every hash is compared, so timing does not reveal which (or whether one) matched.
     for (const token of liveTokens(entry.credentials, new Date(this.now()))) {
-      if (sameHash(token.hash, hash)) found = true;
+      if (sameHash(token.hash, hash)) found = token.tokenId;
     }
     return found;
   }

@@ -83,7 +83,7 @@ describe("TableMembershipStore against Azurite", () => {
   it("spreads large changes over transactions of at most 100 rows", async () => {
     const ids = await createUsers(120);
     const { roundTrips } = await countRoundTrips(() => memberships.add(tenantId, "g1", ids, NOW));
-    // 120 existence reads (several members per transaction cannot be atomic together) + 4 transactions of 33.
+    // 120 existence reads (several transactions cannot be atomic together) + 4 transactions of up to 32.
     expect(roundTrips).toBe(120 + 4);
     expect(await membersOf("g1")).toHaveLength(120);
     await memberships.remove(tenantId, "g1", ids.slice(0, 60), NOW);
