@@ -1,6 +1,8 @@
 import { notFound } from "../../scim/errors";
 import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "../../scim/discovery";
 import { listResponse } from "../../scim/listResponse";
+import type { ResourceType } from "../../scim/schema/resourceType";
+import { builtInTypes } from "../../scim/schema/tenantSchema";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../service/resourceQuery";
 import { MAX_BODY_BYTES } from "../body";
 import type { ScimOperation } from "../endpoint";
@@ -18,10 +20,16 @@ export const getServiceProviderConfig: ScimOperation = ({ scope }) =>
     ),
   );
 
-/** A discovery collection as a ListResponse, or one member of it by id (case-insensitive). */
-function collection(documents: (baseUrl: string) => Record<string, unknown>[], what: string): ScimOperation {
+type Documents = (baseUrl: string, resourceTypes?: readonly ResourceType[]) => Record<string, unknown>[];
+
+/**
+ * A discovery collection as a ListResponse, or one member of it by id (case-insensitive), built
+ * from the tenant's resource types: its declared extensions are listed, another tenant's never.
+ */
+function collection(documents: Documents, what: string): ScimOperation {
   return ({ scope, id }) => {
-    const all = documents(scope.baseUrl);
+    const types = scope.types ?? builtInTypes;
+    const all = documents(scope.baseUrl, [types.User, types.Group]);
     if (id === undefined) return Promise.resolve(scimResponse(200, listResponse(all, all.length, 1)));
     const one = all.find((document) => String(document.id).toLowerCase() === id.toLowerCase());
     if (!one) throw notFound(`No ${what} '${id}'.`);

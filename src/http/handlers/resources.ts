@@ -37,7 +37,7 @@ function withResource(
   result: WriteResult,
 ): HttpResponseInit {
   const projection = projectionOptions(call.request.query);
-  const resource = project(type, result.resource, projection);
+  const resource = project(call.scope.types?.[type.name] ?? type, result.resource, projection);
   const headers: Record<string, string> = { ETag: result.version };
   if (status === 201) headers.Location = result.location;
   const streamed = result.streamed;
