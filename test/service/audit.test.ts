@@ -91,7 +91,7 @@ describe("the audit trail (Azurite, over HTTP)", () => {
       limit: 2,
       cursor: pages.next ?? "",
     });
-    expect(next.records[0]?.time <= (pages.records[1]?.time ?? "")).toBe(true);
+    expect((next.records[0]?.time ?? "") <= (pages.records[1]?.time ?? "")).toBe(true);
     const future = new Date(Date.now() + 60_000);
     expect(
       (await harness.services.auditLog.list(tenant.tenantId, { limit: 10, since: future })).records,
