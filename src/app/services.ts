@@ -3,12 +3,14 @@ import { groupResourceType, userResourceType } from "../scim/schema/resourceType
 import type { AuditLog } from "../service/auditLog";
 import { GroupService } from "../service/groupService";
 import { ResourceService } from "../service/resourceService";
+import { TenantResourceTypes, type TenantSchemaRepository } from "../service/tenantResourceTypes";
 import { UserService } from "../service/userService";
 import { groupKind, userKind } from "../store/resourceKinds";
 import { TableAuditLog } from "../store/tableAuditLog";
 import { openTables, type Tables } from "../store/tableClients";
 import { TableMembershipStore } from "../store/tableMembershipStore";
 import { TableResourceStore } from "../store/tableResourceStore";
+import { TableTenantSchemas } from "../store/tableTenantSchemas";
 import { TableTenants } from "../store/tableTenants";
 import { AccessTokens } from "../tenants/accessTokens";
 import { Authenticator } from "../tenants/authenticator";
@@ -29,6 +31,9 @@ export interface Services {
   readonly tenants: TenantAdmin;
   /** Each tenant's audit trail: written with every change, read by the CLI and the admin endpoint. */
   readonly auditLog: AuditLog;
+  /** Each tenant's declared extension attributes, and the resource types built from them (cached). */
+  readonly tenantSchemas: TenantSchemaRepository;
+  readonly resourceTypes: TenantResourceTypes;
 }
 
 /** What tests (and tools) may put in place of the configured parts. */
@@ -61,6 +66,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   });
   const now = overrides.clock;
   const memberships = new TableMembershipStore(tables.resources);
+  const tenantSchemas = new TableTenantSchemas(tables.tenants);
   return {
     config,
     tables,
@@ -76,6 +82,12 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     authenticator: new Authenticator(tenantStore, credentials, accessTokens, cache),
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined),
+    tenantSchemas,
+    resourceTypes: new TenantResourceTypes(tenantSchemas, {
+      cacheTtlMs,
+      failureBackoffMs: cache.missRefreshMs,
+      ...clock,
+    }),
   };
 }
 

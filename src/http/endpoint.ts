@@ -52,7 +52,9 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         const credentialId = await current.authenticator.identify(tenantId, bearerToken(request));
         if (credentialId === undefined) throw unauthorized();
         const id = request.params.id;
-        const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId) };
+        // The tenant's own schema (its extension attributes) shapes everything the request does.
+        const types = await current.resourceTypes.forTenant(tenantId);
+        const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
         return await withRequestContext({ correlationId, credentialId }, () =>
           operation({ request, scope, services: current, ...(id ? { id } : {}) }),
         );

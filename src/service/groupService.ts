@@ -43,7 +43,7 @@ export class GroupService implements ResourceOperations {
   ) {}
 
   async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
-    const doc = canonicaliseResource(this.resources.type, body);
+    const doc = canonicaliseResource(this.resources.typeFor(scope), body);
     const created = await this.resources.createDoc(scope, withoutMembers(doc));
     const id = String(created.resource.id);
     const memberIds = memberIdsOf(doc);
@@ -80,7 +80,7 @@ export class GroupService implements ResourceOperations {
   }
 
   async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
-    const doc = canonicaliseResource(this.resources.type, body);
+    const doc = canonicaliseResource(this.resources.typeFor(scope), body);
     await this.resources.replaceDoc(scope, id, withoutMembers(doc), ifMatch);
     await this.changeMembers(scope, id, [{ kind: "replace", ids: memberIdsOf(doc) }]);
     return this.get(scope, id);
@@ -92,7 +92,8 @@ export class GroupService implements ResourceOperations {
     body: unknown,
     ifMatch?: string,
   ): Promise<WriteResult | undefined> {
-    const { attributes, members } = splitMemberOperations(this.resources.type, parsePatchRequest(body));
+    const type = this.resources.typeFor(scope);
+    const { attributes, members } = splitMemberOperations(type, parsePatchRequest(body));
     let result: WriteResult | undefined;
     if (attributes.length > 0) result = await this.resources.patchOperations(scope, id, attributes, ifMatch);
     else if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
@@ -163,11 +164,12 @@ export class GroupService implements ResourceOperations {
     change: Extract<MemberChange, { kind: "removeWhere" }>,
   ): Promise<string[]> {
     const doomed: string[] = [];
+    const type = this.resources.typeFor(scope);
     for await (const page of this.memberships.members(scope.tenantId, groupId)) {
       for (const member of page) {
         const element = this.render(scope, member);
         const filter = { kind: "valuePath", path: { attribute: "members" }, filter: change.filter } as const;
-        if (matchesFilter(filter, { members: [element] }, this.resources.type)) doomed.push(member.id);
+        if (matchesFilter(filter, { members: [element] }, type)) doomed.push(member.id);
       }
     }
     return doomed;

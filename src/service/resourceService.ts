@@ -10,6 +10,7 @@ import { canonicaliseResource } from "../scim/resource/canonicalise";
 import type { ResourceDoc } from "../scim/resource/types";
 import { validateResource } from "../scim/resource/validate";
 import type { ResourceType } from "../scim/schema/resourceType";
+import type { TenantTypes } from "../scim/schema/tenantSchema";
 import { auditOfChange } from "./audit";
 import { ConcurrentModificationError, type ResourceRepository, type StoredResource } from "./repository";
 import { runQuery, type Enrich, type QueryOptions } from "./resourceQuery";
@@ -20,6 +21,8 @@ export type { Enrich, QueryOptions } from "./resourceQuery";
 export interface TenantScope {
   readonly tenantId: string;
   readonly baseUrl: string;
+  /** The tenant's resource types (its declared extensions), resolved once per request; built-in if absent. */
+  readonly types?: TenantTypes;
 }
 
 /** An attribute too large to hold in memory (a big group's members), sent a page at a time. */
@@ -61,12 +64,17 @@ export class ResourceService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** This resource type as the scope's tenant declared it (its extension attributes). */
+  typeFor(scope: TenantScope): ResourceType {
+    return scope.types?.[this.type.name] ?? this.type;
+  }
+
   async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
-    return this.createDoc(scope, canonicaliseResource(this.type, body));
+    return this.createDoc(scope, canonicaliseResource(this.typeFor(scope), body));
   }
 
   async createDoc(scope: TenantScope, doc: ResourceDoc): Promise<WriteResult> {
-    validateResource(this.type, doc);
+    validateResource(this.typeFor(scope), doc);
     const id = randomUUID();
     const now = this.now();
     const audit = auditOfChange(this.type.name, id, undefined, doc, now);
@@ -83,15 +91,15 @@ export class ResourceService {
     const stored = await this.mustGet(scope, id);
     const result = this.written(scope, stored);
     const resource = enrich ? await enrich(result.resource, id) : result.resource;
-    return { ...result, resource: project(this.type, resource, projection) };
+    return { ...result, resource: project(this.typeFor(scope), resource, projection) };
   }
 
   async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
-    return this.replaceDoc(scope, id, canonicaliseResource(this.type, body), ifMatch);
+    return this.replaceDoc(scope, id, canonicaliseResource(this.typeFor(scope), body), ifMatch);
   }
 
   async replaceDoc(scope: TenantScope, id: string, doc: ResourceDoc, ifMatch?: string): Promise<WriteResult> {
-    validateResource(this.type, doc);
+    validateResource(this.typeFor(scope), doc);
     return this.modify(scope, id, ifMatch, () => doc);
   }
 
@@ -106,8 +114,8 @@ export class ResourceService {
     ifMatch?: string,
   ): Promise<WriteResult> {
     return this.modify(scope, id, ifMatch, (current) => {
-      const doc = applyPatch(this.type, current, operations);
-      validateResource(this.type, doc);
+      const doc = applyPatch(this.typeFor(scope), current, operations);
+      validateResource(this.typeFor(scope), doc);
       return doc;
     });
   }
@@ -142,7 +150,7 @@ export class ResourceService {
   ): Promise<ListResponse> {
     return runQuery(
       {
-        type: this.type,
+        type: this.typeFor(scope),
         repository: this.repository,
         tenantId: scope.tenantId,
         render: (stored) => this.render(scope, stored),
@@ -199,7 +207,7 @@ export class ResourceService {
   }
 
   private render(scope: TenantScope, stored: StoredResource): ScimResource {
-    return renderResource(this.type, stored, this.locationOf(scope, stored.id));
+    return renderResource(this.typeFor(scope), stored, this.locationOf(scope, stored.id));
   }
 
   private locationOf(scope: TenantScope, id: string): string {
