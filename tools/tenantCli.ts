@@ -11,6 +11,8 @@ import {
   type TenantAdmin,
 } from "../src/tenants/tenantAdmin";
 import { readDevState } from "./devEnvironment";
+import { SCHEMA_USAGE, schemaCommand } from "./tenantSchemaCli";
+import { TenantSchemaError } from "../src/scim/schema/tenantSchema";
 
 const USAGE = `Usage: npm run tenant -- <command> [options]
 
@@ -30,6 +32,8 @@ Commands:
   client list <tenantId>
   client revoke <tenantId> <clientId>
                         end the client secret and the access tokens issued to it
+
+${SCHEMA_USAGE}
 
 Options:
   --json                machine-readable output
@@ -115,7 +119,22 @@ function scimBaseUrl(explicit: string | undefined): string {
   return base.replace(/\/+$/, "");
 }
 
+/** `schema …` has options of its own (tools/tenantSchemaCli.ts). */
+async function schema(args: readonly string[]): Promise<string> {
+  const services = createServices(loadConfig(storageEnvironment()));
+  if (services.config.STORAGE_CONNECTION_STRING !== undefined) await ensureTables(services.tables);
+  try {
+    return await schemaCommand(args, {
+      repository: services.tenantSchemas,
+      tenantExists: (id) => services.tenants.exists(id),
+    });
+  } catch (error) {
+    throw error instanceof TenantSchemaError ? new TenantAdminError(error.message) : error;
+  }
+}
+
 async function run(argv: readonly string[]): Promise<string> {
+  if (argv[0] === "schema") return schema(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -1,0 +1,111 @@
+import type { Services } from "../../src/app/services";
+import { TenantSchemaError } from "../../src/scim/schema/tenantSchema";
+import { schemaCommand } from "../../tools/tenantSchemaCli";
+import { createTestServices } from "../support/testServices";
+
+const CONTOSO = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User";
+const GROUPS = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:Group";
+
+/** `npm run tenant -- schema …` against the tenants table in Azurite. */
+describe("tenant CLI: schema", () => {
+  let services: Services;
+  let run: (...args: string[]) => Promise<string>;
+
+  beforeAll(async () => {
+    services = await createTestServices();
+    await services.tenants.create("acme");
+    await services.tenants.create("other");
+    run = (...args) =>
+      schemaCommand(args, {
+        repository: services.tenantSchemas,
+        tenantExists: (id) => services.tenants.exists(id),
+      });
+  });
+
+  it("adds, lists, redefines and removes attributes, stored in the tenant's row 'schema'", async () => {
+    expect(await run("list", "acme")).toContain("(no extension attributes declared)");
+    expect(await run("add", "acme", `${CONTOSO}:costCenter`)).toBe(
+      `Declared ${CONTOSO}:costCenter for tenant 'acme'.`,
+    );
+    await run("add", "acme", `${CONTOSO}:badgeNumber`, "--type", "integer", "--case-exact");
+    await run("add", "acme", `${CONTOSO}:clearance`, "--multi-valued");
+    await run("add", "acme", `${GROUPS}:budget`, "--type", "decimal");
+    const listed = JSON.parse(await run("list", "acme", "--json"));
+    expect(listed).toEqual({
+      undeclaredExtensions: "store",
+      attributes: [
+        {
+          schema: CONTOSO,
+          resourceType: "User",
+          name: "costCenter",
+          type: "string",
+          multiValued: false,
+          caseExact: false,
+        },
+        {
+          schema: CONTOSO,
+          resourceType: "User",
+          name: "badgeNumber",
+          type: "integer",
+          multiValued: false,
+          caseExact: true,
+        },
+        {
+          schema: CONTOSO,
+          resourceType: "User",
+          name: "clearance",
+          type: "string",
+          multiValued: true,
+          caseExact: false,
+        },
+        {
+          schema: GROUPS,
+          resourceType: "Group",
+          name: "budget",
+          type: "decimal",
+          multiValued: false,
+          caseExact: false,
+        },
+      ],
+    });
+    expect(await run("list", "acme")).toContain(
+      `${CONTOSO}:badgeNumber\tUser\tinteger\tsingle-valued\tcaseExact`,
+    );
+
+    // The row is where the endpoint reads it.
+    const row = await services.tables.tenants.getEntity<{ document: string }>("acme", "schema");
+    expect(JSON.parse(row.document)).toEqual(listed);
+    const types = await services.resourceTypes.forTenant("acme");
+    expect(types.User.resolve({ schema: CONTOSO, attribute: "BADGENUMBER" })?.attribute.type).toBe("integer");
+    expect(types.Group.resolve({ schema: GROUPS, attribute: "budget" })?.attribute.type).toBe("decimal");
+
+    expect(await run("remove", "acme", `${CONTOSO}:clearance`)).toContain(`Removed ${CONTOSO}:clearance`);
+    expect(await run("remove", "acme", CONTOSO)).toContain("costCenter");
+    expect(JSON.parse(await run("list", "acme", "--json")).attributes).toEqual([
+      expect.objectContaining({ schema: GROUPS, name: "budget" }),
+    ]);
+    expect((await services.tenantSchemas.read("other")).attributes).toEqual([]);
+  });
+
+  it("sets what happens to undeclared extensions", async () => {
+    expect(await run("undeclared", "other", "refuse")).toBe(
+      "Tenant 'other' now refuses undeclared extension attributes.",
+    );
+    expect((await services.tenantSchemas.read("other")).undeclaredExtensions).toBe("refuse");
+    await run("undeclared", "other", "store");
+    expect((await services.tenantSchemas.read("other")).undeclaredExtensions).toBe("store");
+  });
+
+  it("refuses unknown tenants, bad names and types, built-in schemas, and absent attributes", async () => {
+    await expect(run("list", "nobody")).rejects.toThrow("No tenant 'nobody'.");
+    await expect(run("add", "acme", "costCenter")).rejects.toThrow(/not a urn:...:attribute name/);
+    await expect(run("add", "acme", `${CONTOSO}:x`, "--type", "complex")).rejects.toThrow(/--type must be/);
+    await expect(run("add", "acme", `${CONTOSO}:bad.name`)).rejects.toThrow(/not a SCIM attribute name/);
+    await expect(
+      run("add", "acme", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"),
+    ).rejects.toThrow(/built-in/);
+    await expect(run("remove", "acme", `${CONTOSO}:never`)).rejects.toThrow(TenantSchemaError);
+    await expect(run("undeclared", "acme", "maybe")).rejects.toThrow(/refuse or store/);
+    await expect(run("add", "acme", `${CONTOSO}:x`, "--bogus")).rejects.toThrow(/Unknown option '--bogus'/);
+  });
+});
