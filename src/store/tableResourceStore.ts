@@ -111,12 +111,7 @@ export class TableResourceStore implements ResourceRepository {
 
   async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void> {
     const actions: TransactionAction[] = [
-      // Guarded by the ETag: a change since the read may have added index rows this delete would miss.
-      [
-        "delete",
-        { partitionKey: tenantId, rowKey: resourceRowKey(this.kind, previous.id) },
-        { etag: previous.etag },
-      ],
+      ["delete", { partitionKey: tenantId, rowKey: resourceRowKey(this.kind, previous.id) }],
       ...indexRowKeys(this.kind, previous.doc, previous.id).map((rowKey): TransactionAction => [
         "delete",
         { partitionKey: tenantId, rowKey },
@@ -126,8 +121,7 @@ export class TableResourceStore implements ResourceRepository {
     try {
       await this.client.submitTransaction(actions);
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 404 || status === 412) throw new ConcurrentModificationError();
+      if (statusOf(error) === 404) throw new ConcurrentModificationError();
       unavailable(error);
     }
   }
