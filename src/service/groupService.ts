@@ -105,6 +105,9 @@ export class GroupService implements ResourceOperations {
     if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
     await this.memberships.removeAllOf(scope.tenantId, id);
     await this.resources.delete(scope, id, ifMatch);
+    // Members added between the two steps above would outlive the group: sweep again (an add after the
+    // delete fails, since it touches the group row).
+    await this.memberships.removeAllOf(scope.tenantId, id);
   }
 
   private membersEnricher(scope: TenantScope, projection: Projection) {

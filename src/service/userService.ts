@@ -41,6 +41,9 @@ export class UserService implements ResourceOperations {
     if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
     await this.memberships.removeFromAll(scope.tenantId, id);
     await this.resources.delete(scope, id, ifMatch);
+    // A member add that committed between the two steps above outlives the user: sweep again (an add
+    // after the delete fails, since it needs the user row).
+    await this.memberships.removeFromAll(scope.tenantId, id);
   }
 
   private groupsEnricher(scope: TenantScope, projection: Projection) {
