@@ -104,10 +104,13 @@ export class GroupService implements ResourceOperations {
   async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
     if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
     await this.memberships.removeAllOf(scope.tenantId, id);
+    // A group can itself be a member (of a parent group): those rows go too.
+    await this.memberships.removeFromAll(scope.tenantId, id);
     await this.resources.delete(scope, id, ifMatch);
     // Members added between the two steps above would outlive the group: sweep again (an add after the
     // delete fails, since it touches the group row).
     await this.memberships.removeAllOf(scope.tenantId, id);
+    await this.memberships.removeFromAll(scope.tenantId, id);
   }
 
   private membersEnricher(scope: TenantScope, projection: Projection) {
