@@ -27,6 +27,9 @@ param principalType string = 'User'
 @description('Email address notified when an alert fires (ALERT_EMAIL). Empty: the alert rules exist but notify nobody.')
 param alertEmail string = ''
 
+@description('SHA-256 (hex) of the operator admin token for the /admin endpoints (ADMIN_TOKEN_SHA256; npm run tenant -- admin-token makes one). Empty: admin endpoints are off.')
+param adminTokenSha256 string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -102,6 +105,7 @@ module api 'app/api.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     resourcesTableName: resourcesTableName
     tenantsTableName: tenantsTableName
+    adminTokenSha256: adminTokenSha256
   }
 }
 

@@ -31,6 +31,19 @@ export const configSchema = z
     ),
     /** Lifetime of OAuth access tokens: 60 minutes to 6 hours, as Entra's gallery rules ask. */
     ACCESS_TOKEN_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
+    /** Audit records older than this are deleted by the hourly retention job. */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
+     * SHA-256 (hex) of the operator's admin token for /admin/... endpoints (audit, summary); the
+     * admin endpoints answer 404 while it is unset. `npm run tenant -- admin-token` makes one.
+     */
+    ADMIN_TOKEN_SHA256: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+    ),
   })
   .refine(
     (config) => config.STORAGE_CONNECTION_STRING !== undefined || config.STORAGE_TABLE_ENDPOINT !== undefined,

@@ -1,5 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { createServices, useServices } from "../src/app/services";
 import { loadConfig } from "../src/config";
+import { runRetention } from "../src/jobs/retention";
+import { hashToken } from "../src/tenants/tokens";
 import { startAzurite } from "./azurite";
 import {
   DEMO_TENANT,
@@ -11,6 +14,8 @@ import {
 } from "./devEnvironment";
 import { freePort } from "./freePort";
 import { startLocalHost } from "./localHost";
+
+const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * `npm run dev`: Azurite's Table service and the local HTTP host, no Azure and no Core Tools.
@@ -24,15 +29,24 @@ async function main(): Promise<void> {
     ...(inMemory ? {} : { location: DEV_FOLDER }),
   });
   let host: Awaited<ReturnType<typeof startLocalHost>> | undefined;
+  let retention: NodeJS.Timeout | undefined;
   const stopAll = async () => {
+    clearInterval(retention);
     await host?.close();
     await azurite.stop();
   };
   try {
+    // A fresh admin token each start, for the /admin endpoints of this local host only.
+    const adminToken = `scimadm_${randomBytes(32).toString("base64url")}`;
     const services = createServices(
-      loadConfig({ ...process.env, STORAGE_CONNECTION_STRING: azurite.tableConnectionString }),
+      loadConfig({
+        ...process.env,
+        STORAGE_CONNECTION_STRING: azurite.tableConnectionString,
+        ADMIN_TOKEN_SHA256: hashToken(adminToken),
+      }),
     );
     useServices(services);
+    retention = setInterval(() => void runRetention().catch(() => undefined), HOUR_MS).unref();
     const previous = inMemory ? undefined : readDevState();
     const token = await prepareDemoTenant(services, previous?.demoToken);
     host = await startLocalHost(port, (level, ...args) => {
@@ -48,7 +62,12 @@ async function main(): Promise<void> {
     console.log(`\nSCIM connector running at ${host.origin} (Azurite Table service pid ${azurite.pid})`);
     console.log(`  Tenant URL:   ${tenantUrl(host.origin, DEMO_TENANT)}`);
     console.log(`  Secret Token: ${token}`);
-    console.log(`\nMore tenants: npm run tenant -- create <tenantId>    Stop: Ctrl-C\n`);
+    console.log(
+      `  Admin token:  ${adminToken}  (for ${host.origin}/admin/tenants/${DEMO_TENANT}/audit and /summary)`,
+    );
+    console.log(
+      `\nMore tenants: npm run tenant -- create <tenantId>    Health: ${host.origin}/health    Stop: Ctrl-C\n`,
+    );
   } catch (error) {
     await stopAll();
     throw error;

@@ -12,6 +12,7 @@ import {
 } from "../src/tenants/tenantAdmin";
 import { readDevState } from "./devEnvironment";
 import { SCHEMA_USAGE, schemaCommand } from "./tenantSchemaCli";
+import { DIAGNOSTICS_COMMANDS, DIAGNOSTICS_USAGE, diagnosticsCommand } from "./tenantDiagnosticsCli";
 import { TenantSchemaError } from "../src/scim/schema/tenantSchema";
 
 const USAGE = `Usage: npm run tenant -- <command> [options]
@@ -34,6 +35,8 @@ Commands:
                         end the client secret and the access tokens issued to it
 
 ${SCHEMA_USAGE}
+
+${DIAGNOSTICS_USAGE}
 
 Options:
   --json                machine-readable output
@@ -135,6 +138,9 @@ async function schema(args: readonly string[]): Promise<string> {
 
 async function run(argv: readonly string[]): Promise<string> {
   if (argv[0] === "schema") return schema(argv.slice(1));
+  if (DIAGNOSTICS_COMMANDS.includes(argv[0] ?? "")) {
+    return diagnosticsCommand(argv, () => createServices(loadConfig(storageEnvironment())));
+  }
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -40,6 +40,9 @@ param resourcesTableName string
 @description('Table of tenants (one row per Entra tenant: token references, state).')
 param tenantsTableName string
 
+@description('SHA-256 (hex) of the operator admin token; empty turns the /admin endpoints off.')
+param adminTokenSha256 string
+
 @description('Memory per instance, in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -146,6 +149,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RESOURCES_TABLE: resourcesTableName
     TENANTS_TABLE: tenantsTableName
     KEY_VAULT_URI: keyVaultUri
+    // Operator diagnostics (/admin/...): a hash, not a secret; empty keeps the endpoints off.
+    ADMIN_TOKEN_SHA256: adminTokenSha256
     // Telemetry; local auth is off on the component, so ingestion uses the identity's Entra token.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -1,4 +1,7 @@
 import { loadConfig, type Config } from "../config";
+import { DebugMode } from "../diagnostics/debugMode";
+import type { HealthCheck } from "../diagnostics/health";
+import { RequestStats, type StatsStore } from "../diagnostics/requestStats";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
 import type { AuditLog } from "../service/auditLog";
 import { GroupService } from "../service/groupService";
@@ -7,6 +10,7 @@ import { TenantResourceTypes, type TenantSchemaRepository } from "../service/ten
 import { UserService } from "../service/userService";
 import { groupKind, userKind } from "../store/resourceKinds";
 import { TableAuditLog } from "../store/tableAuditLog";
+import { TableStatsStore } from "../store/tableStatsStore";
 import { openTables, type Tables } from "../store/tableClients";
 import { TableMembershipStore } from "../store/tableMembershipStore";
 import { TableResourceStore } from "../store/tableResourceStore";
@@ -31,6 +35,11 @@ export interface Services {
   readonly tenants: TenantAdmin;
   /** Each tenant's audit trail: written with every change, read by the CLI and the admin endpoint. */
   readonly auditLog: AuditLog;
+  readonly requestStats: RequestStats;
+  readonly statsStore: StatsStore;
+  readonly debugMode: DebugMode;
+  /** Storage and credential-store reachability, for GET /health. */
+  readonly healthChecks: readonly HealthCheck[];
   /** Each tenant's declared extension attributes, and the resource types built from them (cached). */
   readonly tenantSchemas: TenantSchemaRepository;
   readonly resourceTypes: TenantResourceTypes;
@@ -66,11 +75,33 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   });
   const now = overrides.clock;
   const memberships = new TableMembershipStore(tables.resources);
+  const statsStore = new TableStatsStore(tables.resources);
+  const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
   return {
     config,
     tables,
-    auditLog: new TableAuditLog(tables.resources),
+    auditLog,
+    requestStats: new RequestStats(
+      statsStore,
+      async (tenantId) => (await tenantStore.get(tenantId)) !== undefined,
+    ),
+    statsStore,
+    debugMode: new DebugMode(tenantStore),
+    healthChecks: [
+      {
+        name: "storage",
+        check: async () => {
+          await tenantStore.get("~health");
+        },
+      },
+      {
+        name: "credentials",
+        check: async () => {
+          await credentials.readSigningKeys();
+        },
+      },
+    ],
     users: new UserService(
       new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
       memberships,
@@ -81,7 +112,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     ),
     authenticator: new Authenticator(tenantStore, credentials, accessTokens, cache),
     accessTokens,
-    tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined),
+    tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),
     tenantSchemas,
     resourceTypes: new TenantResourceTypes(tenantSchemas, {
       cacheTtlMs,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { services, type Services } from "../app/services";
+import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError } from "../scim/errors";
 import { withRequestContext } from "../service/requestContext";
 import type { TenantScope } from "../service/resourceService";
@@ -33,6 +34,28 @@ function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
   return `${new URL(request.url).origin}/scim/v2/${tenantId}`;
 }
 
+function failureSample(failure: ScimError | undefined): { scimType?: string; detail?: string } {
+  if (!failure) return {};
+  return { ...(failure.scimType ? { scimType: failure.scimType } : {}), detail: failure.detail };
+}
+
+/** With the tenant's debug mode on, a masked copy of the request body (read before the handler). */
+async function debugRequestBody(tenantId: string, request: HttpRequest): Promise<string | undefined> {
+  if (!(await services().debugMode.isOn(tenantId))) return undefined;
+  return request.method === "GET" || request.method === "HEAD" ? "" : request.clone().text();
+}
+
+function debugLine(correlationId: string, tenantId: string, requestBody: string, response: HttpResponseInit) {
+  const body = response.body;
+  return JSON.stringify({
+    event: "scim.debug",
+    correlationId,
+    tenantId,
+    requestBody: maskBody(requestBody),
+    responseBody: typeof body === "string" ? maskBody(body) : body ? "<streamed>" : undefined,
+  });
+}
+
 /**
  * Wraps a SCIM operation with what every endpoint does: find the tenant in the route, check its
  * bearer token (a Secret Token or an OAuth access token of that tenant), turn every failure into a
@@ -45,9 +68,12 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
     const started = Date.now();
     const tenantId = request.params.tenantId ?? "";
     const observation = observeScimRequest(request, context.functionName);
+    const validTenant = isValidTenantId(tenantId);
+    const debugBody = validTenant ? await debugRequestBody(tenantId, request) : undefined;
+    let failure: ScimError | undefined;
     const { result: response, roundTrips } = await countRoundTrips(async () => {
       try {
-        if (!isValidTenantId(tenantId)) throw notFound(`No SCIM tenant at this URL.`);
+        if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
         const current = services();
         const credentialId = await current.authenticator.identify(tenantId, bearerToken(request));
         if (credentialId === undefined) throw unauthorized();
@@ -60,7 +86,8 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         );
       } catch (error) {
         observation.failed(error);
-        if (!(error instanceof ScimError)) context.error("Unhandled error", error);
+        if (error instanceof ScimError) failure = error;
+        else context.error("Unhandled error", error);
         return errorResponse(error, correlationId);
       }
     });
@@ -76,8 +103,13 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         status: response.status,
         durationMs,
         storageRoundTrips: roundTrips,
+        ...(failure?.scimType ? { scimType: failure.scimType } : {}),
       }),
     );
+    if (validTenant) {
+      services().requestStats.record(tenantId, response.status ?? 200, failureSample(failure));
+      if (debugBody !== undefined) context.log(debugLine(correlationId, tenantId, debugBody, response));
+    }
     await observation.finish(response, {
       tenantId,
       correlationId,

@@ -2,6 +2,7 @@ import type { HttpHandler, HttpMethod } from "@azure/functions";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
 import { notFound } from "../scim/errors";
 import { scimEndpoint } from "./endpoint";
+import { getAudit, getHealth, getSummary } from "./handlers/admin";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { resourceOperation } from "./handlers/resources";
 import { tokenEndpoint } from "./handlers/token";
@@ -58,6 +59,9 @@ export const routes: readonly RouteDefinition[] = [
     methods: ["POST"],
     handler: tokenEndpoint,
   },
+  { name: "health", route: "health", methods: ["GET"], handler: getHealth },
+  { name: "adminAudit", route: "admin/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
+  { name: "adminSummary", route: "admin/tenants/{tenantId}/summary", methods: ["GET"], handler: getSummary },
   {
     name: "scimNotFound",
     route: "scim/v2/{tenantId}/{*rest}",

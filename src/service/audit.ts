@@ -12,7 +12,8 @@ export type AuditOperation =
   | "membersAdded"
   | "membersRemoved"
   | "credentialRotated"
-  | "credentialRevoked";
+  | "credentialRevoked"
+  | "clientCreated";
 
 /** One change, as the audit trail keeps it (in the tenant's partition, with the change itself). */
 export interface AuditRecord {

@@ -17,7 +17,22 @@ const DEPLOYMENT_PARTITION = "_deployment";
 const SIGNING_KEYS_ROW = "signingKeys";
 const MAX_UPDATE_ATTEMPTS = 5;
 
-type TenantRow = { partitionKey: string; rowKey: string; status: TenantStatus; created: string };
+type TenantRow = {
+  partitionKey: string;
+  rowKey: string;
+  status: TenantStatus;
+  created: string;
+  debugUntil?: string;
+};
+
+function tenantOf(tenantId: string, row: TenantRow): Tenant {
+  return {
+    tenantId,
+    status: row.status,
+    created: row.created,
+    ...(row.debugUntil ? { debugUntil: row.debugUntil } : {}),
+  };
+}
 type DocumentRow = { partitionKey: string; rowKey: string; document: string };
 
 /**
@@ -47,7 +62,7 @@ export class TableTenants implements TenantRegistry, CredentialStore {
   async get(tenantId: string): Promise<Tenant | undefined> {
     try {
       const row = await this.client.getEntity<TenantRow>(tenantId, TENANT_ROW);
-      return { tenantId, status: row.status, created: row.created };
+      return tenantOf(tenantId, row);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       return unavailable(error);
@@ -60,12 +75,22 @@ export class TableTenants implements TenantRegistry, CredentialStore {
       for await (const row of this.client.listEntities<TenantRow>({
         queryOptions: { filter: odata`RowKey eq ${TENANT_ROW}` },
       })) {
-        tenants.push({ tenantId: row.partitionKey, status: row.status, created: row.created });
+        tenants.push(tenantOf(row.partitionKey, row));
       }
     } catch (error) {
       unavailable(error);
     }
     return tenants;
+  }
+
+  async setDebugUntil(tenantId: string, until: Date | undefined): Promise<void> {
+    try {
+      // An empty string clears it: a merge cannot remove a property.
+      const debugUntil = until ? until.toISOString() : "";
+      await this.client.updateEntity({ partitionKey: tenantId, rowKey: TENANT_ROW, debugUntil }, "Merge");
+    } catch (error) {
+      unavailable(error);
+    }
   }
 
   async setStatus(tenantId: string, status: TenantStatus): Promise<void> {

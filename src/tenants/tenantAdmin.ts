@@ -1,3 +1,5 @@
+import { auditRecord, type AuditOperation } from "../service/audit";
+import type { AuditLog } from "../service/auditLog";
 import { randomUUID } from "node:crypto";
 import type { ClientRecord, CredentialStore, TokenRecord } from "./credentialStore";
 import {
@@ -53,7 +55,25 @@ export class TenantAdmin {
     private readonly registry: TenantRegistry,
     private readonly credentials: CredentialStore,
     private readonly clock: () => Date = () => new Date(),
+    private readonly auditLog?: AuditLog,
   ) {}
+
+  /**
+   * Credentials live apart from the tenant's partition (Key Vault or the tenants table), so their
+   * changes cannot share a transaction with the record: the record is written first, and a change
+   * that then fails leaves a record of the attempt rather than a change without one.
+   */
+  private async audit(
+    tenantId: string,
+    operation: AuditOperation,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    const changes = Object.entries(detail).map(([attribute, after]) => ({ attribute, after }));
+    await this.auditLog?.append(
+      tenantId,
+      auditRecord(operation, "Tenant", tenantId, changes, this.clock().toISOString()),
+    );
+  }
 
   /** Creates the tenant and returns its first Secret Token (shown once, stored only as a hash). */
   async create(tenantId: string): Promise<string> {
@@ -73,6 +93,7 @@ export class TenantAdmin {
     await this.mustExist(tenantId);
     if (!Number.isFinite(graceDays) || graceDays < 0)
       throw new TenantAdminError("The grace period must be >= 0 days.");
+    await this.audit(tenantId, "credentialRotated", { graceDays });
     return this.issue(tenantId, new Date(this.clock().getTime() + graceDays * DAY_MS));
   }
 
@@ -94,7 +115,10 @@ export class TenantAdmin {
     if (tokenId !== undefined && !current.tokens.some((token) => token.tokenId === tokenId)) {
       throw new TenantAdminError(`Tenant '${tenantId}' has no token '${tokenId}'.`);
     }
-    if (ids.size > 0) await this.credentials.update(tenantId, (doc) => withTokensRevoked(doc, ids, now));
+    if (ids.size > 0) {
+      await this.audit(tenantId, "credentialRevoked", { tokens: [...ids] });
+      await this.credentials.update(tenantId, (doc) => withTokensRevoked(doc, ids, now));
+    }
     return [...ids];
   }
 
@@ -115,6 +139,7 @@ export class TenantAdmin {
       created: now.toISOString(),
       expiresAt: expires.toISOString(),
     };
+    await this.audit(tenantId, "clientCreated", { client: record.clientId, expiresAt: record.expiresAt });
     await this.credentials.update(tenantId, (doc) => withClient(doc, record, now));
     return { clientId: record.clientId, clientSecret, expiresAt: record.expiresAt };
   }
@@ -133,6 +158,7 @@ export class TenantAdmin {
       throw new TenantAdminError(`Tenant '${tenantId}' has no client '${clientId}'.`);
     }
     const now = this.clock();
+    await this.audit(tenantId, "credentialRevoked", { client: clientId });
     await this.credentials.update(tenantId, (doc) => withClientRevoked(doc, clientId, now));
   }
 
@@ -151,6 +177,12 @@ export class TenantAdmin {
   async enable(tenantId: string): Promise<void> {
     await this.mustExist(tenantId);
     await this.registry.setStatus(tenantId, "active");
+  }
+
+  /** Logs the tenant's bodies (masked) until `until`; undefined turns it off. */
+  async setDebugUntil(tenantId: string, until: Date | undefined): Promise<void> {
+    await this.mustExist(tenantId);
+    await this.registry.setDebugUntil(tenantId, until);
   }
 
   list(): Promise<Tenant[]> {
