@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServices, useServices, type Services } from "../../src/app/services";
 import { loadConfig } from "../../src/config";
 import { ensureTables } from "../../src/store/tableClients";
+import type { LogHandler } from "@azure/functions";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
 
 function uniqueTableName(prefix: string): string {
@@ -37,10 +38,13 @@ export interface TestHost {
 }
 
 /** The local HTTP host serving the route table, on a free port, over test services. */
-export async function startTestHost(overrides: NodeJS.ProcessEnv = {}): Promise<TestHost> {
+export async function startTestHost(
+  overrides: NodeJS.ProcessEnv = {},
+  log: LogHandler = () => undefined,
+): Promise<TestHost> {
   const services = await createTestServices(overrides);
   useServices(services);
-  const host = await startLocalHost(0);
+  const host = await startLocalHost(0, log);
   return {
     services,
     host,
