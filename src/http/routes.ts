@@ -1,6 +1,7 @@
 import type { HttpHandler, HttpMethod } from "@azure/functions";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
 import { notFound } from "../scim/errors";
+import { withTelemetry } from "../telemetry";
 import { scimEndpoint } from "./endpoint";
 import { getAudit, getHealth, getSummary } from "./handlers/admin";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
@@ -57,7 +58,7 @@ export const routes: readonly RouteDefinition[] = [
     name: "oauthToken",
     route: "scim/v2/{tenantId}/oauth/token",
     methods: ["POST"],
-    handler: tokenEndpoint,
+    handler: withTelemetry("oauthToken", tokenEndpoint),
   },
   { name: "health", route: "health", methods: ["GET"], handler: getHealth },
   { name: "adminAudit", route: "admin/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
