@@ -23,6 +23,22 @@ describe("bad input gets a SCIM error, never a 5xx, and changes nothing", () => 
     ["a body that is not an object", "POST", "/Users", "[1,2]", 400, "invalidSyntax"],
     ["a user without userName", "POST", "/Users", { displayName: "x" }, 400, "invalidValue"],
     [
+      "a userName longer than a Table key allows",
+      "POST",
+      "/Users",
+      { userName: "u".repeat(257) },
+      400,
+      "invalidValue",
+    ],
+    [
+      "more than 20 emails",
+      "POST",
+      "/Users",
+      { userName: "many@x.com", emails: Array.from({ length: 21 }, (_, i) => ({ value: `e${i}@x.com` })) },
+      400,
+      "invalidValue",
+    ],
+    [
       "a boolean that is not one",
       "POST",
       "/Users",
