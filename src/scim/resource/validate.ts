@@ -6,9 +6,15 @@ import { isPlainObject, type ResourceDoc } from "./types";
 /** Emails are indexed for matching; each needs a row in the create transaction (≤ 100 rows). */
 export const MAX_EMAILS = 20;
 
+/** A lone UTF-16 surrogate: valid in a JSON string, but no storage key can hold it (the SDK cannot encode it). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function checkIndexedLength(value: unknown, name: string): void {
   if (typeof value === "string" && value.length > MAX_INDEXED_VALUE_LENGTH) {
     throw badRequest("invalidValue", `'${name}' may be at most ${MAX_INDEXED_VALUE_LENGTH} characters long.`);
+  }
+  if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+    throw badRequest("invalidValue", `'${name}' holds an unpaired UTF-16 surrogate, which is not text.`);
   }
 }
 
