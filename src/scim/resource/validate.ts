@@ -33,4 +33,9 @@ export function validateResource(type: ResourceType, doc: ResourceDoc): void {
     throw badRequest("invalidValue", `A ${type.name} may have at most ${MAX_EMAILS} emails.`);
   }
   for (const email of emails) if (isPlainObject(email)) checkIndexedLength(email.value, "emails.value");
+  // The manager's id is indexed too (x|u.manager|<id>|<user>).
+  for (const value of Object.values(doc)) {
+    if (isPlainObject(value) && isPlainObject(value.manager))
+      checkIndexedLength(value.manager.value, "manager");
+  }
 }
