@@ -140,6 +140,10 @@ export class GroupService implements ResourceOperations {
         if ((change.kind === "add" || change.kind === "replace") && change.ids.includes(groupId)) {
           throw badRequest("invalidValue", "A group cannot be a member of itself.");
         }
+        // Member ids become row keys, and the Table SDK cannot encode a lone UTF-16 surrogate (a 503).
+        if ("ids" in change && change.ids.some((id) => /\p{Cs}/u.test(id))) {
+          throw badRequest("invalidValue", "A member id holds an unpaired UTF-16 surrogate.");
+        }
         switch (change.kind) {
           case "add":
             await this.addMembers(scope, groupId, change.ids, now);
