@@ -20,12 +20,25 @@ export interface ColdStartResult {
 /** The built Functions entry (package.json "main"), relative to dist/tools/bench. */
 export const FUNCTIONS_ENTRY = resolve(__dirname, "../../src/index.js");
 
-const TIMED = `const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(JSON.stringify({ms:Number(process.hrtime.bigint()-t)/1e6}))`;
+/** The entry may print to stdout itself (the Functions library does): results follow this marker. */
+const MARKER = "BENCH-RESULT ";
+
+/** The JSON after the marker on the last marked line of a child's stdout. */
+export function markedResult(stdout: string): unknown {
+  const line = stdout
+    .split("\n")
+    .reverse()
+    .find((candidate) => candidate.startsWith(MARKER));
+  if (line === undefined) throw new Error(`no result in the output: ${stdout.slice(0, 200)}`);
+  return JSON.parse(line.slice(MARKER.length));
+}
+
+const TIMED = `const MARK=${JSON.stringify(MARKER)};const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write("\\n"+MARK+JSON.stringify({ms:Number(process.hrtime.bigint()-t)/1e6}))`;
 
 /** Times every module load up to three levels deep and prints the heaviest first. */
-const PROFILED = `const M=require("module");const load=M._load;const times={};let depth=0;
+const PROFILED = `const MARK=${JSON.stringify(MARKER)};const M=require("module");const load=M._load;const times={};let depth=0;
 M._load=function(request){const t=process.hrtime.bigint();depth++;try{return load.apply(this,arguments)}finally{depth--;if(depth<3){const k=request;times[k]=(times[k]||0)+Number(process.hrtime.bigint()-t)/1e6}}};
-require(process.argv[1]);process.stdout.write(JSON.stringify(times))`;
+require(process.argv[1]);process.stdout.write("\\n"+MARK+JSON.stringify(times))`;
 
 function runNode(script: string, entry: string): Promise<{ stdout: string; ms: number }> {
   const started = performance.now();
@@ -53,10 +66,10 @@ export async function measureColdStart(runs: number, entry = FUNCTIONS_ENTRY): P
   const processMs: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const { stdout, ms } = await runNode(TIMED, entry);
-    requireMs.push(Math.round((JSON.parse(stdout) as { ms: number }).ms));
+    requireMs.push(Math.round((markedResult(stdout) as { ms: number }).ms));
     processMs.push(Math.round(ms));
   }
-  const profile = JSON.parse((await runNode(PROFILED, entry)).stdout) as Record<string, number>;
+  const profile = markedResult((await runNode(PROFILED, entry)).stdout) as Record<string, number>;
   const heaviest = Object.entries(profile)
     .filter(([module]) => module !== entry)
     .sort((a, b) => b[1] - a[1])

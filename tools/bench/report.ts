@@ -109,6 +109,13 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
       kind: "time",
     });
   checks.push({
+    name: "sections that did not complete",
+    target: "0",
+    actual: String(report.sectionFailures.length),
+    met: report.sectionFailures.length === 0,
+    kind: "errors",
+  });
+  checks.push({
     name: "host: logged errors",
     target: "0",
     actual: String(report.serverErrors.length),
@@ -278,6 +285,7 @@ export function formatBench(report: BenchReport): string {
       `  heaviest loads: ${cold.heaviest.map((entry) => `${entry.module} ${entry.ms} ms`).join(", ")}`,
     );
   }
+  for (const failure of report.sectionFailures) out.push(`SECTION FAILED ${failure.slice(0, 500)}`);
   for (const error of report.serverErrors.slice(0, 5)) out.push(`HOST ERROR ${error.slice(0, 300)}`);
   out.push("", "Targets (issue 9):", "");
   out.push(

@@ -66,6 +66,8 @@ export interface BenchReport {
   readonly growth?: GrowthResult;
   readonly initialCycle?: InitialCycleResult;
   readonly coldStart?: ColdStartResult;
+  /** Sections that failed to complete, with why: the others are still reported. */
+  readonly sectionFailures: readonly string[];
   /** Errors the host logged (unhandled exceptions, failed requests). */
   readonly serverErrors: readonly string[];
   readonly seconds: number;
@@ -117,20 +119,35 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       ? {}
       : { storageConnectionString: options.storageConnectionString },
   );
+  const sectionFailures: string[] = [];
+  const section = async (name: Section, work: () => Promise<void>) => {
+    if (!options.sections.includes(name)) return;
+    try {
+      await work();
+    } catch (error) {
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      sectionFailures.push(`${name}: ${reason}`);
+      log(`${name} failed: ${reason}`);
+    }
+  };
   try {
-    if (options.sections.includes("operations")) operations = await runOperations(env, options);
-    if (options.sections.includes("cycle")) {
+    await section("operations", async () => {
+      operations = await runOperations(env, options);
+    });
+    await section("cycle", async () => {
       log(`initial cycle: ${options.cycle.users} users, ${options.cycle.groups} groups`);
       initialCycle = await runInitialCycle(await env.createTenant("cycle"), options.cycle);
-    }
-    if (options.sections.includes("growth")) growth = await measureGrowth(env, { ...options.growth, log });
+    });
+    await section("growth", async () => {
+      growth = await measureGrowth(env, { ...options.growth, log });
+    });
   } finally {
     await env.close();
   }
-  if (options.sections.includes("coldStart")) {
+  await section("coldStart", async () => {
     log(`cold start: ${options.coldStartRuns} runs`);
     coldStart = await measureColdStart(options.coldStartRuns);
-  }
+  });
   const { log: _log, storageConnectionString: _storage, ...settings } = options;
   return {
     startedAt,
@@ -140,6 +157,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(growth ? { growth } : {}),
     ...(initialCycle ? { initialCycle } : {}),
     ...(coldStart ? { coldStart } : {}),
+    sectionFailures,
     serverErrors: env.serverErrors,
     seconds: Math.round(performance.now() - started) / 1000,
   };
