@@ -43,6 +43,8 @@ async function idsOf(repository: ResourceRepository, tenantId: string, plan: Que
       return repository.findIds(tenantId, plan.index, plan.value);
     case "prefix":
       return repository.findIdsByPrefix(tenantId, plan.index, plan.prefix);
+    case "compare":
+      return repository.findIdsByComparison(tenantId, plan.index, plan.op, plan.value);
     case "union":
       return [
         ...new Set((await Promise.all(plan.plans.map((part) => idsOf(repository, tenantId, part)))).flat()),

@@ -2,12 +2,14 @@ import type { Filter } from "../scim/filter/ast";
 import type { ResourceType } from "../scim/schema/resourceType";
 import { ENTERPRISE_USER_SCHEMA } from "../scim/schema/urns";
 import type { ResolvedAttribute } from "../scim/schema/types";
+import type { Comparison } from "./repository";
 
 /** How to find the candidates of a filter; the filter itself is still evaluated on each candidate. */
 export type QueryPlan =
   | { readonly kind: "ids"; readonly ids: readonly string[] }
   | { readonly kind: "index"; readonly index: string; readonly value: string }
   | { readonly kind: "prefix"; readonly index: string; readonly prefix: string }
+  | { readonly kind: "compare"; readonly index: string; readonly op: Comparison; readonly value: string }
   | { readonly kind: "union"; readonly plans: readonly QueryPlan[] }
   | { readonly kind: "scan" };
 
@@ -47,6 +49,21 @@ function planPrefix(type: ResourceType, target: ResolvedAttribute | undefined, p
   return { kind: "prefix", index: found.index, prefix: found.lower ? prefix.toLowerCase() : prefix };
 }
 
+function isComparison(op: string): op is Comparison {
+  return op === "gt" || op === "ge" || op === "lt" || op === "le";
+}
+
+function planComparison(
+  type: ResourceType,
+  target: ResolvedAttribute | undefined,
+  op: Comparison,
+  value: string,
+): QueryPlan {
+  const found = target ? indexFor(type, target) : undefined;
+  if (!found) return SCAN;
+  return { kind: "compare", index: found.index, op, value: found.lower ? value.toLowerCase() : value };
+}
+
 function planEquality(type: ResourceType, target: ResolvedAttribute | undefined, value: string): QueryPlan {
   if (!target) return SCAN;
   if (target.core && target.attribute.name === "id" && !target.subAttribute)
@@ -75,14 +92,22 @@ function planValuePath(
   return inner.op === "sw" ? planPrefix(type, target, inner.value) : SCAN;
 }
 
-const RANK: Record<QueryPlan["kind"], number> = { ids: 0, index: 1, prefix: 2, union: 3, scan: 4 };
+const RANK: Record<QueryPlan["kind"], number> = {
+  ids: 0,
+  index: 1,
+  prefix: 2,
+  compare: 3,
+  union: 4,
+  scan: 5,
+};
 
 function preferred(left: QueryPlan, right: QueryPlan): QueryPlan {
   return RANK[right.kind] < RANK[left.kind] ? right : left;
 }
 
 /**
- * Plans a filter against the indexes: equality (`eq`) and prefix (`sw`) on id, userName,
+ * Plans a filter against the indexes: equality (`eq`), prefix (`sw`) and comparisons (`gt ge lt le`,
+ * filtered by the store on the index rows) on id, userName,
  * externalId, emails, manager or a group's displayName become point or range reads, also inside
  * `and` (the most selective side) and `or` (both sides). Anything else scans the tenant's partition.
  */
@@ -92,6 +117,8 @@ export function planQuery(type: ResourceType, filter: Filter): QueryPlan {
       if (typeof filter.value !== "string") return SCAN;
       if (filter.op === "eq") return planEquality(type, type.resolve(filter.path), filter.value);
       if (filter.op === "sw") return planPrefix(type, type.resolve(filter.path), filter.value);
+      if (isComparison(filter.op))
+        return planComparison(type, type.resolve(filter.path), filter.op, filter.value);
       return SCAN;
     case "valuePath":
       return planValuePath(type, filter, filter.filter);

@@ -8,6 +8,8 @@ export interface StoredResource extends StoredResourceView {
   readonly etag: string;
 }
 
+export type Comparison = "gt" | "ge" | "lt" | "le";
+
 export interface ScanPage {
   readonly items: readonly StoredResource[];
   /** The continuation token this page was fetched with; undefined for the first page. */
@@ -44,6 +46,8 @@ export interface ResourceRepository {
   delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void>;
   /** Ids whose index `indexName` holds `value` (already normalised as the index expects). */
   findIds(tenantId: string, indexName: string, value: string): Promise<string[]>;
+  /** Ids whose index `indexName` holds a value that compares to `value` as `op` says. */
+  findIdsByComparison(tenantId: string, indexName: string, op: Comparison, value: string): Promise<string[]>;
   /** Ids whose index `indexName` holds a value starting with `prefix`, in value order. */
   findIdsByPrefix(tenantId: string, indexName: string, prefix: string): Promise<string[]>;
   /**

@@ -38,10 +38,22 @@ export function indexValuePrefix(kind: ResourceKind, index: IndexDefinition, val
   return `x|${kind.rowPrefix}.${index.name}|${indexKeyPart(value)}|`;
 }
 
-export function indexRowKeys(kind: ResourceKind, doc: ResourceDoc, id: string): string[] {
-  return kind.indexes.flatMap((index) =>
-    index.values(doc).map((value) => indexRowKey(kind, index, value, id)),
+/** The index rows of a resource: their keys, and the (normalised) values they index. */
+export function indexEntries(kind: ResourceKind, doc: ResourceDoc, id: string): Map<string, string> {
+  return new Map(
+    kind.indexes.flatMap((index) =>
+      index.values(doc).map((value): [string, string] => [indexRowKey(kind, index, value, id), value]),
+    ),
   );
+}
+
+export function indexRowKeys(kind: ResourceKind, doc: ResourceDoc, id: string): string[] {
+  return [...indexEntries(kind, doc, id).keys()];
+}
+
+/** All rows of one index: the range `x|<kind>.<index>|…`. */
+export function indexPrefix(kind: ResourceKind, index: IndexDefinition): string {
+  return `x|${kind.rowPrefix}.${index.name}|`;
 }
 
 export function serialiseDoc(doc: ResourceDoc): string[] {

@@ -4,6 +4,7 @@ import { badRequest, conflict } from "../scim/errors";
 import type { ResourceDoc } from "../scim/resource/types";
 import {
   ConcurrentModificationError,
+  type Comparison,
   type ResourceRepository,
   type ScanPage,
   type StoredResource,
@@ -14,6 +15,8 @@ import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
 import {
   docChunks,
+  indexEntries,
+  indexPrefix,
   indexRowKeys,
   indexValuePrefix,
   MAX_DOC_CHARS,
@@ -24,6 +27,14 @@ import {
 } from "./rows";
 import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
 
+/** OData comparisons of an index row's value (the tag quotes and escapes the value). */
+const VALUE_COMPARISONS: Record<Comparison, (value: string) => string> = {
+  gt: (value) => odata`v gt ${value}`,
+  ge: (value) => odata`v ge ${value}`,
+  lt: (value) => odata`v lt ${value}`,
+  le: (value) => odata`v le ${value}`,
+};
+
 /** An entity-group transaction holds at most 100 operations (Table Storage limit). */
 const MAX_TRANSACTION_ACTIONS = 100;
 const SCAN_PAGE_SIZE = 200;
@@ -33,6 +44,8 @@ type IndexRow = {
   partitionKey: string;
   rowKey: string;
   id: string;
+  /** The indexed value, so comparisons (gt, le, ...) can be filtered by the store on index rows alone. */
+  v: string;
 };
 
 /**
@@ -67,10 +80,14 @@ export class TableResourceStore implements ResourceRepository {
     audit?: AuditRecord,
   ): Promise<StoredResource> {
     const stored: StoredResource = { id, doc, created: now, lastModified: now, version: "", etag: "" };
-    const indexKeys = indexRowKeys(this.kind, doc, id);
+    const entries = indexEntries(this.kind, doc, id);
+    const indexKeys = [...entries.keys()];
     const actions: TransactionAction[] = [
       ["create", this.entity(tenantId, stored)],
-      ...indexKeys.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, id)]),
+      ...indexKeys.map((rowKey): TransactionAction => [
+        "create",
+        this.indexRow(tenantId, rowKey, id, entries.get(rowKey) ?? ""),
+      ]),
       ...auditAction(tenantId, audit),
     ];
     const response = await this.submit(actions, doc, indexKeys, 1);
@@ -96,13 +113,17 @@ export class TableResourceStore implements ResourceRepository {
   ): Promise<StoredResource> {
     const next: StoredResource = { ...previous, doc, lastModified: now };
     const before = new Set(indexRowKeys(this.kind, previous.doc, previous.id));
-    const after = indexRowKeys(this.kind, doc, previous.id);
+    const entries = indexEntries(this.kind, doc, previous.id);
+    const after = [...entries.keys()];
     const added = after.filter((key) => !before.has(key));
     const removed = [...before].filter((key) => !after.includes(key));
     const actions: TransactionAction[] = [
       ["update", this.entity(tenantId, next), "Replace", { etag: previous.etag }],
       ...removed.map((rowKey): TransactionAction => ["delete", { partitionKey: tenantId, rowKey }]),
-      ...added.map((rowKey): TransactionAction => ["create", this.indexRow(tenantId, rowKey, previous.id)]),
+      ...added.map((rowKey): TransactionAction => [
+        "create",
+        this.indexRow(tenantId, rowKey, previous.id, entries.get(rowKey) ?? ""),
+      ]),
       ...auditAction(tenantId, audit),
     ];
     const response = await this.submit(actions, doc, added, 1 + removed.length);
@@ -137,6 +158,32 @@ export class TableResourceStore implements ResourceRepository {
       if (statusOf(error) === 404) return [];
       return unavailable(error);
     }
+  }
+
+  /**
+   * Ids whose indexed value compares to `value` as `op` says: the store filters the index's rows
+   * (never the resources), so the comparison costs one range read of index rows.
+   */
+  async findIdsByComparison(
+    tenantId: string,
+    indexName: string,
+    op: Comparison,
+    value: string,
+  ): Promise<string[]> {
+    const index = this.index(indexName);
+    const ids: string[] = [];
+    const range = this.rangeFilter(tenantId, indexPrefix(this.kind, index));
+    const filter = `${range} and ${VALUE_COMPARISONS[op](value)}`;
+    try {
+      for await (const row of this.client.listEntities<IndexRow>({
+        queryOptions: { filter, select: ["id"] },
+      })) {
+        ids.push(row.id);
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+    return [...new Set(ids)];
   }
 
   findIdsByPrefix(tenantId: string, indexName: string, prefix: string): Promise<string[]> {
@@ -259,8 +306,8 @@ export class TableResourceStore implements ResourceRepository {
     };
   }
 
-  private indexRow(tenantId: string, rowKey: string, id: string): IndexRow {
-    return { partitionKey: tenantId, rowKey, id };
+  private indexRow(tenantId: string, rowKey: string, id: string, value: string): IndexRow {
+    return { partitionKey: tenantId, rowKey, id, v: value };
   }
 
   private idOf(rowKey: unknown): string {

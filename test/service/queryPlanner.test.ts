@@ -30,6 +30,17 @@ describe("query planner", () => {
     });
   });
 
+  it("turns gt/ge/lt/le on an indexed attribute into a filtered read of the index rows", () => {
+    expect(plan('userName gt "M"')).toEqual({ kind: "compare", index: "userName", op: "gt", value: "m" });
+    expect(plan('externalId le "Ab"')).toEqual({
+      kind: "compare",
+      index: "externalId",
+      op: "le",
+      value: "Ab",
+    });
+    expect(plan('title gt "a"')).toEqual({ kind: "scan" });
+  });
+
   it("turns sw on an indexed attribute into a range read of the index", () => {
     expect(plan('userName sw "AL"')).toEqual({ kind: "prefix", index: "userName", prefix: "al" });
     expect(plan('emails[value sw "Bo"]')).toEqual({ kind: "prefix", index: "email", prefix: "bo" });

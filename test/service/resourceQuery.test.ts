@@ -94,6 +94,26 @@ describe("planned queries against Azurite", () => {
     expect(roundTrips).toBe(1 + matching.length);
   });
 
+  it("answers comparisons on indexed attributes from index rows alone, exactly", async () => {
+    for (const filter of [
+      'userName gt "BOB"',
+      'userName le "b"',
+      'externalId ge "e2"',
+      'emails.value lt "c"',
+    ]) {
+      const expected = all.filter((user) => matchesFilter(parseFilter(filter), user, userResourceType));
+      const { result, roundTrips } = await countRoundTrips(() =>
+        services.users.query(scope, { filter, count: 1000 }),
+      );
+      expect({ filter, ids: result.Resources.map((user) => user.id).sort() }).toEqual({
+        filter,
+        ids: expected.map((user) => user.id).sort(),
+      });
+      // One read of the index rows, then the matching users: never a scan of the resources.
+      expect(roundTrips).toBe(1 + expected.length);
+    }
+  });
+
   it("sorts by userName either way, missing values last, and pages the sorted list", async () => {
     const ascending = await services.users.query(scope, { sortBy: "userName", count: 1000 });
     const names = ascending.Resources.map((user) => String(user.userName).toLowerCase());
