@@ -96,6 +96,7 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     child.once("exit", () => {
       resolve();
     });
-    child.kill("SIGTERM");
+    // SIGINT: Azurite's Table service saves its data on SIGINT, not on SIGTERM.
+    child.kill("SIGINT");
   });
 }

@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import {
+  odata,
+  type TableClient,
+  type TableTransactionEntityResponse,
+  type TransactionAction,
+} from "@azure/data-tables";
 import { badRequest, conflict } from "../scim/errors";
 import type { ResourceDoc } from "../scim/resource/types";
 import {
@@ -90,7 +95,7 @@ export class TableResourceStore implements ResourceRepository {
       ]),
       ...auditAction(tenantId, audit),
     ];
-    const response = await this.submit(actions, doc, indexKeys, 1);
+    const response = await this.submit(tenantId, actions, doc, indexKeys, 1);
     return withEtag(stored, resourceRowEtag(response));
   }
 
@@ -126,7 +131,7 @@ export class TableResourceStore implements ResourceRepository {
       ]),
       ...auditAction(tenantId, audit),
     ];
-    const response = await this.submit(actions, doc, added, 1 + removed.length);
+    const response = await this.submit(tenantId, actions, doc, added, 1 + removed.length);
     return withEtag(next, resourceRowEtag(response));
   }
 
@@ -242,11 +247,13 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   private async submit(
+    tenantId: string,
     actions: TransactionAction[],
     doc: ResourceDoc,
     createdIndexKeys: readonly string[],
     firstCreatedIndexAction: number,
-  ) {
+    healed = false,
+  ): Promise<TableTransactionEntityResponse[]> {
     if (actions.length > MAX_TRANSACTION_ACTIONS) {
       throw badRequest(
         "invalidValue",
@@ -257,10 +264,32 @@ export class TableResourceStore implements ResourceRepository {
       return (await this.client.submitTransaction(actions)).subResponses;
     } catch (error) {
       const status = statusOf(error);
-      if (status === 412) throw new ConcurrentModificationError();
-      if (status === 409)
-        throw this.uniquenessConflict(error, doc, createdIndexKeys, firstCreatedIndexAction);
-      if (status === 404) throw new ConcurrentModificationError();
+      if (status === 412 || status === 404) throw new ConcurrentModificationError();
+      if (status !== 409) return unavailable(error);
+      const failed = failedActionIndex(error);
+      const key = failed === undefined ? undefined : createdIndexKeys[failed - firstCreatedIndexAction];
+      if (!healed && key !== undefined && (await this.removeOrphan(tenantId, key))) {
+        return this.submit(tenantId, actions, doc, createdIndexKeys, firstCreatedIndexAction, true);
+      }
+      throw this.uniquenessConflict(error, doc, createdIndexKeys, firstCreatedIndexAction);
+    }
+  }
+
+  /**
+   * A unique index row whose resource is gone (left by a write that raced a delete) would refuse
+   * its value forever: remove it (guarded by its ETag) so the write can be retried. Returns
+   * whether it was an orphan.
+   */
+  private async removeOrphan(tenantId: string, indexKey: string): Promise<boolean> {
+    try {
+      const row = await this.client.getEntity<IndexRow>(tenantId, indexKey);
+      if (await this.get(tenantId, row.id)) return false;
+      await this.client.deleteEntity(tenantId, indexKey, { etag: row.etag });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      // Gone already, or changed meanwhile: either way the retry decides.
+      if (status === 404 || status === 412) return true;
       return unavailable(error);
     }
   }

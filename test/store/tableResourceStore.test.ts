@@ -78,6 +78,19 @@ describe("TableResourceStore against Azurite", () => {
     expect(await rowKeys(tenantId)).toEqual(["u|first", "x|u.userName|dup@x.com"]);
   });
 
+  it("removes a unique index row whose resource is gone instead of refusing its value forever", async () => {
+    const tenantId = tenant();
+    await store.create(tenantId, "gone", { userName: "orphan@x.com" }, NOW);
+    // What a write racing a delete can leave: the index row without its resource.
+    await services.tables.resources.deleteEntity(tenantId, "u|gone");
+    const again = await store.create(tenantId, "new", { userName: "ORPHAN@x.com" }, NOW);
+    expect(again.id).toBe("new");
+    expect(await store.findIds(tenantId, "userName", "orphan@x.com")).toEqual(["new"]);
+    await expect(store.create(tenantId, "third", { userName: "orphan@x.com" }, NOW)).rejects.toMatchObject({
+      status: 409,
+    });
+  });
+
   it("moves index rows on update in one transaction guarded by the ETag", async () => {
     const tenantId = tenant();
     const created = await store.create(tenantId, "u1", { userName: "old@x.com", externalId: "e1" }, NOW);
