@@ -94,6 +94,9 @@ export class GroupService implements ResourceOperations {
   ): Promise<WriteResult | undefined> {
     const type = this.resources.typeFor(scope);
     const { attributes, members } = splitMemberOperations(type, parsePatchRequest(body));
+    // Attributes and members are written apart: check the members first, so a request refused
+    // for an unknown member changes nothing (an attribute error is found before anything is written).
+    if (attributes.length > 0) await this.verifyNewMembers(scope, members);
     let result: WriteResult | undefined;
     if (attributes.length > 0) result = await this.resources.patchOperations(scope, id, attributes, ifMatch);
     else if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
@@ -164,6 +167,21 @@ export class GroupService implements ResourceOperations {
         throw badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
       }
       if (error instanceof UnknownGroupError) throw notFound(`Group ${groupId} not found.`);
+      throw error;
+    }
+  }
+
+  private async verifyNewMembers(scope: TenantScope, changes: readonly MemberChange[]): Promise<void> {
+    const ids = changes.flatMap((change) =>
+      change.kind === "add" || change.kind === "replace" ? change.ids : [],
+    );
+    if (ids.length === 0) return;
+    try {
+      await this.memberships.verifyMembers(scope.tenantId, ids);
+    } catch (error) {
+      if (error instanceof UnknownMemberError) {
+        throw badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
+      }
       throw error;
     }
   }

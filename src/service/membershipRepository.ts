@@ -47,6 +47,8 @@ export interface MembershipRepository {
     now: string,
     audit?: AuditOf,
   ): Promise<void>;
+  /** Throws UnknownMemberError unless every id is a user or group of the tenant (one read each). */
+  verifyMembers(tenantId: string, memberIds: readonly string[]): Promise<void>;
   /** The group's members, a bounded page at a time. */
   members(tenantId: string, groupId: string): AsyncIterable<readonly Member[]>;
   /** Ids of the groups `memberId` belongs to directly. */

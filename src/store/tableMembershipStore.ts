@@ -236,6 +236,10 @@ export class TableMembershipStore implements MembershipRepository {
     ];
   }
 
+  async verifyMembers(tenantId: string, memberIds: readonly string[]): Promise<void> {
+    await this.kindsOf(tenantId, [...new Set(memberIds)]);
+  }
+
   private async kindsOf(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberKind>> {
     const kinds = new Map<string, MemberKind>();
     for (const batch of chunks(ids, 16)) {

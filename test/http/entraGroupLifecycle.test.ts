@@ -158,6 +158,17 @@ describe("Entra's group provisioning sequence over HTTP", () => {
     expect(refused.body).toMatchObject({ scimType: "invalidValue" });
     expect(refused.body.detail).toContain("no-such-user");
     expect(await memberIds(group.body.id)).toEqual([userIds[0]]);
+    // Attributes and members in one request: an unknown member refuses the whole request.
+    const mixed = await scim(
+      "PATCH",
+      `/Groups/${group.body.id}`,
+      patch(
+        { op: "Replace", path: "displayName", value: "Renamed by a refused request" },
+        { op: "Add", path: "members", value: [{ value: "no-such-user" }] },
+      ),
+    );
+    expect(mixed.status).toBe(400);
+    expect((await scim("GET", `/Groups/${group.body.id}`)).body.displayName).toBe(group.body.displayName);
     const refusedCreate = await scim("POST", "/Groups", {
       displayName: `Ghosts ${randomUUID().slice(0, 6)}`,
       members: [{ value: "ghost" }],
