@@ -103,6 +103,8 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         status: response.status,
         durationMs,
         storageRoundTrips: roundTrips,
+        // A streamed body (a group's members) reads storage after this line: its reads are not counted.
+        ...(response.body !== undefined && typeof response.body !== "string" ? { bodyStreamed: true } : {}),
         ...(failure?.scimType ? { scimType: failure.scimType } : {}),
       }),
     );
