@@ -17,8 +17,8 @@ export interface ColdStartResult {
   readonly heaviest: readonly { readonly module: string; readonly ms: number }[];
 }
 
-/** The built Functions entry (package.json "main"), relative to dist/tools/bench. */
-export const FUNCTIONS_ENTRY = resolve(__dirname, "../../src/index.js");
+/** The built Functions entry (package.json "main": the esbuild bundle), relative to dist/tools/bench. */
+export const FUNCTIONS_ENTRY = resolve(__dirname, "../../bundle/index.js");
 
 /** The entry may print to stdout itself (the Functions library does): results follow this marker. */
 const MARKER = "BENCH-RESULT ";

@@ -102,7 +102,7 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
   }
   if (report.coldStart)
     checks.push({
-      name: "cold start: require(dist/src/index.js), median",
+      name: "cold start: require(dist/bundle/index.js), median",
       target: `≤ ${report.coldStart.targetMs} ms`,
       actual: `${report.coldStart.medianRequireMs} ms`,
       met: report.coldStart.medianRequireMs <= report.coldStart.targetMs,
@@ -280,7 +280,7 @@ export function formatBench(report: BenchReport): string {
   if (cold) {
     out.push(
       "",
-      `Cold start: require(dist/src/index.js) median ${cold.medianRequireMs} ms of ${cold.runs} runs ` +
+      `Cold start: require(dist/bundle/index.js) median ${cold.medianRequireMs} ms of ${cold.runs} runs ` +
         `[${cold.requireMs.join(", ")}], whole node process ${cold.medianProcessMs} ms`,
       `  heaviest loads: ${cold.heaviest.map((entry) => `${entry.module} ${entry.ms} ms`).join(", ")}`,
     );
