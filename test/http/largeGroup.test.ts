@@ -3,6 +3,7 @@ import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import type { TenantScope } from "../../src/service/resourceService";
 import { countRoundTrips } from "../../src/store/roundTrips";
+import { inParallel } from "../../tools/inParallel";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 
 /** 1,500 members by default; LARGE_GROUP_MEMBERS=100000 runs the full-size proof (npm run test:large). */
@@ -12,22 +13,6 @@ const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 setFlagsFromString("--expose-gc");
 const collectGarbage = runInNewContext("gc") as () => void;
-
-async function inParallel<T>(
-  items: readonly T[],
-  width: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-      }
-    }),
-  );
-}
 
 describe(`a group of ${MEMBERS} members`, () => {
   let harness: TestHost;

@@ -7,6 +7,7 @@ import { groupKind, userKind, type ResourceKind } from "../../src/store/resource
 import { docChunks, indexRowKeys, resourceRowKey, serialiseDoc } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
+import { inParallel } from "../inParallel";
 
 /**
  * The rows of one resource exactly as TableResourceStore writes them (the resource row `u|id` or
@@ -58,23 +59,6 @@ export function groupRows(tenantId: string, run: string, index: number): Resourc
 /** The create transaction: resource row then index rows, each a "create" (what POST costs in storage). */
 export function createActions(rows: ResourceRows): TransactionAction[] {
   return [rows.entity, ...rows.indexRows].map((entity): TransactionAction => ["create", entity]);
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      if (item !== undefined) await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function inChunks<T>(items: readonly T[], size: number): T[][] {

@@ -43,23 +43,6 @@ export function createdGroups(context: ReplayContext): CreatedGroup[] {
   return context.groups.filter((group): group is CreatedGroup => group.id !== undefined);
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; per-object sequences stay in order. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      if (item !== undefined) await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
 /** `GET /Users/{id}`, then the round-trip of everything Entra believes it holds. */
 export async function verifyUser(
   context: ReplayContext,

@@ -1,7 +1,8 @@
 import { expectMatch, expectScimError, expectStatus } from "../checks";
 import { filterQuery } from "../encoding";
-import { createdGroups, createdUsers, forEachLimited, type ReplayContext } from "./context";
+import { createdGroups, createdUsers, type ReplayContext } from "./context";
 import { groupQuery } from "./initialCycle";
+import { inParallel } from "../../inParallel";
 
 /** Hard delete (§3.7, §11 step 13): DELETE → 204, then GET → 404 and the filter finds nothing. */
 export async function hardDelete(context: ReplayContext): Promise<void> {
@@ -37,11 +38,11 @@ export async function hardDelete(context: ReplayContext): Promise<void> {
 /** Removes whatever the replay created and still exists (skipped with --keep). */
 export async function cleanUp(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Clean up: delete the replay's users and groups");
-  await forEachLimited(createdGroups(context), context.concurrency, async (group) => {
+  await inParallel(createdGroups(context), context.concurrency, async (group) => {
     const removed = await context.client.delete(`/Groups/${encodeURIComponent(group.id)}`, "cleanup");
     if (expectStatus(step, removed, [204], group.state.displayName)) forget(group);
   });
-  await forEachLimited(createdUsers(context), context.concurrency, async (user) => {
+  await inParallel(createdUsers(context), context.concurrency, async (user) => {
     const removed = await context.client.delete(`/Users/${encodeURIComponent(user.id)}`, "cleanup");
     if (expectStatus(step, removed, [204], user.state.userName)) forget(user);
   });

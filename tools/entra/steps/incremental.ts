@@ -11,15 +11,9 @@ import {
 import { filterQuery } from "../encoding";
 import type { UserState } from "../population";
 import type { StepRecorder } from "../report";
-import {
-  createdGroups,
-  createdUsers,
-  forEachLimited,
-  verifyUser,
-  type CreatedUser,
-  type ReplayContext,
-} from "./context";
+import { createdGroups, createdUsers, verifyUser, type CreatedUser, type ReplayContext } from "./context";
 import { groupQuery, verifyGroup } from "./initialCycle";
+import { inParallel } from "../../inParallel";
 
 /** Changes a user the way an HR edit in Entra would, per dialect. */
 function edit(dialect: Dialect, state: UserState, round: string): UserState {
@@ -73,7 +67,7 @@ async function patchUser(
 
 export async function attributeChanges(context: ReplayContext, dialect: Dialect): Promise<void> {
   const step = context.recorder.step(`Incremental cycle: attribute changes (${dialect} dialect)`);
-  await forEachLimited(createdUsers(context), context.concurrency, async (user) => {
+  await inParallel(createdUsers(context), context.concurrency, async (user) => {
     await patchUser(
       context,
       step,
@@ -196,7 +190,7 @@ export async function removeMembers(context: ReplayContext): Promise<void> {
 /** Rename (Replace displayName → 204) and Add externalId on an existing group (§3.8). */
 export async function updateGroups(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Incremental cycle: rename group, Add externalId");
-  await forEachLimited(createdGroups(context), context.concurrency, async (group) => {
+  await inParallel(createdGroups(context), context.concurrency, async (group) => {
     const dialect = context.dialects[group.index % context.dialects.length] ?? "default";
     const before = group.state.displayName;
     const next = {

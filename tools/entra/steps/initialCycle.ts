@@ -16,12 +16,12 @@ import type { StepRecorder } from "../report";
 import {
   createdGroups,
   createdUsers,
-  forEachLimited,
   verifyUser,
   type CreatedGroup,
   type ReplayContext,
   type ReplayUser,
 } from "./context";
+import { inParallel } from "../../inParallel";
 
 /** Both matching precedences (§3.2): even users by userName first, odd users by externalId first. */
 export function matchOrder(user: ReplayUser): readonly ("userName" | "externalId")[] {
@@ -31,7 +31,7 @@ export function matchOrder(user: ReplayUser): readonly ("userName" | "externalId
 /** Match (miss) → create → re-read, per user (§11 steps 2–4, §5.2 "Initial cycle"). */
 export async function createUsers(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Initial cycle: match by userName/externalId, create, re-read users");
-  await forEachLimited(context.users, context.concurrency, async (user) => {
+  await inParallel(context.users, context.concurrency, async (user) => {
     const subject = user.state.userName;
     for (const attribute of matchOrder(user)) {
       const miss = await context.client.get(`/Users?${filterQuery(attribute, user.state[attribute])}`);
@@ -57,7 +57,7 @@ function groupQuery(displayName: string): string {
 /** Match by displayName (members excluded) → create with the ADSCIM URN → 201, no members (§3.8). */
 export async function createGroups(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Initial cycle: match by displayName, create groups");
-  await forEachLimited(context.groups, context.concurrency, async (group) => {
+  await inParallel(context.groups, context.concurrency, async (group) => {
     const subject = group.state.displayName;
     const miss = await context.client.get(`/Groups?${groupQuery(subject)}`);
     expectMatch(step, miss, undefined, subject);
@@ -87,7 +87,7 @@ export async function linkManagers(context: ReplayContext): Promise<void> {
     step.check("population has a manager and a report", false, { detail: "needs at least 2 created users" });
     return;
   }
-  await forEachLimited(reports, context.concurrency, async (user) => {
+  await inParallel(reports, context.concurrency, async (user) => {
     const forms =
       user.index === reports[0]?.index
         ? MANAGER_FORMS
@@ -161,7 +161,7 @@ export async function addMemberships(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Initial cycle, second pass: add group members (multi-member PATCH)");
   const users = createdUsers(context);
   const groups = createdGroups(context);
-  await forEachLimited(groups, context.concurrency, async (group) => {
+  await inParallel(groups, context.concurrency, async (group) => {
     const dialect = context.dialects[group.index % context.dialects.length] ?? "default";
     const members = users.filter((user) => user.index % groups.length === group.index % groups.length);
     if (members.length > 0) {
@@ -186,7 +186,7 @@ export async function addMemberships(context: ReplayContext): Promise<void> {
 /** The next cycle matches every user it created: exactly one result, the cached id (§3.2, §10). */
 export async function matchExisting(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Next cycle: match existing users (both orders, different case)");
-  await forEachLimited(createdUsers(context), context.concurrency, async (user) => {
+  await inParallel(createdUsers(context), context.concurrency, async (user) => {
     for (const attribute of matchOrder(user)) {
       const hit = await context.client.get(`/Users?${filterQuery(attribute, user.state[attribute])}`);
       const found = expectMatch(step, hit, user.id, `${user.state.userName} by ${attribute}`);
