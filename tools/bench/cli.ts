@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runAsScript, runCli, UsageError } from "../cli";
 import { parseArgs } from "node:util";
 import { formatBench, targetChecks } from "./report";
 import { FULL, QUICK, runBench, SECTIONS, type BenchOptions, type Section } from "./run";
@@ -22,8 +23,6 @@ Options:
 
 Exit code: 0 when no request failed and every round-trip count is within target, 1 otherwise
 (time-based targets are reported, never enforced), 2 on a usage error.`;
-
-export class UsageError extends Error {}
 
 function count(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -85,42 +84,22 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
   };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  let command;
-  try {
-    command = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (command === undefined) {
-    console.log(USAGE);
-    return 0;
-  }
-  const started = performance.now();
-  const report = await runBench({
-    ...command.options,
-    log: (line) => {
-      console.error(`[${Math.round((performance.now() - started) / 1000)} s] ${line}`);
-    },
+export function main(argv: readonly string[]): Promise<number> {
+  return runCli(argv, USAGE, parseCommand, async (command) => {
+    const started = performance.now();
+    const report = await runBench({
+      ...command.options,
+      log: (line) => {
+        console.error(`[${Math.round((performance.now() - started) / 1000)} s] ${line}`);
+      },
+    });
+    const checks = targetChecks(report);
+    console.log(command.json ? JSON.stringify({ ...report, targets: checks }, null, 2) : formatBench(report));
+    const broken = checks.filter(
+      (check) => !check.met && (check.kind === "errors" || check.kind === "roundTrips"),
+    );
+    return broken.length === 0 ? 0 : 1;
   });
-  const checks = targetChecks(report);
-  console.log(command.json ? JSON.stringify({ ...report, targets: checks }, null, 2) : formatBench(report));
-  const broken = checks.filter(
-    (check) => !check.met && (check.kind === "errors" || check.kind === "roundTrips"),
-  );
-  return broken.length === 0 ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(module, main);

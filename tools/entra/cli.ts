@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runAsScript, runCli, UsageError } from "../cli";
 import { parseArgs } from "node:util";
 import { formatReport, jsonReport } from "./report";
 import { DEFAULTS, runReplay, type DialectChoice, type ReplayOptions } from "./replay";
@@ -20,8 +21,6 @@ Options:
   -h, --help         this text
 
 Exit code: 0 when every check passed, 1 when any failed, 2 on a usage error.`;
-
-export class UsageError extends Error {}
 
 export interface CliCommand {
   readonly options: ReplayOptions;
@@ -95,32 +94,12 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  let command;
-  try {
-    command = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (command === undefined) {
-    console.log(USAGE);
-    return 0;
-  }
-  const report = await runReplay(command.options);
-  console.log(command.json ? jsonReport(report) : formatReport(report, command.verbose));
-  return report.failed === 0 ? 0 : 1;
+export function main(argv: readonly string[]): Promise<number> {
+  return runCli(argv, USAGE, parseCommand, async (command) => {
+    const report = await runReplay(command.options);
+    console.log(command.json ? jsonReport(report) : formatReport(report, command.verbose));
+    return report.failed === 0 ? 0 : 1;
+  });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(module, main);
