@@ -9,6 +9,7 @@ import type { Projection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
 import { auditRecord } from "./audit";
+import { deleteThenSweep } from "./deletion";
 import { isPlainObject, type ResourceDoc } from "../scim/resource/types";
 import {
   UnknownGroupError,
@@ -51,8 +52,8 @@ export class GroupService implements ResourceOperations {
       try {
         await this.changeMembers(scope, id, [{ kind: "add", ids: memberIds }]);
       } catch (error) {
-        // A group whose members were refused is not left behind half made.
-        await this.resources.delete(scope, id);
+        // A group whose members were refused is not left behind half made, nor are the members added.
+        await this.delete(scope, id);
         throw error;
       }
     }
@@ -104,16 +105,15 @@ export class GroupService implements ResourceOperations {
     return members.length > 0 ? undefined : result;
   }
 
-  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
-    if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
-    await this.memberships.removeAllOf(scope.tenantId, id);
-    // A group can itself be a member (of a parent group): those rows go too.
-    await this.memberships.removeFromAll(scope.tenantId, id);
-    await this.resources.delete(scope, id, ifMatch);
-    // Members added between the two steps above would outlive the group: sweep again (an add after the
-    // delete fails, since it touches the group row).
-    await this.memberships.removeAllOf(scope.tenantId, id);
-    await this.memberships.removeFromAll(scope.tenantId, id);
+  delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
+    return deleteThenSweep(
+      () => this.resources.delete(scope, id, ifMatch),
+      async () => {
+        await this.memberships.removeAllOf(scope.tenantId, id);
+        // A group can itself be a member (of a parent group): those rows go too.
+        await this.memberships.removeFromAll(scope.tenantId, id);
+      },
+    );
   }
 
   private membersEnricher(scope: TenantScope, projection: Projection) {

@@ -2,6 +2,7 @@ import type { ListResponse } from "../scim/listResponse";
 import { requests } from "../scim/memberProjection";
 import type { Projection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
+import { deleteThenSweep } from "./deletion";
 import type { MembershipRepository } from "./membershipRepository";
 import type { ResourceOperations } from "./resourceOperations";
 import type { QueryOptions, ResourceService, TenantScope, WriteResult } from "./resourceService";
@@ -37,13 +38,11 @@ export class UserService implements ResourceOperations {
     return this.resources.patch(scope, id, body, ifMatch);
   }
 
-  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
-    if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
-    await this.memberships.removeFromAll(scope.tenantId, id);
-    await this.resources.delete(scope, id, ifMatch);
-    // A member add that committed between the two steps above outlives the user: sweep again (an add
-    // after the delete fails, since it needs the user row).
-    await this.memberships.removeFromAll(scope.tenantId, id);
+  delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
+    return deleteThenSweep(
+      () => this.resources.delete(scope, id, ifMatch),
+      () => this.memberships.removeFromAll(scope.tenantId, id),
+    );
   }
 
   private groupsEnricher(scope: TenantScope, projection: Projection) {

@@ -20,6 +20,17 @@ export interface ResourceEntity {
   [docChunk: `doc${number}`]: string;
 }
 
+/**
+ * A delete first replaces the resource row with a tombstone, guarded by the row's ETag in the same
+ * transaction as the index deletes (the SDK sends transaction deletes unconditionally), then deletes
+ * the tombstone. Every read treats a tombstone as a missing resource.
+ */
+export const TOMBSTONE_PROPERTY = "deleted";
+
+export function isTombstone(entity: Record<string, unknown>): boolean {
+  return entity[TOMBSTONE_PROPERTY] === true;
+}
+
 export function resourceRowKey(kind: ResourceKind, id: string): string {
   return `${kind.rowPrefix}|${encodeKeyPart(id)}`;
 }

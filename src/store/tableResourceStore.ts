@@ -24,11 +24,13 @@ import {
   indexPrefix,
   indexRowKeys,
   indexValuePrefix,
+  isTombstone,
   MAX_DOC_CHARS,
   parseDoc,
   resourceRowKey,
   resourceRowPrefix,
   serialiseDoc,
+  TOMBSTONE_PROPERTY,
 } from "./rows";
 import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
 
@@ -101,8 +103,11 @@ export class TableResourceStore implements ResourceRepository {
 
   async get(tenantId: string, id: string): Promise<StoredResource | undefined> {
     try {
-      const entity = await this.client.getEntity(tenantId, resourceRowKey(this.kind, id));
-      return this.fromEntity(id, entity);
+      const rowKey = resourceRowKey(this.kind, id);
+      const entity = await this.client.getEntity(tenantId, rowKey);
+      if (!isTombstone(entity)) return this.fromEntity(id, entity);
+      await this.removeTombstone(tenantId, rowKey).catch(() => undefined);
+      return undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       return unavailable(error);
@@ -135,20 +140,38 @@ export class TableResourceStore implements ResourceRepository {
     return withEtag(next, resourceRowEtag(response));
   }
 
+  /**
+   * Replacing the row with a tombstone (guarded by its ETag) and deleting the index rows in one
+   * transaction means a write that slipped in after `previous` was read fails the delete instead of
+   * leaving its index rows behind.
+   */
   async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void> {
+    const rowKey = resourceRowKey(this.kind, previous.id);
+    const tombstone = { partitionKey: tenantId, rowKey, [TOMBSTONE_PROPERTY]: true };
     const actions: TransactionAction[] = [
-      ["delete", { partitionKey: tenantId, rowKey: resourceRowKey(this.kind, previous.id) }],
-      ...indexRowKeys(this.kind, previous.doc, previous.id).map((rowKey): TransactionAction => [
+      ["update", tombstone, "Replace", { etag: previous.etag }],
+      ...indexRowKeys(this.kind, previous.doc, previous.id).map((indexKey): TransactionAction => [
         "delete",
-        { partitionKey: tenantId, rowKey },
+        { partitionKey: tenantId, rowKey: indexKey },
       ]),
       ...auditAction(tenantId, audit),
     ];
     try {
       await this.client.submitTransaction(actions);
     } catch (error) {
-      if (statusOf(error) === 404) throw new ConcurrentModificationError();
+      const status = statusOf(error);
+      if (status === 404 || status === 412) throw new ConcurrentModificationError();
       unavailable(error);
+    }
+    await this.removeTombstone(tenantId, rowKey);
+  }
+
+  /** Nothing revives a tombstone (reads see no resource), so it is deleted without an ETag. */
+  private async removeTombstone(tenantId: string, rowKey: string): Promise<void> {
+    try {
+      await this.client.deleteEntity(tenantId, rowKey);
+    } catch (error) {
+      if (statusOf(error) !== 404) unavailable(error);
     }
   }
 
@@ -204,7 +227,10 @@ export class TableResourceStore implements ResourceRepository {
     let token = from;
     try {
       for await (const page of pages) {
-        yield { items: page.map((entity) => this.fromEntity(this.idOf(entity.rowKey), entity)), token };
+        const items = page
+          .filter((entity) => !isTombstone(entity))
+          .map((entity) => this.fromEntity(this.idOf(entity.rowKey), entity));
+        yield { items, token };
         token = page.continuationToken;
         if (token === undefined) return;
       }
@@ -234,11 +260,11 @@ export class TableResourceStore implements ResourceRepository {
         .listEntities({
           queryOptions: {
             filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)),
-            select: ["RowKey"],
+            select: ["RowKey", TOMBSTONE_PROPERTY],
           },
         })
         .byPage({ maxPageSize: 1000 })) {
-        total += page.length;
+        total += page.filter((entity) => !isTombstone(entity)).length;
       }
     } catch (error) {
       unavailable(error);

@@ -3,10 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { TableClient } from "@azure/data-tables";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 import { FAULTS, FaultProxy, isTransaction, type Fault } from "./support/faultProxy";
-import { directResources, expectConsistent, type Scim } from "./support/harness";
-
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const patch = (...operations: object[]) => ({ schemas: [PATCH_OP], Operations: operations });
+import { directResources, expectConsistent, patch, type Scim } from "./support/harness";
 
 /**
  * Issue 10 §1 with a fault proxy between the connector and Azurite: whatever storage does (503,

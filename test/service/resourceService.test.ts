@@ -65,7 +65,8 @@ describe("ResourceService storage cost and concurrency (Azurite)", () => {
     expect(patch.result.resource.active).toBe(false);
     expect(patch.roundTrips).toBe(2);
 
-    // A delete also looks up the user's group memberships, to remove them with it, before and after.
+    // A delete reads the row, tombstones it with its index rows, deletes the tombstone and sweeps the
+    // user's group memberships.
     const remove = await countRoundTrips(() => services.users.delete(scope, id));
     expect(remove.roundTrips).toBe(4);
   });

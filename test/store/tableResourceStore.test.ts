@@ -4,6 +4,7 @@ import { ScimError } from "../../src/scim/errors";
 import { ConcurrentModificationError } from "../../src/service/repository";
 import { userKind } from "../../src/store/resourceKinds";
 import { countRoundTrips } from "../../src/store/roundTrips";
+import { TOMBSTONE_PROPERTY } from "../../src/store/rows";
 import { TableResourceStore } from "../../src/store/tableResourceStore";
 import { createTestServices } from "../support/testServices";
 
@@ -115,9 +116,48 @@ describe("TableResourceStore against Azurite", () => {
       { userName: "gone@x.com", emails: [{ value: "g@x.com" }] },
       NOW,
     );
-    await store.delete(tenantId, created);
+    const { roundTrips } = await countRoundTrips(() => store.delete(tenantId, created));
+    expect(roundTrips).toBe(2);
     expect(await rowKeys(tenantId)).toEqual([]);
     expect(await store.get(tenantId, "gone")).toBeUndefined();
+  });
+
+  it("refuses a delete read before a write that added an index row, so the row is not left behind", async () => {
+    const tenantId = tenant();
+    const read = await store.create(tenantId, "raced", { userName: "raced@x.com" }, NOW);
+    await store.update(tenantId, read, { userName: "raced@x.com", emails: [{ value: "late@x.com" }] }, NOW);
+    const { result: refused, roundTrips } = await countRoundTrips(() =>
+      store.delete(tenantId, read).catch((error: unknown) => error),
+    );
+    expect(refused).toBeInstanceOf(ConcurrentModificationError);
+    expect(roundTrips).toBe(1);
+    expect(await rowKeys(tenantId)).toEqual([
+      "u|raced",
+      "x|u.email|late@x.com|raced",
+      "x|u.userName|raced@x.com",
+    ]);
+    const current = await store.get(tenantId, "raced");
+    if (!current) throw new Error("the user should still exist");
+    await store.delete(tenantId, current);
+    expect(await rowKeys(tenantId)).toEqual([]);
+  });
+
+  it("treats a tombstone left by an interrupted delete as missing, and removes it on read", async () => {
+    const tenantId = tenant();
+    await store.create(tenantId, "kept", { userName: "kept@x.com" }, NOW);
+    await services.tables.resources.createEntity({
+      partitionKey: tenantId,
+      rowKey: "u|ghost",
+      [TOMBSTONE_PROPERTY]: true,
+    });
+    expect(await store.count(tenantId)).toBe(1);
+    const scanned: string[] = [];
+    for await (const page of store.scanPages(tenantId)) scanned.push(...page.items.map((item) => item.id));
+    expect(scanned).toEqual(["kept"]);
+    const { result, roundTrips } = await countRoundTrips(() => store.get(tenantId, "ghost"));
+    expect(result).toBeUndefined();
+    expect(roundTrips).toBe(2);
+    expect(await rowKeys(tenantId)).toEqual(["u|kept", "x|u.userName|kept@x.com"]);
   });
 
   it("stores a document larger than one 64 KiB property across chunks and refuses one past the entity limit", async () => {

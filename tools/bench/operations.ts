@@ -1,7 +1,13 @@
-import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupKind, userKind, userNameIndex } from "../../src/store/resourceKinds";
-import { indexRowKey, indexRowKeys, parseDoc, resourceRowKey } from "../../src/store/rows";
+import {
+  indexRowKey,
+  indexRowKeys,
+  parseDoc,
+  resourceRowKey,
+  TOMBSTONE_PROPERTY,
+} from "../../src/store/rows";
 import { encodeKeyPart } from "../../src/store/keys";
 import { patchBody } from "../entra/dialect";
 import { filterQuery } from "../entra/encoding";
@@ -100,7 +106,11 @@ export function disableBody(index: number): Record<string, unknown> {
   ]);
 }
 
-async function getEntity(client: TableClient, tenantId: string, rowKey: string): Promise<TableEntity> {
+async function getEntity(
+  client: TableClient,
+  tenantId: string,
+  rowKey: string,
+): Promise<TableEntityResult<Record<string, unknown>>> {
   return client.getEntity(tenantId, rowKey);
 }
 
@@ -114,7 +124,7 @@ async function rawRewrite(
   const entity = await getEntity(client, tenantId, resourceRowKey(userKind, user.id));
   const next = resourceRows(userKind, tenantId, user.id, change(parseDoc(entity)));
   await client.submitTransaction([
-    ["update", { ...next.entity, created: entity.created }, "Replace", { etag: String(entity.etag) }],
+    ["update", { ...next.entity, created: entity.created }, "Replace", { etag: entity.etag }],
   ]);
   return undefined;
 }
@@ -259,7 +269,7 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
     },
     {
       name: "DELETE user",
-      rawDoes: "getEntity + 1 transaction (delete rows)",
+      rawDoes: "getEntity + 1 transaction (tombstone, If-Match; delete index rows) + deleteEntity",
       scim: (tag) => async (index) => {
         const id = created.pop();
         if (id === undefined) return EXHAUSTED;
@@ -272,11 +282,17 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
       raw: () => async () => {
         const id = created.pop();
         if (id === undefined) return EXHAUSTED;
-        const entity = await getEntity(client, tenantId, resourceRowKey(userKind, id));
-        const keys = [resourceRowKey(userKind, id), ...indexRowKeys(userKind, parseDoc(entity), id)];
-        await client.submitTransaction(
-          keys.map((rowKey): TransactionAction => ["delete", { partitionKey: tenantId, rowKey }]),
-        );
+        const rowKey = resourceRowKey(userKind, id);
+        const entity = await getEntity(client, tenantId, rowKey);
+        const tombstone = { partitionKey: tenantId, rowKey, [TOMBSTONE_PROPERTY]: true };
+        await client.submitTransaction([
+          ["update", tombstone, "Replace", { etag: entity.etag }],
+          ...indexRowKeys(userKind, parseDoc(entity), id).map((indexKey): TransactionAction => [
+            "delete",
+            { partitionKey: tenantId, rowKey: indexKey },
+          ]),
+        ]);
+        await client.deleteEntity(tenantId, rowKey);
         return undefined;
       },
     },

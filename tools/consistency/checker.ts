@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
-import { indexRowKeys, parseDoc, resourceRowKey } from "../../src/store/rows";
+import { indexRowKeys, isTombstone, parseDoc, resourceRowKey } from "../../src/store/rows";
 
 /**
  * Scans a tenant's partition of the resources table and reports every row that breaks the layout's
@@ -26,7 +26,9 @@ export type FindingKind =
   /** A membership row whose properties disagree with its key. */
   | "malformedMembership"
   /** A resource row whose document cannot be read. */
-  | "unreadableResource";
+  | "unreadableResource"
+  /** A tombstone left by a delete that storage interrupted (reads treat it as missing and remove it). */
+  | "leftoverTombstone";
 
 export interface Finding {
   readonly tenantId: string;
@@ -106,6 +108,10 @@ class PartitionState {
 
   private addResource(kind: ResourceKind, rowKey: string, row: Row): void {
     const id = decodePart(rowKey.slice(kind.rowPrefix.length + 1));
+    if (isTombstone(row)) {
+      this.finding("leftoverTombstone", rowKey, `${kind.name} ${id} is deleted`);
+      return;
+    }
     try {
       this.resources.set(rowKey, indexRowKeys(kind, parseDoc(row), id));
     } catch (error) {

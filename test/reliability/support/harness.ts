@@ -5,6 +5,13 @@ import type { scimClient } from "../../support/testServices";
 
 export type Scim = ReturnType<typeof scimClient>;
 
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/** A SCIM PatchOp request body. */
+export function patch(...operations: object[]) {
+  return { schemas: [PATCH_OP], Operations: operations };
+}
+
 /** The resources table read directly (never through a fault proxy), for the consistency checker. */
 export function directResources(services: Services, connectionString?: string): TableClient {
   return TableClient.fromConnectionString(
