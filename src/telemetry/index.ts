@@ -2,5 +2,5 @@
 export type * from "./types";
 export { PROVISIONING_EVENT_NAMES } from "./types";
 export { noTelemetry } from "./noop";
-export { startTelemetry, telemetry, useTelemetry, type TelemetrySettings } from "./sink";
+export { isTelemetryOn, startTelemetry, telemetry, useTelemetry, type TelemetrySettings } from "./sink";
 export { observeScimRequest, withTelemetry, type ScimRequestObservation } from "./request";

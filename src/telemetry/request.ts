@@ -2,7 +2,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit } from "@azure/function
 import { ScimError } from "../scim/errors";
 import { isValidTenantId } from "../tenants/tenantId";
 import { describeRequest, outcomeOf, patchIntent, provisioningEvents, type PatchIntent } from "./classify";
-import { telemetry } from "./sink";
+import { isTelemetryOn, telemetry } from "./sink";
 
 /** What the endpoint wrapper knows once it has a response. */
 export interface RequestCompletion {
@@ -39,8 +39,8 @@ function tenantTag(tenantId: string): string {
 }
 
 /**
- * Starts observing a request routed to the function `route`. For a PATCH on Users or Groups it keeps a
- * clone of the request, so that after a success it can tell a disable from a re-enable or a membership
+ * Starts observing a request routed to the function `route`. For a PATCH on Users or Groups, when
+ * telemetry is on, it keeps a clone of the request, so that after a success it can tell a disable from a re-enable or a membership
  * change: the PATCH operations are read for that, and only their attribute names, counts and the
  * `active` flag are reported, never a value.
  */
@@ -49,7 +49,7 @@ export function observeScimRequest(request: HttpRequest, route: string): ScimReq
   const shape = { route, method: request.method, hasFilter: hasFilter(request), ...(id ? { id } : {}) };
   const { resource, operation } = describeRequest(shape);
   let copy: HttpRequest | undefined;
-  if (operation === "patch") {
+  if (operation === "patch" && isTelemetryOn()) {
     try {
       copy = request.clone();
     } catch {

@@ -9,6 +9,11 @@ export function telemetry(): Telemetry {
   return current;
 }
 
+/** Whether anything is collected: without a sink, work done only to report (reading a body) is skipped. */
+export function isTelemetryOn(): boolean {
+  return current !== noTelemetry;
+}
+
 /** Lets tests capture what the HTTP layer reports. */
 export function useTelemetry(value: Telemetry): void {
   current = value;

@@ -15,6 +15,7 @@ describe("startTelemetry", () => {
       expect(sink.startTelemetry({})).toBe(sink.noTelemetry);
       expect(sink.startTelemetry({ APPLICATIONINSIGHTS_CONNECTION_STRING: "" })).toBe(sink.noTelemetry);
       expect(sink.telemetry()).toBe(sink.noTelemetry);
+      expect(sink.isTelemetryOn()).toBe(false);
     });
     expect(loaded).toEqual([]);
   });
@@ -43,6 +44,7 @@ describe("startTelemetry", () => {
       expect(started).not.toBe(sink.noTelemetry);
       expect(sink.startTelemetry(settings)).toBe(started);
       expect(sink.telemetry()).toBe(started);
+      expect(sink.isTelemetryOn()).toBe(true);
     });
     expect(setups).toEqual(["InstrumentationKey=x"]);
   });

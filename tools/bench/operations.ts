@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupKind, userKind, userNameIndex } from "../../src/store/resourceKinds";
@@ -9,6 +10,8 @@ import {
   TOMBSTONE_PROPERTY,
 } from "../../src/store/rows";
 import { encodeKeyPart } from "../../src/store/keys";
+import { auditAction } from "../../src/store/auditRows";
+import { auditOfChange, auditRecord, type AuditRecord } from "../../src/service/audit";
 import { patchBody } from "../entra/dialect";
 import { filterQuery } from "../entra/encoding";
 import { createUserBody, generateUser } from "../entra/population";
@@ -114,19 +117,50 @@ async function getEntity(
   return client.getEntity(tenantId, rowKey);
 }
 
-/** Raw read-modify-write: read the row, replace it guarded by its ETag (what PATCH costs in storage). */
+/**
+ * Raw read-modify-write: read the row, replace it guarded by its ETag and write the audit row (what
+ * PATCH costs in storage).
+ */
 async function rawRewrite(
   client: TableClient,
   tenantId: string,
   user: ResourceRows,
   change: (doc: ResourceDoc) => ResourceDoc,
+  audit: AuditRecord,
 ): Promise<undefined> {
   const entity = await getEntity(client, tenantId, resourceRowKey(userKind, user.id));
   const next = resourceRows(userKind, tenantId, user.id, change(parseDoc(entity)));
   await client.submitTransaction([
     ["update", { ...next.entity, created: entity.created }, "Replace", { etag: entity.etag }],
+    ...auditRow(tenantId, audit, user.id),
   ]);
   return undefined;
+}
+
+/**
+ * The audit row every SCIM write adds to its transaction (issue 7), from a record of the same shape
+ * made once: the raw side pays the row's storage, not the diff that fills it.
+ */
+function auditRow(tenantId: string, template: AuditRecord, resourceId: string): TransactionAction[] {
+  return auditAction(tenantId, { ...template, resourceId, time: new Date().toISOString() });
+}
+
+/** Audit records shaped like those the SCIM side writes for each operation. */
+function auditTemplates(run: string) {
+  const user = createUserBody(generateUser(`${run}a`, 0)) as ResourceDoc;
+  const changed = { ...user, title: "Title", active: false, name: { familyName: "Family" } };
+  return {
+    create: auditOfChange("User", "", undefined, user, ""),
+    update: auditOfChange("User", "", user, changed, ""),
+    delete: auditOfChange("User", "", user, undefined, ""),
+    memberAdded: auditRecord(
+      "membersAdded",
+      "Group",
+      "",
+      [{ attribute: "members", after: [randomUUID()] }],
+      "",
+    ),
+  };
 }
 
 /** The eight operations Entra's cycles are made of, each as SCIM over HTTP and as raw storage calls. */
@@ -135,10 +169,14 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
   const tenantId = tenant.tenantId;
   const http = tenant.http;
   let createSeq = 0;
+  // Every PATCH sets values no earlier request set (indexes repeat across slices and concurrency
+  // levels), so each one writes, as the raw side always does.
+  let patchSeq = 0;
+  const audits = auditTemplates(run);
   return [
     {
       name: "create user",
-      rawDoes: "1 transaction (user row + index rows)",
+      rawDoes: "1 transaction (user row + index rows + audit row)",
       roundTrips: { exact: 1 },
       throughputTarget: 0.8,
       scim: (tag) => async (index) => {
@@ -150,7 +188,10 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
       },
       raw: () => async () => {
         const rows = userRows(tenantId, `${run}r`, (createSeq += 1));
-        await client.submitTransaction(createActions(rows));
+        await client.submitTransaction([
+          ...createActions(rows),
+          ...auditRow(tenantId, audits.create, rows.id),
+        ]);
         created.push(rows.id);
         return undefined;
       },
@@ -197,59 +238,73 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
     },
     {
       name: "PATCH default dialect",
-      rawDoes: "getEntity + 1 transaction (replace, If-Match)",
+      rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
       roundTrips: { max: 2 },
       scim: (tag) => async (index) =>
         unexpected(
           await http.send("PATCH", userPath(pick(users, index).id), {
-            body: defaultDialectPatch(index),
+            body: defaultDialectPatch((patchSeq += 1)),
             headers: headers(tag(index)),
           }),
           200,
           "PATCH /Users/{id} (default)",
         ),
       raw: () => (index) =>
-        rawRewrite(client, tenantId, pick(users, index), (doc) => ({ ...doc, title: `Title ${index}` })),
+        rawRewrite(
+          client,
+          tenantId,
+          pick(users, index),
+          (doc) => ({ ...doc, title: `Title ${index}` }),
+          audits.update,
+        ),
     },
     {
       name: "PATCH aadOptscim062020",
-      rawDoes: "getEntity + 1 transaction (replace, If-Match)",
+      rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
       roundTrips: { max: 2 },
       scim: (tag) => async (index) =>
         unexpected(
           await http.send("PATCH", userPath(pick(users, index).id), {
-            body: aadOptPatch(index),
+            body: aadOptPatch((patchSeq += 1)),
             headers: headers(tag(index)),
           }),
           200,
           "PATCH /Users/{id} (aadOptscim062020)",
         ),
       raw: () => (index) =>
-        rawRewrite(client, tenantId, pick(users, index), (doc) => ({ ...doc, title: `Principal ${index}` })),
+        rawRewrite(
+          client,
+          tenantId,
+          pick(users, index),
+          (doc) => ({ ...doc, title: `Principal ${index}` }),
+          audits.update,
+        ),
     },
     {
       name: "disable user",
-      rawDoes: "getEntity + 1 transaction (replace, If-Match)",
+      rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
       roundTrips: { max: 2 },
       scim: (tag) => async (index) =>
         unexpected(
           await http.send("PATCH", userPath(pick(users, index).id), {
-            body: disableBody(index),
+            body: disableBody((patchSeq += 1)),
             headers: headers(tag(index)),
           }),
           200,
           "PATCH /Users/{id} active False",
         ),
       raw: () => (index) =>
-        rawRewrite(client, tenantId, pick(users, index), (doc) => ({
-          ...doc,
-          active: false,
-          title: `Disabled ${index}`,
-        })),
+        rawRewrite(
+          client,
+          tenantId,
+          pick(users, index),
+          (doc) => ({ ...doc, active: false, title: `Disabled ${index}` }),
+          audits.update,
+        ),
     },
     {
       name: "add one member",
-      rawDoes: "1 transaction (merge group, merge user, 2 upserts)",
+      rawDoes: "1 transaction (merge group, merge user, 2 upserts, audit row)",
       roundTrips: { max: 2 },
       scim: (tag) => async (index) =>
         unexpected(
@@ -261,15 +316,17 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
           "PATCH /Groups/{id} add member",
         ),
       raw: () => async (index) => {
-        await client.submitTransaction(
-          addMemberActions(tenantId, pick(groups, index).id, pick(users, index).id, index),
-        );
+        const groupId = pick(groups, index).id;
+        await client.submitTransaction([
+          ...addMemberActions(tenantId, groupId, pick(users, index).id, index),
+          ...auditRow(tenantId, audits.memberAdded, groupId),
+        ]);
         return undefined;
       },
     },
     {
       name: "DELETE user",
-      rawDoes: "getEntity + 1 transaction (tombstone, If-Match; delete index rows) + deleteEntity",
+      rawDoes: "getEntity + 1 transaction (tombstone, If-Match; delete index rows; audit row) + deleteEntity",
       scim: (tag) => async (index) => {
         const id = created.pop();
         if (id === undefined) return EXHAUSTED;
@@ -291,6 +348,7 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
             "delete",
             { partitionKey: tenantId, rowKey: indexKey },
           ]),
+          ...auditRow(tenantId, audits.delete, id),
         ]);
         await client.deleteEntity(tenantId, rowKey);
         return undefined;
