@@ -19,6 +19,8 @@ export interface GrowthPoint {
   readonly users: number;
   readonly groupMembers: number;
   readonly result: LoadResult;
+  /** The raw Table calls the same operation needs, at the same point (what storage itself does). */
+  readonly raw: LoadResult;
   readonly roundTrips: RoundTripStats;
 }
 
@@ -29,6 +31,8 @@ export interface GrowthSeries {
   readonly ratio: number;
   /** The same against the small tenant measured again after seeding (same Azurite table size). */
   readonly ratioSameTable: number;
+  /** `ratio` of the raw Table calls: how much storage itself slowed down. */
+  readonly rawRatio: number;
 }
 
 export interface MemoryPoint {
@@ -147,6 +151,7 @@ async function measurePoint(
       operation.scim(() => "warm"),
     );
     const result = await runLoad({ concurrency: 1, requests }, operation.scim(tagged));
+    const raw = await runLoad({ concurrency: 1, requests }, operation.raw());
     const counts = tags.flatMap((value) => {
       const line = env.requestLog.get(value);
       env.requestLog.delete(value);
@@ -157,6 +162,7 @@ async function measurePoint(
       users: tenant.users.length,
       groupMembers: tenant.users.length,
       result,
+      raw,
       roundTrips: roundTripStats(counts, operation.roundTrips),
     };
   }
@@ -220,13 +226,14 @@ export async function measureMemory(
 }
 
 function series(name: string, small: GrowthPoint, large: GrowthPoint, again: GrowthPoint): GrowthSeries {
-  const ratio = (a: GrowthPoint, b: GrowthPoint) =>
-    b.result.p50Ms > 0 ? Math.round((a.result.p50Ms / b.result.p50Ms) * 100) / 100 : 0;
+  const ratio = (a: LoadResult, b: LoadResult) =>
+    b.p50Ms > 0 ? Math.round((a.p50Ms / b.p50Ms) * 100) / 100 : 0;
   return {
     operation: name,
     points: [small, large, again],
-    ratio: ratio(large, small),
-    ratioSameTable: ratio(large, again),
+    ratio: ratio(large.result, small.result),
+    ratioSameTable: ratio(large.result, again.result),
+    rawRatio: ratio(large.raw, small.raw),
   };
 }
 
