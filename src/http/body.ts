@@ -8,13 +8,15 @@ function tooLarge(): ScimError {
   return new ScimError(413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
 /** Reads a JSON body (application/scim+json or application/json) with a size limit. */
 export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  const text = utf8.decode(bytes);
   if (text.trim() === "") throw badRequest("invalidSyntax", "The request needs a JSON body.");
   try {
     return JSON.parse(text) as unknown;

@@ -30,7 +30,12 @@ export function diffResources(
   return names.flatMap((attribute) => {
     const was = old.get(attribute);
     const now = fresh.get(attribute);
-    if (JSON.stringify(was) === JSON.stringify(now)) return [];
+    // A created or removed attribute needs no deep comparison (the common case: every create).
+    if (
+      was === now ||
+      (was !== undefined && now !== undefined && JSON.stringify(was) === JSON.stringify(now))
+    )
+      return [];
     return [
       {
         attribute,
