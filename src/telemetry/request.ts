@@ -22,6 +22,12 @@ export interface ScimRequestObservation {
   finish(response: HttpResponseInit, completion: RequestCompletion): Promise<void>;
 }
 
+const unobserved: ScimRequestObservation = {
+  failed: () => undefined,
+  tagError: () => undefined,
+  finish: () => Promise.resolve(),
+};
+
 function hasFilter(request: HttpRequest): boolean {
   for (const key of request.query.keys()) if (key.toLowerCase() === "filter") return true;
   return false;
@@ -39,17 +45,18 @@ function tenantTag(tenantId: string): string {
 }
 
 /**
- * Starts observing a request routed to the function `route`. For a PATCH on Users or Groups, when
- * telemetry is on, it keeps a clone of the request, so that after a success it can tell a disable from a re-enable or a membership
+ * Starts observing a request routed to the function `route` (without telemetry, it does nothing: no
+ * classification, no body read). For a PATCH on Users or Groups it keeps a clone of the request, so that after a success it can tell a disable from a re-enable or a membership
  * change: the PATCH operations are read for that, and only their attribute names, counts and the
  * `active` flag are reported, never a value.
  */
 export function observeScimRequest(request: HttpRequest, route: string): ScimRequestObservation {
+  if (!isTelemetryOn()) return unobserved;
   const id = request.params.id;
   const shape = { route, method: request.method, hasFilter: hasFilter(request), ...(id ? { id } : {}) };
   const { resource, operation } = describeRequest(shape);
   let copy: HttpRequest | undefined;
-  if (operation === "patch" && isTelemetryOn()) {
+  if (operation === "patch") {
     try {
       copy = request.clone();
     } catch {
