@@ -9,7 +9,7 @@ import type { Projection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
 import { auditRecord } from "./audit";
-import { deleteThenSweep } from "./deletion";
+import { deleteThenSweep, namesNothing } from "./deletion";
 import { isPlainObject, type ResourceDoc } from "../scim/resource/types";
 import {
   UnknownGroupError,
@@ -113,6 +113,7 @@ export class GroupService implements ResourceOperations {
         // A group can itself be a member (of a parent group): those rows go too.
         await this.memberships.removeFromAll(scope.tenantId, id);
       },
+      () => namesNothing(this.memberships, scope.tenantId, id),
     );
   }
 

@@ -2,7 +2,7 @@ import type { ListResponse } from "../scim/listResponse";
 import { requests } from "../scim/memberProjection";
 import type { Projection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
-import { deleteThenSweep } from "./deletion";
+import { deleteThenSweep, namesNothing } from "./deletion";
 import type { MembershipRepository } from "./membershipRepository";
 import type { ResourceOperations } from "./resourceOperations";
 import type { QueryOptions, ResourceService, TenantScope, WriteResult } from "./resourceService";
@@ -42,6 +42,7 @@ export class UserService implements ResourceOperations {
     return deleteThenSweep(
       () => this.resources.delete(scope, id, ifMatch),
       () => this.memberships.removeFromAll(scope.tenantId, id),
+      () => namesNothing(this.memberships, scope.tenantId, id),
     );
   }
 

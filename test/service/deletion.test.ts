@@ -15,22 +15,40 @@ const step = (steps: string[], name: string) => () => {
 };
 
 describe("deleteThenSweep", () => {
+  const namesNothing = () => Promise.resolve(true);
+  const namesAnother = () => Promise.resolve(false);
+
   it("sweeps after a delete", async () => {
     const steps: string[] = [];
-    await deleteThenSweep(step(steps, "delete"), step(steps, "sweep"));
+    await deleteThenSweep(step(steps, "delete"), step(steps, "sweep"), namesNothing);
     expect(steps).toEqual(["delete", "sweep"]);
   });
 
-  it("sweeps when the resource is already gone, then answers 404", async () => {
+  it("sweeps when the resource is already gone and the id names nothing, then answers 404", async () => {
     const steps: string[] = [];
-    const gone = deleteThenSweep(() => Promise.reject(notFound("gone")), step(steps, "sweep"));
+    const gone = deleteThenSweep(() => Promise.reject(notFound("gone")), step(steps, "sweep"), namesNothing);
     await expect(gone).rejects.toMatchObject({ status: 404 });
     expect(steps).toEqual(["sweep"]);
   });
 
+  it("does not sweep for a 404 when the id names a resource of the other kind", async () => {
+    const steps: string[] = [];
+    const other = deleteThenSweep(
+      () => Promise.reject(notFound("other")),
+      step(steps, "sweep"),
+      namesAnother,
+    );
+    await expect(other).rejects.toMatchObject({ status: 404 });
+    expect(steps).toEqual([]);
+  });
+
   it("does not sweep when the delete failed for another reason", async () => {
     const steps: string[] = [];
-    const failed = deleteThenSweep(() => Promise.reject(new StorageUnavailableError()), step(steps, "sweep"));
+    const failed = deleteThenSweep(
+      () => Promise.reject(new StorageUnavailableError()),
+      step(steps, "sweep"),
+      namesNothing,
+    );
     await expect(failed).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(steps).toEqual([]);
   });
@@ -80,6 +98,19 @@ describe("a DELETE retried after storage interrupted it (Azurite)", () => {
     expect(await membershipRows()).toHaveLength(2);
     await expect(services.users.delete(scope, userId)).rejects.toMatchObject({ status: 404 });
     expect(await membershipRows()).toEqual([]);
+  });
+
+  it("leaves a user's memberships alone when its id is sent to DELETE /Groups, and a group's to DELETE /Users", async () => {
+    const { groupId, userId } = await groupWithMember();
+    const parent = await services.groups.create(scope, { displayName: `Parent ${randomUUID()}` });
+    await services.groups.patch(scope, String(parent.resource.id), {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "add", path: "members", value: [{ value: groupId }] }],
+    });
+    expect(await membershipRows()).toHaveLength(4);
+    await expect(services.groups.delete(scope, userId)).rejects.toMatchObject({ status: 404 });
+    await expect(services.users.delete(scope, groupId)).rejects.toMatchObject({ status: 404 });
+    expect(await membershipRows()).toHaveLength(4);
   });
 
   it("removes a deleted group's memberships and answers 404", async () => {
