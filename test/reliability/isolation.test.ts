@@ -154,6 +154,30 @@ describe("tenant isolation and auth over every route", () => {
     expect(viaBasic.status).toBe(401);
   });
 
+  it("answers 404 to a user's id sent to /Groups (and a group's to /Users), changing nothing", async () => {
+    const before = await snapshot(home);
+    const scim = scimClient(home);
+    for (const [collection, id] of [
+      ["/Groups", home.userId],
+      ["/Users", home.groupId],
+    ] as const) {
+      for (const [method, body] of [
+        ["GET", undefined],
+        ["PATCH", { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "externalId", value: "x" }] }],
+        ["PUT", collection === "/Users" ? { userName: "crossed@x.com" } : { displayName: "Crossed" }],
+        ["DELETE", undefined],
+      ] as const) {
+        const response = await scim(method, `${collection}/${id}`, body);
+        expect(`${method} ${collection} ${response.status}`).toBe(`${method} ${collection} 404`);
+      }
+    }
+    expect(await snapshot(home)).toEqual(before);
+    const members = (await scim("GET", `/Groups/${home.groupId}`)).body.members.map((m: any) => m.value);
+    expect(members).toEqual([home.userId]);
+    const groups = (await scim("GET", `/Users/${home.userId}?attributes=groups`)).body.groups ?? [];
+    expect(groups.map((g: any) => g.value)).toEqual([home.groupId]);
+  });
+
   it("answers 404 (or finds nothing) for another tenant's ids through the tenant's own credentials", async () => {
     const before = await snapshot(foreign);
     for (const token of [home.token, home.accessToken]) {
