@@ -48,6 +48,16 @@ function routeMatrix(userId: string, groupId: string): [string, string, unknown?
   ];
 }
 
+/** Each method a resource URL takes, with a valid body that would change the resource. */
+function everyMethodOn(collection: "/Users" | "/Groups", word: string): [string, unknown][] {
+  return [
+    ["GET", undefined],
+    ["PATCH", { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "externalId", value: word }] }],
+    ["PUT", collection === "/Users" ? { userName: `${word}@x.com` } : { displayName: word }],
+    ["DELETE", undefined],
+  ];
+}
+
 function expectHygiene(
   response: { status: number; headers: Headers; body: any },
   secrets: readonly string[],
@@ -161,12 +171,7 @@ describe("tenant isolation and auth over every route", () => {
       ["/Groups", home.userId],
       ["/Users", home.groupId],
     ] as const) {
-      for (const [method, body] of [
-        ["GET", undefined],
-        ["PATCH", { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "externalId", value: "x" }] }],
-        ["PUT", collection === "/Users" ? { userName: "crossed@x.com" } : { displayName: "Crossed" }],
-        ["DELETE", undefined],
-      ] as const) {
+      for (const [method, body] of everyMethodOn(collection, "crossed")) {
         const response = await scim(method, `${collection}/${id}`, body);
         expect(`${method} ${collection} ${response.status}`).toBe(`${method} ${collection} 404`);
       }
@@ -186,15 +191,7 @@ describe("tenant isolation and auth over every route", () => {
         ["/Users", foreign.userId],
         ["/Groups", foreign.groupId],
       ] as const) {
-        for (const [method, body] of [
-          ["GET", undefined],
-          [
-            "PATCH",
-            { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "externalId", value: "stolen" }] },
-          ],
-          ["PUT", collection === "/Users" ? { userName: "stolen@x.com" } : { displayName: "Stolen" }],
-          ["DELETE", undefined],
-        ] as const) {
+        for (const [method, body] of everyMethodOn(collection, "stolen")) {
           const response = await scim(method, `${collection}/${id}`, body);
           expect(`${method} ${collection} ${response.status}`).toBe(`${method} ${collection} 404`);
           expectHygiene(response, [foreign.token]);
