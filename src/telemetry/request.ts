@@ -46,9 +46,10 @@ function tenantTag(tenantId: string): string {
 
 /**
  * Starts observing a request routed to the function `route` (without telemetry, it does nothing: no
- * classification, no body read). For a PATCH on Users or Groups it keeps a clone of the request, so that after a success it can tell a disable from a re-enable or a membership
- * change: the PATCH operations are read for that, and only their attribute names, counts and the
- * `active` flag are reported, never a value.
+ * classification, no body read). For a PATCH on Users or Groups it keeps a clone of the request, so
+ * that after a success it can tell a disable from a re-enable or a membership change: the PATCH
+ * operations are read for that, and only their attribute names, counts and the `active` flag are
+ * reported, never a value.
  */
 export function observeScimRequest(request: HttpRequest, route: string): ScimRequestObservation {
   if (!isTelemetryOn()) return unobserved;
