@@ -45,14 +45,17 @@ export class GroupService implements ResourceOperations {
 
   async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
     const doc = canonicaliseResource(this.resources.typeFor(scope), body);
+    const memberIds = memberIdsOf(doc);
+    const changes: MemberChange[] = [{ kind: "add", ids: memberIds }];
+    await this.checkMemberChanges(scope, undefined, changes, true);
     const created = await this.resources.createDoc(scope, withoutMembers(doc));
     const id = String(created.resource.id);
-    const memberIds = memberIdsOf(doc);
     if (memberIds.length > 0) {
       try {
-        await this.changeMembers(scope, id, [{ kind: "add", ids: memberIds }]);
+        await this.changeMembers(scope, id, changes);
       } catch (error) {
-        // A group whose members were refused is not left behind half made, nor are the members added.
+        // Members checked above can still fail (a storage fault, a member deleted meanwhile): a group
+        // is not left behind half made, nor are the members added.
         await this.delete(scope, id);
         throw error;
       }
@@ -82,8 +85,11 @@ export class GroupService implements ResourceOperations {
 
   async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
     const doc = canonicaliseResource(this.resources.typeFor(scope), body);
+    const changes: MemberChange[] = [{ kind: "replace", ids: memberIdsOf(doc) }];
+    // The attributes are written first: refuse bad members before that, so a 400 changes nothing.
+    await this.checkMemberChanges(scope, id, changes, true);
     await this.resources.replaceDoc(scope, id, withoutMembers(doc), ifMatch);
-    await this.changeMembers(scope, id, [{ kind: "replace", ids: memberIdsOf(doc) }]);
+    await this.changeMembers(scope, id, changes);
     return this.get(scope, id);
   }
 
@@ -95,9 +101,10 @@ export class GroupService implements ResourceOperations {
   ): Promise<WriteResult | undefined> {
     const type = this.resources.typeFor(scope);
     const { attributes, members } = splitMemberOperations(type, parsePatchRequest(body));
-    // Attributes and members are written apart: check the members first, so a request refused
-    // for an unknown member changes nothing (an attribute error is found before anything is written).
-    if (attributes.length > 0) await this.verifyNewMembers(scope, members);
+    // Attributes and each member change are written apart: check the members first, so a request
+    // refused for a bad member changes nothing (an attribute error is found before anything is
+    // written). A lone member change needs no separate check: its own transaction refuses it whole.
+    await this.checkMemberChanges(scope, id, members, attributes.length > 0 || members.length > 1);
     let result: WriteResult | undefined;
     if (attributes.length > 0) result = await this.resources.patchOperations(scope, id, attributes, ifMatch);
     else if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
@@ -141,13 +148,6 @@ export class GroupService implements ResourceOperations {
     const now = this.clock().toISOString();
     try {
       for (const change of changes) {
-        if ((change.kind === "add" || change.kind === "replace") && change.ids.includes(groupId)) {
-          throw badRequest("invalidValue", "A group cannot be a member of itself.");
-        }
-        // Member ids become row keys, and the Table SDK cannot encode a lone UTF-16 surrogate (a 503).
-        if ("ids" in change && change.ids.some((id) => /\p{Cs}/u.test(id))) {
-          throw badRequest("invalidValue", "A member id holds an unpaired UTF-16 surrogate.");
-        }
         switch (change.kind) {
           case "add":
             await this.addMembers(scope, groupId, change.ids, now);
@@ -172,11 +172,28 @@ export class GroupService implements ResourceOperations {
     }
   }
 
-  private async verifyNewMembers(scope: TenantScope, changes: readonly MemberChange[]): Promise<void> {
+  /**
+   * Refuses member ids that can never be members (the group itself, ids no row key can hold) and,
+   * when `mustExist`, ids that name no user or group (one read each).
+   */
+  private async checkMemberChanges(
+    scope: TenantScope,
+    groupId: string | undefined,
+    changes: readonly MemberChange[],
+    mustExist: boolean,
+  ): Promise<void> {
     const ids = changes.flatMap((change) =>
       change.kind === "add" || change.kind === "replace" ? change.ids : [],
     );
-    if (ids.length === 0) return;
+    if (groupId !== undefined && ids.includes(groupId)) {
+      throw badRequest("invalidValue", "A group cannot be a member of itself.");
+    }
+    // Member ids become row keys, and the Table SDK cannot encode a lone UTF-16 surrogate (a 503).
+    const named = changes.flatMap((change) => ("ids" in change ? change.ids : []));
+    if (named.some((id) => /\p{Cs}/u.test(id))) {
+      throw badRequest("invalidValue", "A member id holds an unpaired UTF-16 surrogate.");
+    }
+    if (!mustExist || ids.length === 0) return;
     try {
       await this.memberships.verifyMembers(scope.tenantId, ids);
     } catch (error) {

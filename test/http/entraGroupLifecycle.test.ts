@@ -178,6 +178,39 @@ describe("Entra's group provisioning sequence over HTTP", () => {
     expect(leftBehind.body.totalResults).toBe(0);
   });
 
+  it("refuses a bad member in a PUT or in a later operation of a PATCH before writing anything", async () => {
+    const group = await scim("POST", "/Groups", {
+      displayName: `Guarded ${randomUUID().slice(0, 6)}`,
+      members: [{ value: userIds[0] }],
+    });
+    const before = await scim("GET", `/Groups/${group.body.id}`);
+    const attempts = [
+      // A PUT writes the attributes first, then the members.
+      ["PUT", { displayName: "Renamed by a refused PUT", members: [{ value: "no-such-user" }] }],
+      ["PUT", { displayName: "Renamed by a refused PUT", members: [{ value: group.body.id }] }],
+      // Each member operation is its own write: the first must not land when the second is refused.
+      [
+        "PATCH",
+        patch(
+          { op: "Add", path: "members", value: [{ value: userIds[1] }] },
+          { op: "Add", path: "members", value: [{ value: "no-such-user" }] },
+        ),
+      ],
+      [
+        "PATCH",
+        patch(
+          { op: "Add", path: "members", value: [{ value: userIds[1] }] },
+          { op: "Add", path: "members", value: [{ value: group.body.id }] },
+        ),
+      ],
+    ] as const;
+    for (const [method, body] of attempts) {
+      const refused = await scim(method, `/Groups/${group.body.id}`, body);
+      expect(`${method} ${refused.status} ${refused.body?.scimType}`).toBe(`${method} 400 invalidValue`);
+      expect((await scim("GET", `/Groups/${group.body.id}`)).body).toEqual(before.body);
+    }
+  });
+
   it("replaces members, nests a group, serves a user's groups on request, and drops a deleted user", async () => {
     const outer = (await scim("POST", "/Groups", { displayName: `Outer ${randomUUID().slice(0, 6)}` })).body
       .id as string;
