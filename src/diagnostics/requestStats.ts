@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { addRequest, windowOf, type FailureSample, type WindowStats } from "./stats";
+import {
+  countRequest,
+  openWindow,
+  windowStart,
+  windowStats,
+  type FailureSample,
+  type OpenWindow,
+  type WindowStats,
+} from "./stats";
 import { summarise, type TenantSummary } from "./summary";
 
 /** Where each instance's counters are kept, one row per tenant, window and instance. */
@@ -19,7 +27,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * requests to made-up tenant ids cannot fill the store.
  */
 export class RequestStats {
-  private readonly pending = new Map<string, Map<string, WindowStats>>();
+  /** Per tenant, the windows counted since the last write, by start time. */
+  private readonly pending = new Map<string, Map<number, OpenWindow>>();
   private readonly instanceId = randomUUID();
   private timer: NodeJS.Timeout | undefined;
 
@@ -30,12 +39,13 @@ export class RequestStats {
   ) {}
 
   record(tenantId: string, status: number, failure: Omit<FailureSample, "time" | "status"> = {}): void {
-    const now = this.clock();
-    const window = windowOf(now);
-    const windows = this.pending.get(tenantId) ?? new Map<string, WindowStats>();
-    const current = windows.get(window) ?? { window, requests: 0, byStatus: {} };
-    windows.set(window, addRequest(current, status, { time: now.toISOString(), status, ...failure }));
-    this.pending.set(tenantId, windows);
+    const nowMs = this.clock().getTime();
+    const start = windowStart(nowMs);
+    let windows = this.pending.get(tenantId);
+    if (windows === undefined) this.pending.set(tenantId, (windows = new Map<number, OpenWindow>()));
+    let current = windows.get(start);
+    if (current === undefined) windows.set(start, (current = openWindow(start)));
+    countRequest(current, status, nowMs, failure);
     this.timer ??= setInterval(() => void this.flush().catch(() => undefined), FLUSH_INTERVAL_MS).unref();
   }
 
@@ -46,10 +56,10 @@ export class RequestStats {
         this.pending.delete(tenantId);
         continue;
       }
-      await this.store.write(tenantId, this.instanceId, [...windows.values()]);
+      await this.store.write(tenantId, this.instanceId, [...windows.values()].map(windowStats));
       // Keep only the current window: it may still grow and is rewritten with its full count.
-      const current = windowOf(this.clock());
-      for (const window of windows.keys()) if (window !== current) windows.delete(window);
+      const current = windowStart(this.clock().getTime());
+      for (const start of windows.keys()) if (start !== current) windows.delete(start);
     }
   }
 

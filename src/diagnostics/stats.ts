@@ -17,8 +17,8 @@ export interface FailureSample {
 
 export const WINDOW_MS = 5 * 60 * 1000;
 
-export function windowOf(time: Date): string {
-  return new Date(Math.floor(time.getTime() / WINDOW_MS) * WINDOW_MS).toISOString();
+export function windowStart(timeMs: number): number {
+  return Math.floor(timeMs / WINDOW_MS) * WINDOW_MS;
 }
 
 /** 304 and 404 are answers, not failures (a 404 for a deleted user is what Entra expects). */
@@ -26,13 +26,54 @@ export function isFailure(status: number): boolean {
   return status >= 400 && status !== 404;
 }
 
-export function addRequest(stats: WindowStats, status: number, sample: FailureSample): WindowStats {
+/**
+ * A window still being counted. It is updated in place and keeps times as numbers, because it is
+ * touched by every request and written only every 30 s.
+ */
+export interface OpenWindow {
+  readonly startMs: number;
+  requests: number;
+  readonly byStatus: Record<string, number>;
+  lastSuccessMs?: number;
+  lastFailure?: Omit<FailureSample, "time"> & { readonly timeMs: number };
+}
+
+export function openWindow(startMs: number): OpenWindow {
+  return { startMs, requests: 0, byStatus: {} };
+}
+
+export function countRequest(
+  open: OpenWindow,
+  status: number,
+  timeMs: number,
+  failure: Omit<FailureSample, "time" | "status"> = {},
+): void {
   const key = String(status);
+  open.requests += 1;
+  open.byStatus[key] = (open.byStatus[key] ?? 0) + 1;
+  if (isFailure(status)) open.lastFailure = { ...failure, status, timeMs };
+  else open.lastSuccessMs = timeMs;
+}
+
+type OpenFailure = NonNullable<OpenWindow["lastFailure"]>;
+
+function isoTime(timeMs: number): string {
+  return new Date(timeMs).toISOString();
+}
+
+function failureSample({ timeMs, ...failure }: OpenFailure): FailureSample {
+  return { ...failure, time: isoTime(timeMs) };
+}
+
+/** What an open window has counted so far, as it is written and summarised. */
+export function windowStats(open: OpenWindow): WindowStats {
+  const failure = open.lastFailure;
   return {
-    ...stats,
-    requests: stats.requests + 1,
-    byStatus: { ...stats.byStatus, [key]: (stats.byStatus[key] ?? 0) + 1 },
-    ...(isFailure(status) ? { lastFailure: sample } : { lastSuccess: sample.time }),
+    window: isoTime(open.startMs),
+    requests: open.requests,
+    byStatus: { ...open.byStatus },
+    ...(open.lastSuccessMs === undefined ? {} : { lastSuccess: isoTime(open.lastSuccessMs) }),
+    ...(failure === undefined ? {} : { lastFailure: failureSample(failure) }),
   };
 }
 

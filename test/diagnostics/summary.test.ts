@@ -1,21 +1,22 @@
-import { addRequest, windowOf, type WindowStats } from "../../src/diagnostics/stats";
+import {
+  countRequest,
+  openWindow,
+  windowStart,
+  windowStats,
+  type WindowStats,
+} from "../../src/diagnostics/stats";
 import { summarise } from "../../src/diagnostics/summary";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 
 function window(minutesAgo: number, statuses: Record<number, number>): WindowStats {
-  const time = new Date(NOW.getTime() - minutesAgo * 60_000);
-  let stats: WindowStats = { window: windowOf(time), requests: 0, byStatus: {} };
+  const timeMs = NOW.getTime() - minutesAgo * 60_000;
+  const open = openWindow(windowStart(timeMs));
   for (const [status, count] of Object.entries(statuses)) {
-    for (let index = 0; index < count; index += 1) {
-      stats = addRequest(stats, Number(status), {
-        time: time.toISOString(),
-        status: Number(status),
-        detail: "d",
-      });
-    }
+    for (let index = 0; index < count; index += 1)
+      countRequest(open, Number(status), timeMs, { detail: "d" });
   }
-  return stats;
+  return windowStats(open);
 }
 
 describe("tenant summary and quarantine outlook", () => {
