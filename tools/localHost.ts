@@ -77,12 +77,17 @@ async function streamTo(response: ServerResponse, body: AsyncIterable<Uint8Array
   response.end();
 }
 
-async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
-  const headers = new Headers(result.headers);
-  response.statusCode = result.status ?? 200;
-  headers.forEach((value, name) => {
+function setHeaders(response: ServerResponse, headers: HttpResponseInit["headers"]): void {
+  // Handlers return plain objects; building a WHATWG Headers from one costs more than the rest of the write.
+  if (headers === undefined) return;
+  const plain = !(headers instanceof Headers) && !Array.isArray(headers);
+  for (const [name, value] of plain ? Object.entries(headers) : new Headers(headers).entries())
     response.setHeader(name, value);
-  });
+}
+
+async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
+  response.statusCode = result.status ?? 200;
+  setHeaders(response, result.headers);
   const body = result.body;
   if (typeof body === "string") response.end(body);
   else if (body === undefined || body === null) response.end();
@@ -104,8 +109,10 @@ async function serve(incoming: IncomingMessage, response: ServerResponse, log: L
     const body = method === "GET" || method === "HEAD" ? undefined : await readBody(incoming);
     const request = new HttpRequest({
       method,
-      url: url.toString(),
+      url: url.href,
       headers: headersOf(incoming),
+      // As the Functions host does: the query as a map, so the request need not parse its URL again.
+      query: Object.fromEntries(url.searchParams),
       params,
       ...(body && body.length > 0 ? { body: { bytes: body } } : {}),
     });

@@ -1,6 +1,6 @@
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
-import type { BenchEnvironment, BenchTenant } from "./environment";
+import { BENCH_TAG, type BenchEnvironment, type BenchTenant } from "./environment";
 import { runLoad, type LoadResult } from "./load";
 import { roundTripStats, type RoundTripStats } from "./measure";
 import { benchOperations, unexpected, type BenchOperation } from "./operations";
@@ -142,7 +142,8 @@ async function measurePoint(
     const operation = operations.find((candidate) => candidate.name === name) as BenchOperation;
     const tags: string[] = [];
     const tagged = (index: number) => {
-      const value = `growth-${tenant.tenant.tenantId}-${label.length}-${name.length}-${index}`.slice(0, 64);
+      const value =
+        `${BENCH_TAG}growth-${tenant.tenant.tenantId}-${label.length}-${name.length}-${index}`.slice(0, 64);
       tags.push(value);
       return value;
     };
@@ -153,8 +154,7 @@ async function measurePoint(
     const result = await runLoad({ concurrency: 1, requests }, operation.scim(tagged));
     const raw = await runLoad({ concurrency: 1, requests }, operation.raw());
     const counts = tags.flatMap((value) => {
-      const line = env.requestLog.get(value);
-      env.requestLog.delete(value);
+      const line = env.takeRequestLine(value);
       return line ? [line.storageRoundTrips] : [];
     });
     points[name] = {
@@ -198,7 +198,7 @@ export async function measureMemory(
     peakRss = Math.max(peakRss, now.rss);
   }, 2);
   memorySeq += 1;
-  const tag = `memory-${memorySeq}`;
+  const tag = `${BENCH_TAG}memory-${memorySeq}`;
   const started = performance.now();
   const result = await tenant.http.send("GET", path, {
     discardBody: true,
@@ -211,7 +211,7 @@ export async function measureMemory(
   peakRss = Math.max(peakRss, after.rss);
   const failure = unexpected(result, 200, label);
   if (failure !== undefined) throw new Error(failure);
-  const roundTrips = env.requestLog.get(tag)?.storageRoundTrips;
+  const roundTrips = env.takeRequestLine(tag)?.storageRoundTrips;
   return {
     request: label,
     status: result.status,

@@ -1,4 +1,4 @@
-import type { BenchEnvironment } from "./environment";
+import { BENCH_TAG, type BenchEnvironment } from "./environment";
 import { readFileSync } from "node:fs";
 import { runLoad, runSlice, summarise, type LoadOptions, type LoadResult, type LoadSlice } from "./load";
 import type { BenchOperation, RoundTripTarget } from "./operations";
@@ -89,7 +89,7 @@ export async function measureOperation(
   operation: BenchOperation,
   options: MeasureOptions,
 ): Promise<OperationResult> {
-  const prefix = `bench-${(tagSeq += 1)}`;
+  const prefix = `${BENCH_TAG}${(tagSeq += 1)}`;
   const tags: string[] = [];
   const tag = (index: number) => {
     const value = `${prefix}-${tags.length}-${index}`;
@@ -138,11 +138,10 @@ export async function measureOperation(
     });
   }
   const counts = tags.flatMap((value) => {
-    const line = env.requestLog.get(value);
-    env.requestLog.delete(value);
+    const line = env.takeRequestLine(value);
     return line ? [line.storageRoundTrips] : [];
   });
-  for (const value of warmTags) env.requestLog.delete(value);
+  for (const value of warmTags) env.takeRequestLine(value);
   return {
     name: operation.name,
     rawDoes: operation.rawDoes,
