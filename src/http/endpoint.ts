@@ -3,9 +3,8 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { services, type Services } from "../app/services";
 import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError } from "../scim/errors";
-import { withRequestContext } from "../service/requestContext";
+import { inRequestScope, type RequestScope } from "../service/requestScope";
 import type { TenantScope } from "../service/resourceService";
-import { countRoundTrips } from "../store/roundTrips";
 import { observeScimRequest } from "../telemetry";
 import { isValidTenantId } from "../tenants/tenantId";
 import { errorResponse } from "./response";
@@ -71,19 +70,19 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
     const validTenant = isValidTenantId(tenantId);
     const debugBody = validTenant ? await debugRequestBody(tenantId, request) : undefined;
     let failure: ScimError | undefined;
-    const { result: response, roundTrips } = await countRoundTrips(async () => {
+    const requestScope: RequestScope = { correlationId, storageRoundTrips: 0 };
+    const response = await inRequestScope(requestScope, async () => {
       try {
         if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
         const current = services();
         const credentialId = await current.authenticator.identify(tenantId, bearerToken(request));
         if (credentialId === undefined) throw unauthorized();
+        requestScope.credentialId = credentialId;
         const id = request.params.id;
         // The tenant's own schema (its extension attributes) shapes everything the request does.
         const types = await current.resourceTypes.forTenant(tenantId);
         const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
-        return await withRequestContext({ correlationId, credentialId }, () =>
-          operation({ request, scope, services: current, ...(id ? { id } : {}) }),
-        );
+        return await operation({ request, scope, services: current, ...(id ? { id } : {}) });
       } catch (error) {
         observation.failed(error);
         if (error instanceof ScimError) failure = error;
@@ -91,6 +90,7 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         return errorResponse(error, correlationId);
       }
     });
+    const roundTrips = requestScope.storageRoundTrips;
     response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
     const durationMs = Date.now() - started;
     context.log(

@@ -1,7 +1,7 @@
 import type { AttributeChange } from "../scim/audit/diff";
 import { diffResources } from "../scim/audit/diff";
 import type { ResourceDoc } from "../scim/resource/types";
-import { requestContext } from "./requestContext";
+import { requestScope } from "./requestScope";
 
 export type AuditOperation =
   | "create"
@@ -58,14 +58,14 @@ export function auditRecord(
   changes: readonly AttributeChange[],
   time: string,
 ): AuditRecord {
-  const context = requestContext();
+  const scope = requestScope();
   return {
     time,
     operation,
     resourceType,
     resourceId,
     changes,
-    ...(context?.credentialId ? { credentialId: context.credentialId } : {}),
-    ...(context ? { correlationId: context.correlationId } : {}),
+    ...(scope?.credentialId ? { credentialId: scope.credentialId } : {}),
+    ...(scope?.correlationId ? { correlationId: scope.correlationId } : {}),
   };
 }
