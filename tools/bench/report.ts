@@ -50,6 +50,16 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
         kind: "ratio",
       });
   }
+  if (report.layers.length > 0) {
+    const errors = report.layers.reduce((sum, layer) => sum + layer.result.errors, 0);
+    checks.push({
+      name: "GET user by id, layer by layer: errors",
+      target: "0",
+      actual: String(errors),
+      met: errors === 0,
+      kind: "errors",
+    });
+  }
   for (const series of report.growth?.series ?? []) {
     // Storage's own growth (Azurite re-indexes its one table on every write) is not the row layout's:
     // flat, or growing no faster than the raw Table calls at the same points, meets the target.
@@ -207,6 +217,39 @@ export function formatBench(report: BenchReport): string {
     );
     out.push("", "Raw floor per operation:");
     for (const operation of report.operations) out.push(`  ${operation.name}: ${operation.rawDoes}`);
+  }
+  const [firstLayer] = report.layers;
+  if (firstLayer) {
+    out.push(
+      "",
+      `GET user by id, layer by layer (concurrency ${firstLayer.result.concurrency}; each layer against the raw read, same rounds)`,
+      "",
+      table(
+        [
+          "layer",
+          "per s",
+          "p50 ms",
+          "p99 ms",
+          "×raw",
+          "CPU µs/op",
+          "Azurite µs/op",
+          "errors",
+          "what it runs",
+        ],
+        report.layers.map((layer) => [
+          layer.layer,
+          fixed(layer.result.perSecond),
+          fixed(layer.result.p50Ms, 2),
+          fixed(layer.result.p99Ms, 2),
+          layer.ratio.toFixed(2),
+          String(layer.result.processCpuUsPerOp ?? "?"),
+          String(layer.result.azuriteCpuUsPerOp ?? "?"),
+          String(layer.result.errors),
+          layer.does,
+        ]),
+        [false, true, true, true, true, true, true, true, false],
+      ),
+    );
   }
   const growth = report.growth;
   if (growth) {

@@ -4,7 +4,8 @@ import { measureColdStart, type ColdStartResult } from "./coldStart";
 import { startEnvironment, type BenchEnvironment } from "./environment";
 import { measureGrowth, type GrowthResult } from "./growth";
 import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
-import { measureOperation, type OperationResult } from "./measure";
+import { measureLayers, type LayerResult } from "./layers";
+import { measureOperation, processCpuUs, type OperationResult } from "./measure";
 import { benchOperations } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
 
@@ -63,6 +64,8 @@ export interface BenchReport {
   readonly settings: Omit<BenchOptions, "log" | "storageConnectionString">;
   readonly machine: { readonly cpus: number; readonly node: string };
   readonly operations: readonly OperationResult[];
+  /** GET by id measured layer by layer (with the operations, at the highest concurrency). */
+  readonly layers: readonly LayerResult[];
   readonly growth?: GrowthResult;
   readonly initialCycle?: InitialCycleResult;
   readonly coldStart?: ColdStartResult;
@@ -73,7 +76,12 @@ export interface BenchReport {
   readonly seconds: number;
 }
 
-async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationResult[]> {
+interface OperationsSection {
+  readonly operations: OperationResult[];
+  readonly layers: LayerResult[];
+}
+
+async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationsSection> {
   const log = options.log ?? (() => undefined);
   const tenant = await env.createTenant("bench");
   const client = env.services.tables.resources;
@@ -102,7 +110,24 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
       }),
     );
   }
-  return results;
+  log("operations: GET user by id, layer by layer");
+  const pid = env.azurite?.pid;
+  const layers = await measureLayers({
+    tenant,
+    client,
+    users: env.services.users,
+    scope: {
+      tenantId: tenant.tenantId,
+      baseUrl: tenant.tenantUrl,
+      types: await env.services.resourceTypes.forTenant(tenant.tenantId),
+    },
+    ids: users.map((user) => user.id),
+    concurrency: Math.max(...options.concurrencies),
+    requests: options.requests ?? 1000,
+    rounds: options.rounds,
+    ...(pid === undefined ? {} : { azuriteCpuUs: () => processCpuUs(pid) }),
+  });
+  return { operations: results, layers };
 }
 
 /** Runs the selected sections against one Azurite and one local host, started here. */
@@ -111,6 +136,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   let operations: OperationResult[] = [];
+  let layers: LayerResult[] = [];
   let growth: GrowthResult | undefined;
   let initialCycle: InitialCycleResult | undefined;
   let coldStart: ColdStartResult | undefined;
@@ -132,7 +158,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   try {
     await section("operations", async () => {
-      operations = await runOperations(env, options);
+      ({ operations, layers } = await runOperations(env, options));
     });
     await section("cycle", async () => {
       log(`initial cycle: ${options.cycle.users} users, ${options.cycle.groups} groups`);
@@ -154,6 +180,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     settings,
     machine: { cpus: cpus().length, node: process.version },
     operations,
+    layers,
     ...(growth ? { growth } : {}),
     ...(initialCycle ? { initialCycle } : {}),
     ...(coldStart ? { coldStart } : {}),

@@ -61,6 +61,23 @@ describe("npm run bench, reduced", () => {
     expect(trips["add one member"]).toBeLessThanOrEqual(2);
   });
 
+  it("peels GET by id layer by layer, every layer answering 200, each against the raw read", () => {
+    expect(report.layers.map((layer) => layer.layer)).toEqual([
+      "raw",
+      "raw over HTTP",
+      "service over HTTP",
+      "SCIM",
+    ]);
+    for (const layer of report.layers) {
+      expect(layer.result.concurrency).toBe(8);
+      expect(layer.result.count).toBeGreaterThan(0);
+      expect(layer.result.errors).toBe(0);
+      expect(layer.ratio).toBeGreaterThan(0);
+    }
+    expect(report.layers[0]?.ratio).toBe(1);
+    expect(formatBench(report)).toContain("GET user by id, layer by layer (concurrency 8");
+  });
+
   it("sees no errors: every response 2xx, every replay check passed, nothing logged as an error", () => {
     const errors = targetChecks(report).filter((check) => check.kind === "errors" && !check.met);
     expect(errors).toEqual([]);
