@@ -30,12 +30,21 @@ export function tenantUrl(origin: string, tenantId: string): string {
   return `${origin}/scim/v2/${tenantId}`;
 }
 
-/** Creates the tables and the demo tenant (first start), or reuses the token kept from before. */
+/**
+ * Creates the tables and the demo tenant (first start), or reuses the token kept from before while
+ * it still works. It may not: rotated with the tenant CLI, or kept in `.azurite/` by an older
+ * version that stored credentials differently. Then a new one is issued, so the printed token works.
+ */
 export async function prepareDemoTenant(
   services: Services,
   previousToken: string | undefined,
 ): Promise<string> {
   await ensureTables(services.tables);
   if (!(await services.tenants.exists(DEMO_TENANT))) return services.tenants.create(DEMO_TENANT);
-  return previousToken ?? services.tenants.rotate(DEMO_TENANT, 0);
+  if (previousToken !== undefined && (await services.authenticator.verify(DEMO_TENANT, previousToken)))
+    return previousToken;
+  const token = await services.tenants.rotate(DEMO_TENANT, 0);
+  // The check above cached the credentials it read; the host must see the new token at once.
+  services.authenticator.forget(DEMO_TENANT);
+  return token;
 }
