@@ -79,6 +79,12 @@ export function processCpuUs(pid: number): number | undefined {
 
 let tagSeq = 0;
 
+/** Reads the CPU time of the bench's own Azurite, when it started one. */
+export function azuriteCpuReader(env: BenchEnvironment): (() => number | undefined) | undefined {
+  const pid = env.azurite?.pid;
+  return pid === undefined ? undefined : () => processCpuUs(pid);
+}
+
 /**
  * One SCIM operation against its raw floor, at each concurrency: raw first, then SCIM, back to
  * back on the same Azurite, so both see the same machine state. Round trips come from the
@@ -105,8 +111,7 @@ export async function measureOperation(
     ...(perRound === undefined ? {} : { requests: perRound }),
     ...(durationMs === undefined ? {} : { durationMs }),
   });
-  const pid = env.azurite?.pid;
-  const azuriteCpu = pid === undefined ? undefined : () => processCpuUs(pid);
+  const azuriteCpu = azuriteCpuReader(env);
   const warmTags: string[] = [];
   const warmTag = (index: number) => {
     const value = `${prefix}-warm-${index}`;

@@ -5,8 +5,8 @@ import { startEnvironment, type BenchEnvironment } from "./environment";
 import { measureGrowth, type GrowthResult } from "./growth";
 import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
 import { measureLayers, type LayerResult } from "./layers";
-import { measureOperation, processCpuUs, type OperationResult } from "./measure";
-import { benchOperations } from "./operations";
+import { azuriteCpuReader, measureOperation, type OperationResult } from "./measure";
+import { benchOperations, type BenchOperation } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
 
 export type Section = "operations" | "growth" | "cycle" | "coldStart";
@@ -111,8 +111,10 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
     );
   }
   log("operations: GET user by id, layer by layer");
-  const pid = env.azurite?.pid;
+  const getById = operations.find((operation) => operation.name === "GET user by id") as BenchOperation;
+  const azuriteCpuUs = azuriteCpuReader(env);
   const layers = await measureLayers({
+    getById,
     tenant,
     client,
     users: env.services.users,
@@ -125,7 +127,7 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
     concurrency: Math.max(...options.concurrencies),
     requests: options.requests ?? 1000,
     rounds: options.rounds,
-    ...(pid === undefined ? {} : { azuriteCpuUs: () => processCpuUs(pid) }),
+    ...(azuriteCpuUs ? { azuriteCpuUs } : {}),
   });
   return { operations: results, layers };
 }
