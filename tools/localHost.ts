@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HttpRequest, InvocationContext, type HttpResponseInit, type LogHandler } from "@azure/functions";
+import { InvocationContext, type HttpResponseInit, type LogHandler } from "@azure/functions";
+import { errorResponse } from "../src/http/response";
 import { routes, type RouteDefinition } from "../src/http/routes";
+import { ScimError } from "../src/scim/errors";
+import { closeAfterUnreadBody, exceedsHostLimit, parseTarget, streamedRequest } from "./localHostRequest";
 
 interface CompiledRoute {
   readonly definition: RouteDefinition;
@@ -43,28 +46,6 @@ export function compileRoute(definition: RouteDefinition): CompiledRoute {
 
 const compiled = routes.map(compileRoute);
 
-function pathSegments(url: URL): string[] {
-  // Entra appends "/Users" to the Tenant URL, so a pasted trailing slash yields "//Users".
-  return url.pathname
-    .split("/")
-    .filter((segment) => segment !== "")
-    .map((segment) => decodeURIComponent(segment));
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function headersOf(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return headers;
-}
-
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
@@ -98,32 +79,38 @@ async function writeResponse(response: ServerResponse, result: HttpResponseInit)
     );
 }
 
+/** Answers before any handler runs (malformed URL, body over the host's limit), closing if the body is unread. */
+async function refuse(incoming: IncomingMessage, response: ServerResponse, error: ScimError): Promise<void> {
+  closeAfterUnreadBody(incoming, response);
+  await writeResponse(response, errorResponse(error, randomUUID()));
+}
+
 async function serve(incoming: IncomingMessage, response: ServerResponse, log: LogHandler): Promise<void> {
-  const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "127.0.0.1"}`);
+  const target = parseTarget(incoming);
+  if (target === undefined) {
+    return refuse(incoming, response, new ScimError(400, "The URL is malformed (bad percent-encoding)."));
+  }
+  if (exceedsHostLimit(incoming)) {
+    return refuse(incoming, response, new ScimError(413, "The request body exceeds the host's limit."));
+  }
+  const { url, segments } = target;
   const method = (incoming.method ?? "GET").toUpperCase();
-  const segments = pathSegments(url);
   for (const route of compiled) {
     if (!route.definition.methods.includes(method as never)) continue;
     const params = route.match(segments);
     if (!params) continue;
-    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(incoming);
-    const request = new HttpRequest({
-      method,
-      url: url.href,
-      headers: headersOf(incoming),
-      // As the Functions host does: the query as a map, so the request need not parse its URL again.
-      query: Object.fromEntries(url.searchParams),
-      params,
-      ...(body && body.length > 0 ? { body: { bytes: body } } : {}),
-    });
+    const request = streamedRequest(incoming, method, url, params);
     const context = new InvocationContext({
       functionName: route.definition.name,
       invocationId: randomUUID(),
       logHandler: log,
     });
-    await writeResponse(response, await route.definition.handler(request, context));
+    const result = await route.definition.handler(request, context);
+    closeAfterUnreadBody(incoming, response);
+    await writeResponse(response, result);
     return;
   }
+  closeAfterUnreadBody(incoming, response);
   response.statusCode = 404;
   response.end();
 }

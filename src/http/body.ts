@@ -1,5 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import { badRequest, ScimError } from "../scim/errors";
+import { BodyTooLargeError, readBoundedText } from "./boundedBody";
 
 /** Largest request body accepted; a SCIM user is a few KiB, Entra never sends more than a few dozen. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -8,15 +9,17 @@ function tooLarge(): ScimError {
   return new ScimError(413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
+async function readText(request: HttpRequest): Promise<string> {
+  try {
+    return await readBoundedText(request, MAX_BODY_BYTES);
+  } catch (error) {
+    throw error instanceof BodyTooLargeError ? tooLarge() : error;
+  }
+}
 
-/** Reads a JSON body (application/scim+json or application/json) with a size limit. */
+/** Reads a JSON body (application/scim+json or application/json), refused while reading once over the limit. */
 export async function readJsonBody(request: HttpRequest): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  const text = utf8.decode(bytes);
+  const text = await readText(request);
   if (text.trim() === "") throw badRequest("invalidSyntax", "The request needs a JSON body.");
   try {
     return JSON.parse(text) as unknown;

@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { services } from "../../app/services";
 import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../../store/storageErrors";
 import { isValidTenantId } from "../../tenants/tenantId";
+import { BodyTooLargeError, readBoundedText } from "../boundedBody";
 
 /**
  * The per-tenant OAuth 2.0 token endpoint (RFC 6749 §4.4, client credentials). Entra sends the
@@ -71,26 +72,50 @@ function basicCredentials(header: string): ClientCredentials {
   return { clientId, clientSecret };
 }
 
-async function formOf(request: HttpRequest): Promise<URLSearchParams> {
+/**
+ * The token request's budget. Entra sends `grant_type` with Basic credentials (about 30 bytes);
+ * Microsoft's validator adds `client_id` and `client_secret` (about 150); a client assertion (a signed
+ * JWT of 1-3 KB) with its type brings a request to at most 8 parameters and a few KB.
+ */
+export const MAX_TOKEN_FORM_BYTES = 16 * 1024;
+export const MAX_TOKEN_FORM_PARAMETERS = 20;
+
+type Form = ReadonlyMap<string, string>;
+
+async function formText(request: HttpRequest): Promise<string> {
+  try {
+    return await readBoundedText(request, MAX_TOKEN_FORM_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new OAuthFailure(413, "invalid_request", error.message);
+    throw error;
+  }
+}
+
+/** Parses the form once, in one pass: repeated and surplus parameters are refused as they are met. */
+async function formOf(request: HttpRequest): Promise<Form> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     throw invalidRequest("The request body must be application/x-www-form-urlencoded.");
   }
-  const form = new URLSearchParams(await request.text());
-  for (const name of new Set(form.keys())) {
-    if (form.getAll(name).length > 1) throw invalidRequest(`The parameter '${name}' is repeated.`);
+  const form = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(await formText(request))) {
+    if (form.has(name)) throw invalidRequest(`The parameter '${name}' is repeated.`);
+    if (form.size === MAX_TOKEN_FORM_PARAMETERS) {
+      throw invalidRequest(`The form has more than ${MAX_TOKEN_FORM_PARAMETERS} parameters.`);
+    }
+    form.set(name, value);
   }
   return form;
 }
 
-function credentialsOf(request: HttpRequest, form: URLSearchParams): ClientCredentials {
+function credentialsOf(request: HttpRequest, form: Form): ClientCredentials {
   const header = request.headers.get("authorization");
   const bodyId = form.get("client_id");
   const bodySecret = form.get("client_secret");
   if (header !== null) {
-    if (bodySecret !== null) throw invalidRequest("Send the client credentials in one place only.");
+    if (bodySecret !== undefined) throw invalidRequest("Send the client credentials in one place only.");
     const basic = basicCredentials(header);
-    if (bodyId !== null && bodyId !== basic.clientId)
+    if (bodyId !== undefined && bodyId !== basic.clientId)
       throw invalidRequest("Two different client ids were sent.");
     return basic;
   }
@@ -101,7 +126,7 @@ function credentialsOf(request: HttpRequest, form: URLSearchParams): ClientCrede
 async function issue(request: HttpRequest, tenantId: string): Promise<HttpResponseInit> {
   const form = await formOf(request);
   const grantType = form.get("grant_type");
-  if (grantType === null) throw invalidRequest("grant_type is missing.");
+  if (grantType === undefined) throw invalidRequest("grant_type is missing.");
   if (grantType !== "client_credentials") {
     throw new OAuthFailure(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
   }
