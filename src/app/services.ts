@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from "../config";
 import { DebugMode } from "../diagnostics/debugMode";
-import type { HealthCheck } from "../diagnostics/health";
+import { CachedHealth } from "../diagnostics/health";
 import { RequestStats, type StatsStore } from "../diagnostics/requestStats";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
 import type { AuditLog } from "../service/auditLog";
@@ -38,8 +38,8 @@ export interface Services {
   readonly requestStats: RequestStats;
   readonly statsStore: StatsStore;
   readonly debugMode: DebugMode;
-  /** Storage and credential-store reachability, for GET /health. */
-  readonly healthChecks: readonly HealthCheck[];
+  /** Storage and credential-store reachability, for GET /health (checked at most every 10 s). */
+  readonly health: CachedHealth;
   /** Each tenant's declared extension attributes, and the resource types built from them (cached). */
   readonly tenantSchemas: TenantSchemaRepository;
   readonly resourceTypes: TenantResourceTypes;
@@ -88,7 +88,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     ),
     statsStore,
     debugMode: new DebugMode(tenantStore),
-    healthChecks: [
+    health: new CachedHealth([
       {
         name: "storage",
         check: async () => {
@@ -101,7 +101,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
           await credentials.readSigningKeys();
         },
       },
-    ],
+    ]),
     users: new UserService(
       new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
       memberships,

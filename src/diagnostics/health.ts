@@ -25,3 +25,29 @@ export async function healthReport(checks: readonly HealthCheck[]): Promise<Heal
     checks: Object.fromEntries(results),
   };
 }
+
+/** How long a health report is served before the checks run again. */
+export const HEALTH_CACHE_MS = 10_000;
+
+/**
+ * The report /health serves. The endpoint is anonymous, so its checks (a storage read, a credential
+ * store read: Key Vault in Azure) run at most once per `cacheMs` per instance, shared by concurrent
+ * callers: polling it cannot turn into storage or vault traffic, nor into vault throttling.
+ */
+export class CachedHealth {
+  private latest: { readonly report: Promise<HealthReport>; readonly at: number } | undefined;
+
+  constructor(
+    private readonly checks: readonly HealthCheck[],
+    private readonly cacheMs: number = HEALTH_CACHE_MS,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  report(): Promise<HealthReport> {
+    const now = this.clock();
+    if (this.latest === undefined || now - this.latest.at >= this.cacheMs) {
+      this.latest = { report: healthReport(this.checks), at: now };
+    }
+    return this.latest.report;
+  }
+}

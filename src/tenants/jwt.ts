@@ -20,9 +20,20 @@ export function signJwt(claims: Claims, kid: string, secret: string): string {
   return `${input}.${mac(input, secret).toString("base64url")}`;
 }
 
+/**
+ * Strict base64url: only the one spelling that encodes the bytes. Node's decoder ignores the spare
+ * low bits of the last character (and padding), so a 32-byte signature would have four spellings.
+ */
+function decodeBase64url(part: string): Buffer | undefined {
+  const bytes = Buffer.from(part, "base64url");
+  return bytes.toString("base64url") === part ? bytes : undefined;
+}
+
 function decodeJson(part: string): unknown {
+  const bytes = decodeBase64url(part);
+  if (bytes === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return JSON.parse(bytes.toString("utf8"));
   } catch {
     return undefined;
   }
@@ -51,8 +62,8 @@ export function verifyJwtSignature(token: string, secret: string): Claims | unde
   if (jwtKeyId(token) === undefined) return undefined;
   const [header = "", payload = "", signature = ""] = token.split(".");
   const expected = mac(`${header}.${payload}`, secret);
-  const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const given = decodeBase64url(signature);
+  if (given?.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const claims = decodeJson(payload);
   return isObject(claims) ? claims : undefined;
 }

@@ -1,6 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from "@azure/functions";
 import { services, type Services } from "../../app/services";
-import { healthReport } from "../../diagnostics/health";
 import { parseSince } from "../../diagnostics/since";
 import { notFound, ScimError } from "../../scim/errors";
 import { hashToken, sameHash } from "../../tenants/tokens";
@@ -62,7 +61,7 @@ export const getSummary = adminEndpoint((current, _request, tenantId) =>
 
 /** GET /health: storage and credential-store reachability; no auth, no tenant data. */
 export const getHealth: HttpHandler = async () => {
-  const report = await healthReport(services().healthChecks);
+  const report = await services().health.report();
   return {
     status: report.status === "ok" ? 200 : 503,
     headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
