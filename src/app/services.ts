@@ -110,7 +110,10 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
       memberships,
     ),
-    authenticator: new Authenticator(tenantStore, credentials, accessTokens, cache),
+    authenticator: new Authenticator(tenantStore, credentials, accessTokens, {
+      ...cache,
+      unknownTenantRead: (tenantId) => tenantStore.read(tenantId),
+    }),
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),
     tenantSchemas,

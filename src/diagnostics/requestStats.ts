@@ -38,15 +38,25 @@ export class RequestStats {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** A request of the tenant's own: authenticated, or refused with a credential the tenant holds or held. */
   record(tenantId: string, status: number, failure: Omit<FailureSample, "time" | "status"> = {}): void {
     const nowMs = this.clock().getTime();
+    countRequest(this.currentWindow(tenantId, nowMs), status, nowMs, failure);
+  }
+
+  /** A request to an existing tenant with no credential, or one it never issued: anyone's. */
+  recordUnauthenticated(tenantId: string): void {
+    this.currentWindow(tenantId, this.clock().getTime()).unauthenticated += 1;
+  }
+
+  private currentWindow(tenantId: string, nowMs: number): OpenWindow {
     const start = windowStart(nowMs);
     let windows = this.pending.get(tenantId);
     if (windows === undefined) this.pending.set(tenantId, (windows = new Map<number, OpenWindow>()));
     let current = windows.get(start);
     if (current === undefined) windows.set(start, (current = openWindow(start)));
-    countRequest(current, status, nowMs, failure);
     this.timer ??= setInterval(() => void this.flush().catch(() => undefined), FLUSH_INTERVAL_MS).unref();
+    return current;
   }
 
   /** Writes what was counted; a window already written by this instance is rewritten whole. */

@@ -4,6 +4,11 @@ export interface WindowStats {
   readonly window: string;
   readonly requests: number;
   readonly byStatus: Readonly<Record<string, number>>;
+  /**
+   * Requests with no credential or one the tenant never issued (401s anyone can send): counted here,
+   * not in `requests` or `byStatus`, so they never weigh on the tenant's outlook. Absent: none.
+   */
+  readonly unauthenticated?: number;
   readonly lastSuccess?: string;
   readonly lastFailure?: FailureSample;
 }
@@ -34,12 +39,13 @@ export interface OpenWindow {
   readonly startMs: number;
   requests: number;
   readonly byStatus: Record<string, number>;
+  unauthenticated: number;
   lastSuccessMs?: number;
   lastFailure?: Omit<FailureSample, "time"> & { readonly timeMs: number };
 }
 
 export function openWindow(startMs: number): OpenWindow {
-  return { startMs, requests: 0, byStatus: {} };
+  return { startMs, requests: 0, byStatus: {}, unauthenticated: 0 };
 }
 
 export function countRequest(
@@ -72,6 +78,7 @@ export function windowStats(open: OpenWindow): WindowStats {
     window: isoTime(open.startMs),
     requests: open.requests,
     byStatus: { ...open.byStatus },
+    ...(open.unauthenticated === 0 ? {} : { unauthenticated: open.unauthenticated }),
     ...(open.lastSuccessMs === undefined ? {} : { lastSuccess: isoTime(open.lastSuccessMs) }),
     ...(failure === undefined ? {} : { lastFailure: failureSample(failure) }),
   };
@@ -90,10 +97,12 @@ function later<T extends { time: string } | string>(
 export function mergeStats(window: string, all: readonly WindowStats[]): WindowStats {
   const byStatus: Record<string, number> = {};
   let requests = 0;
+  let unauthenticated = 0;
   let lastSuccess: string | undefined;
   let lastFailure: FailureSample | undefined;
   for (const stats of all) {
     requests += stats.requests;
+    unauthenticated += stats.unauthenticated ?? 0;
     for (const [status, count] of Object.entries(stats.byStatus))
       byStatus[status] = (byStatus[status] ?? 0) + count;
     lastSuccess = later(lastSuccess, stats.lastSuccess);
@@ -103,6 +112,7 @@ export function mergeStats(window: string, all: readonly WindowStats[]): WindowS
     window,
     requests,
     byStatus,
+    ...(unauthenticated === 0 ? {} : { unauthenticated }),
     ...(lastSuccess ? { lastSuccess } : {}),
     ...(lastFailure ? { lastFailure } : {}),
   };

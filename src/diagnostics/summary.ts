@@ -4,6 +4,8 @@ export interface PeriodSummary {
   readonly requests: number;
   readonly failures: number;
   readonly byStatus: Readonly<Record<string, number>>;
+  /** 401s to requests with no credential or one the tenant never issued: not in the figures above. */
+  readonly unauthenticated: number;
 }
 
 export interface TenantSummary {
@@ -31,7 +33,12 @@ function period(windows: readonly WindowStats[]): PeriodSummary {
   const failures = Object.entries(merged.byStatus)
     .filter(([status]) => isFailure(Number(status)))
     .reduce((sum, [, count]) => sum + count, 0);
-  return { requests: merged.requests, failures, byStatus: merged.byStatus };
+  return {
+    requests: merged.requests,
+    failures,
+    byStatus: merged.byStatus,
+    unauthenticated: merged.unauthenticated ?? 0,
+  };
 }
 
 function count(summary: PeriodSummary, test: (status: number) => boolean): number {
@@ -63,6 +70,13 @@ export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
     if (status === "healthy") status = "at risk";
     reasons.push(
       `${Math.round(share * 100)}% of the last day's requests failed; Entra quarantines above 40% once 5,000 events fail.`,
+    );
+  }
+  if (hour.unauthenticated > 0) {
+    reasons.push(
+      `${hour.unauthenticated} requests in the last hour had no credential or one this tenant never issued. ` +
+        "Anyone can send these, so they do not count toward quarantine; if the tenant's Entra job reports " +
+        "401s, its Admin Credentials hold a token that is not this tenant's.",
     );
   }
   const serverErrors = count(hour, (s) => s >= 500);

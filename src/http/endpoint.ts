@@ -5,8 +5,11 @@ import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError } from "../scim/errors";
 import { inRequestScope, type RequestScope } from "../service/requestScope";
 import type { TenantScope } from "../service/resourceService";
-import { observeScimRequest } from "../telemetry";
+import { markUnauthenticated, observeScimRequest } from "../telemetry";
+import type { Authentication } from "../tenants/authenticator";
 import { isValidTenantId } from "../tenants/tenantId";
+import { MAX_BODY_BYTES } from "./body";
+import { readBoundedText } from "./boundedBody";
 import { errorResponse } from "./response";
 
 export interface ScimCall {
@@ -38,10 +41,14 @@ function failureSample(failure: ScimError | undefined): { scimType?: string; det
   return { ...(failure.scimType ? { scimType: failure.scimType } : {}), detail: failure.detail };
 }
 
-/** With the tenant's debug mode on, a masked copy of the request body (read before the handler). */
+/**
+ * With the tenant's debug mode on, a copy of the request body (read before the handler, within the
+ * body limit). Only called once the request is authenticated: anyone can send a body to a tenant's URL.
+ */
 async function debugRequestBody(tenantId: string, request: HttpRequest): Promise<string | undefined> {
   if (!(await services().debugMode.isOn(tenantId))) return undefined;
-  return request.method === "GET" || request.method === "HEAD" ? "" : request.clone().text();
+  if (request.method === "GET" || request.method === "HEAD") return "";
+  return readBoundedText(request.clone(), MAX_BODY_BYTES).catch(() => `<over ${MAX_BODY_BYTES} bytes>`);
 }
 
 function debugLine(correlationId: string, tenantId: string, requestBody: string, response: HttpResponseInit) {
@@ -53,6 +60,30 @@ function debugLine(correlationId: string, tenantId: string, requestBody: string,
     requestBody: maskBody(requestBody),
     responseBody: typeof body === "string" ? maskBody(body) : body ? "<streamed>" : undefined,
   });
+}
+
+/**
+ * Counts the request in the tenant's summary (the quarantine outlook), but only when it is the
+ * tenant's own traffic: authenticated, or a credential the tenant holds or held. A credential it never
+ * issued is counted apart, and only for a tenant that exists; a made-up tenant id is counted nowhere
+ * (it stays in the log and telemetry), so no one can fill the counters or forge a tenant's failures.
+ */
+function countRequest(
+  tenantId: string,
+  validTenant: boolean,
+  authentication: Authentication | undefined,
+  status: number,
+  failure: ScimError | undefined,
+): void {
+  const current = services();
+  if (authentication?.kind === "unauthenticated") {
+    if (authentication.tenantExists) current.requestStats.recordUnauthenticated(tenantId);
+    return;
+  }
+  // Unanswered authentication (a store fault): counted only for a tenant this instance knows exists.
+  if (authentication !== undefined || (validTenant && current.authenticator.isKnownTenant(tenantId))) {
+    current.requestStats.record(tenantId, status, failureSample(failure));
+  }
 }
 
 /**
@@ -68,16 +99,18 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
     const tenantId = request.params.tenantId ?? "";
     const observation = observeScimRequest(request, context.functionName);
     const validTenant = isValidTenantId(tenantId);
-    const debugBody = validTenant ? await debugRequestBody(tenantId, request) : undefined;
+    let authentication: Authentication | undefined;
+    let debugBody: string | undefined;
     let failure: ScimError | undefined;
     const requestScope: RequestScope = { correlationId, storageRoundTrips: 0 };
     const response = await inRequestScope(requestScope, async () => {
       try {
         if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
         const current = services();
-        const credentialId = await current.authenticator.identify(tenantId, bearerToken(request));
-        if (credentialId === undefined) throw unauthorized();
-        requestScope.credentialId = credentialId;
+        authentication = await current.authenticator.authenticate(tenantId, bearerToken(request));
+        if (authentication.kind !== "authenticated") throw unauthorized();
+        requestScope.credentialId = authentication.credentialId;
+        debugBody = await debugRequestBody(tenantId, request);
         const id = request.params.id;
         // The tenant's own schema (its extension attributes) shapes everything the request does.
         const types = await current.resourceTypes.forTenant(tenantId);
@@ -91,6 +124,8 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
       }
     });
     const roundTrips = requestScope.storageRoundTrips;
+    const unauthenticated = authentication?.kind === "unauthenticated";
+    if (unauthenticated) markUnauthenticated(response);
     response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
     const durationMs = Date.now() - started;
     context.log(
@@ -106,12 +141,11 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         // A streamed body (a group's members) reads storage after this line: its reads are not counted.
         ...(response.body !== undefined && typeof response.body !== "string" ? { bodyStreamed: true } : {}),
         ...(failure?.scimType ? { scimType: failure.scimType } : {}),
+        ...(unauthenticated ? { unauthenticated: true } : {}),
       }),
     );
-    if (validTenant) {
-      services().requestStats.record(tenantId, response.status ?? 200, failureSample(failure));
-      if (debugBody !== undefined) context.log(debugLine(correlationId, tenantId, debugBody, response));
-    }
+    countRequest(tenantId, validTenant, authentication, response.status ?? 200, failure);
+    if (debugBody !== undefined) context.log(debugLine(correlationId, tenantId, debugBody, response));
     await observation.finish(response, {
       tenantId,
       correlationId,

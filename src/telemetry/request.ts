@@ -22,6 +22,15 @@ export interface ScimRequestObservation {
   finish(response: HttpResponseInit, completion: RequestCompletion): Promise<void>;
 }
 
+/** Responses to requests whose credential the tenant never issued (see RequestOutcome). */
+const unauthenticatedResponses = new WeakSet();
+
+/** Tags a 401 as `unauthenticated` rather than the tenant's `authFailure`; returns the response. */
+export function markUnauthenticated<T extends object>(response: T): T {
+  unauthenticatedResponses.add(response);
+  return response;
+}
+
 const unobserved: ScimRequestObservation = {
   failed: () => undefined,
   tagError: () => undefined,
@@ -77,11 +86,12 @@ export function observeScimRequest(request: HttpRequest, route: string): ScimReq
         const status = response.status ?? 200;
         const tenantId = tenantTag(completion.tenantId);
         const sink = telemetry();
+        const unauthenticated = unauthenticatedResponses.has(response);
         sink.trackRequest({
           tenantId,
           resource,
           operation,
-          outcome: outcomeOf(status),
+          outcome: unauthenticated ? "unauthenticated" : outcomeOf(status),
           status,
           ...(errorType === undefined ? {} : { errorType }),
           route,
@@ -92,6 +102,8 @@ export function observeScimRequest(request: HttpRequest, route: string): ScimReq
             ? {}
             : { storageRoundTrips: completion.storageRoundTrips }),
         });
+        // Not the tenant's traffic: no AuthFailure event under its name.
+        if (unauthenticated) return;
         let patch: PatchIntent | undefined;
         if (copy !== undefined && status >= 200 && status < 300) patch = await readPatchIntent(copy);
         const location = header(response, "location");

@@ -20,6 +20,11 @@ export interface IssuedAccessToken {
   readonly expiresIn: number;
 }
 
+export interface InspectedAccessToken {
+  readonly clientId: string;
+  readonly current: boolean;
+}
+
 /** OAuth 2.0 access tokens: HS256 JWTs, scoped to one tenant and one client, short-lived. */
 export class AccessTokens {
   private readonly now: () => number;
@@ -48,18 +53,27 @@ export class AccessTokens {
 
   /** The client the token was issued to, if the token is genuine, current and for this tenant. */
   async verify(tenantId: string, token: string): Promise<string | undefined> {
+    const inspected = await this.inspect(tenantId, token);
+    return inspected?.current ? inspected.clientId : undefined;
+  }
+
+  /**
+   * A token this service signed for this tenant: its client, and whether it is current (within `nbf`
+   * and `exp`). Undefined for anything else: forged, another tenant's, or not one of ours.
+   */
+  async inspect(tenantId: string, token: string): Promise<InspectedAccessToken | undefined> {
     const kid = jwtKeyId(token);
     if (kid === undefined) return undefined;
     const key = await this.keys.find(kid);
     if (!key) return undefined;
     const claims = verifyJwtSignature(token, key.secret);
     if (!claims) return undefined;
-    const now = this.now() / 1000;
     const { iss, aud, sub, exp, nbf } = claims;
     if (iss !== ACCESS_TOKEN_ISSUER || aud !== tenantAudience(tenantId)) return undefined;
-    if (typeof exp !== "number" || exp <= now) return undefined;
+    if (typeof sub !== "string" || sub === "") return undefined;
+    const now = this.now() / 1000;
     // A minute of clock skew between instances.
-    if (typeof nbf !== "number" || nbf > now + 60) return undefined;
-    return typeof sub === "string" && sub !== "" ? sub : undefined;
+    const current = typeof exp === "number" && exp > now && typeof nbf === "number" && nbf <= now + 60;
+    return { clientId: sub, current };
   }
 }

@@ -7,10 +7,16 @@ interface Slot<T> {
   readonly retryAt: number;
 }
 
-export interface RefreshingCacheOptions {
+export interface RefreshingCacheOptions<T> {
   /** After a failed read, the soonest the source is asked again (for the same key). */
   readonly failureBackoffMs: number;
   readonly clock?: () => number;
+  /**
+   * Values that may be forgotten (and failed reads without a value): at most `max` of them are kept,
+   * the oldest read dropped first. Keys a caller does not control (ids from a URL) fill the cache
+   * with these; the rest is kept, so a flood of made-up keys cannot push known values out.
+   */
+  readonly evictable?: { readonly max: number; readonly test: (value: T) => boolean };
 }
 
 /**
@@ -23,11 +29,13 @@ export interface RefreshingCacheOptions {
 export class RefreshingCache<T> {
   private readonly slots = new Map<string, Slot<T>>();
   private readonly pending = new Map<string, Promise<T>>();
+  /** Keys of evictable slots, oldest read first. */
+  private readonly evictableKeys = new Set<string>();
   private readonly now: () => number;
 
   constructor(
     private readonly read: (key: string) => Promise<T>,
-    private readonly options: RefreshingCacheOptions,
+    private readonly options: RefreshingCacheOptions<T>,
   ) {
     this.now = options.clock ?? Date.now;
   }
@@ -43,8 +51,31 @@ export class RefreshingCache<T> {
     return this.load(key);
   }
 
+  /** The value held for the key, without reading (undefined when none is held). */
+  peek(key: string): T | undefined {
+    return this.slots.get(key)?.value;
+  }
+
+  /** How many keys hold a value or a failed read. */
+  get size(): number {
+    return this.slots.size;
+  }
+
   forget(key: string): void {
     this.slots.delete(key);
+    this.evictableKeys.delete(key);
+  }
+
+  private store(key: string, slot: Slot<T>): void {
+    this.slots.set(key, slot);
+    const evictable = this.options.evictable;
+    if (evictable === undefined) return;
+    this.evictableKeys.delete(key);
+    if (slot.value !== undefined && !evictable.test(slot.value)) return;
+    this.evictableKeys.add(key);
+    if (this.evictableKeys.size <= evictable.max) return;
+    const oldest = this.evictableKeys.values().next().value;
+    if (oldest !== undefined) this.forget(oldest);
   }
 
   private load(key: string): Promise<T> {
@@ -58,16 +89,16 @@ export class RefreshingCache<T> {
   private async readInto(key: string): Promise<T> {
     try {
       const value = await this.read(key);
-      this.slots.set(key, { value, loadedAt: this.now(), retryAt: 0 });
+      this.store(key, { value, loadedAt: this.now(), retryAt: 0 });
       return value;
     } catch (error) {
       const previous = this.slots.get(key);
       const retryAt = this.now() + this.options.failureBackoffMs;
       if (previous?.value !== undefined) {
-        this.slots.set(key, { value: previous.value, loadedAt: previous.loadedAt, retryAt });
+        this.store(key, { value: previous.value, loadedAt: previous.loadedAt, retryAt });
         return previous.value;
       }
-      this.slots.set(key, { error, loadedAt: 0, retryAt });
+      this.store(key, { error, loadedAt: 0, retryAt });
       throw error;
     }
   }

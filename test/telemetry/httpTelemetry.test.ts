@@ -224,29 +224,37 @@ describe("telemetry of SCIM requests over HTTP", () => {
     ]);
   });
 
-  it("reports auth failures without the token that was sent", async () => {
+  it("reports auth failures without the token that was sent; tokens the tenant never issued as unauthenticated", async () => {
     const wrong = `wrong-${randomUUID()}`;
     const response = await fetch(`${tenant.tenantUrl}/Users`, {
       headers: { Authorization: `Bearer ${wrong}` },
     });
     expect(response.status).toBe(401);
     const otherTenant = await harness.createTenant("tel-other");
-    // A valid token of another tenant is an auth failure of this tenant.
+    // A valid token of another tenant is no credential of this one: anyone's request, not its failure.
     const crossed = await fetch(`${tenant.tenantUrl}/Groups`, {
       headers: { Authorization: `Bearer ${otherTenant.token}` },
     });
     expect(crossed.status).toBe(401);
+    // A token the tenant itself revoked is its own client failing: an auth failure of the tenant.
+    const stale = await harness.createTenant("tel-stale");
+    await harness.services.tenants.rotate(stale.tenantId, 0);
+    const revoked = await fetch(`${stale.tenantUrl}/Users`, {
+      headers: { Authorization: `Bearer ${stale.token}` },
+    });
+    expect(revoked.status).toBe(401);
 
     expect(recorder.requests.map((r) => [r.tenantId, r.resource, r.operation, r.status, r.outcome])).toEqual([
-      [tenant.tenantId, "Users", "list", 401, "authFailure"],
-      [tenant.tenantId, "Groups", "list", 401, "authFailure"],
+      [tenant.tenantId, "Users", "list", 401, "unauthenticated"],
+      [tenant.tenantId, "Groups", "list", 401, "unauthenticated"],
+      [stale.tenantId, "Users", "list", 401, "authFailure"],
     ]);
     expect(recorder.events.map((e) => [e.name, e.tenantId, e.resource])).toEqual([
-      ["AuthFailure", tenant.tenantId, "Users"],
-      ["AuthFailure", tenant.tenantId, "Groups"],
+      ["AuthFailure", stale.tenantId, "Users"],
     ]);
     expect(recorder.serialized()).not.toContain(wrong);
     expect(recorder.serialized()).not.toContain(otherTenant.token);
+    expect(recorder.serialized()).not.toContain(stale.token);
   });
 
   it("tags a made-up tenant segment as (invalid) and an unknown path as resource unknown", async () => {
@@ -279,12 +287,17 @@ describe("telemetry of SCIM requests over HTTP", () => {
     const ok = await call(basic(client.clientSecret));
     expect(ok.status).toBe(200);
     const accessToken = (JSON.parse(ok.body as string) as { access_token: string }).access_token;
-    const refused = await call(basic("not-the-secret"));
+    const guessed = await call(basic("not-the-secret"));
+    expect(guessed.status).toBe(401);
+    await harness.services.tenants.revokeClient(tenant.tenantId, client.clientId);
+    harness.services.authenticator.forget(tenant.tenantId);
+    const refused = await call(basic(client.clientSecret));
     expect(refused.status).toBe(401);
 
     expect(recorder.requests.map((r) => [r.resource, r.operation, r.status, r.outcome, r.errorType])).toEqual(
       [
         ["oauth", "token", 200, "success", undefined],
+        ["oauth", "token", 401, "unauthenticated", "invalid_client"],
         ["oauth", "token", 401, "authFailure", "invalid_client"],
       ],
     );

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { services } from "../../app/services";
 import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../../store/storageErrors";
+import { markUnauthenticated } from "../../telemetry";
 import { isValidTenantId } from "../../tenants/tenantId";
 import { BodyTooLargeError, readBoundedText } from "../boundedBody";
 
@@ -23,6 +24,8 @@ class OAuthFailure extends Error {
     readonly status: number,
     readonly error: OAuthError,
     readonly description: string,
+    /** An invalid_client for no credentials, or ones the tenant never issued: not the tenant's failure. */
+    readonly unauthenticated = false,
   ) {
     super(description);
   }
@@ -42,8 +45,9 @@ function invalidRequest(description: string): OAuthFailure {
   return new OAuthFailure(400, "invalid_request", description);
 }
 
-function invalidClient(): OAuthFailure {
-  return new OAuthFailure(401, "invalid_client", "Client authentication failed.");
+/** The same answer whether the credentials were never the tenant's or are its own, refused. */
+function invalidClient(unauthenticated = true): OAuthFailure {
+  return new OAuthFailure(401, "invalid_client", "Client authentication failed.", unauthenticated);
 }
 
 /** RFC 6749 §2.3.1: both parts of the Basic credentials are form-urlencoded first. */
@@ -133,7 +137,8 @@ async function issue(request: HttpRequest, tenantId: string): Promise<HttpRespon
   const { clientId, clientSecret } = credentialsOf(request, form);
   if (!isValidTenantId(tenantId)) throw invalidClient();
   const current = services();
-  if (!(await current.authenticator.verifyClient(tenantId, clientId, clientSecret))) throw invalidClient();
+  const authentication = await current.authenticator.authenticateClient(tenantId, clientId, clientSecret);
+  if (authentication.kind !== "authenticated") throw invalidClient(authentication.kind === "unauthenticated");
   const { accessToken, expiresIn } = await current.accessTokens.issue(tenantId, clientId);
   return json(200, { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn });
 }
@@ -163,12 +168,13 @@ export async function tokenEndpoint(
   try {
     response = await issue(request, tenantId);
   } catch (error) {
-    const { status, error: code, description } = failure(error, context);
+    const { status, error: code, description, unauthenticated } = failure(error, context);
     errorCode = code;
     const headers: Record<string, string> = {};
     if (status === 401) headers["WWW-Authenticate"] = 'Basic realm="scim-oauth", charset="UTF-8"';
     if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
     response = json(status, { error: code, error_description: description }, headers);
+    if (unauthenticated) markUnauthenticated(response);
   }
   response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
   context.log(
