@@ -49,6 +49,11 @@ export class RequestStats {
     this.currentWindow(tenantId, this.clock().getTime()).unauthenticated += 1;
   }
 
+  /** How many tenants have counts waiting to be written. */
+  get pendingTenants(): number {
+    return this.pending.size;
+  }
+
   private currentWindow(tenantId: string, nowMs: number): OpenWindow {
     const start = windowStart(nowMs);
     let windows = this.pending.get(tenantId);

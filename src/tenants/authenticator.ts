@@ -19,6 +19,8 @@ export interface AuthenticatorOptions {
    * It is not the credential store itself: with Key Vault, made-up ids must not spend the vault's budget.
    */
   readonly unknownTenantRead?: (tenantId: string) => Promise<unknown>;
+  /** Made-up tenant ids remembered at most (default MAX_UNKNOWN_TENANTS). */
+  readonly maxUnknownTenants?: number;
 }
 
 /**
@@ -79,7 +81,7 @@ export class Authenticator {
     this.now = options.clock ?? Date.now;
     this.cache = new RefreshingCache((tenantId) => this.read(tenantId), {
       failureBackoffMs: options.missRefreshMs,
-      evictable: { max: MAX_UNKNOWN_TENANTS, test: (entry) => !entry.exists },
+      evictable: { max: options.maxUnknownTenants ?? MAX_UNKNOWN_TENANTS, test: (entry) => !entry.exists },
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
