@@ -1,3 +1,5 @@
+import type { RequestOutcome } from "./types";
+
 /**
  * The logic of the alert queries in infra/alerts/*.kql and the thresholds of infra/app/alerts.bicep, in
  * TypeScript, so it can be run against sample rows shaped like App Insights `requests` in tests (no Kusto
@@ -20,7 +22,15 @@ export const CONFLICT_THRESHOLD = 20;
 export interface RequestRow {
   readonly url: string;
   readonly resultCode: string;
+  /**
+   * The `outcome` of the request's `ScimRequest` custom event (same operation_Id), when it has one.
+   * auth-failures.kql leaves out the requests whose outcome is `unauthenticated`.
+   */
+  readonly outcome?: string;
 }
+
+/** `let unauthenticated` of auth-failures.kql: the outcome of requests that are not the tenant's failures. */
+export const UNAUTHENTICATED_OUTCOME: RequestOutcome = "unauthenticated";
 
 export type AlertRule = "auth-failures" | "server-errors" | "conflicts";
 
@@ -58,7 +68,7 @@ export function evaluateAlertRules(rows: readonly RequestRow[]): AlertFiring[] {
     const code = Number.parseInt(row.resultCode, 10);
     const counts = byTenant.get(tenantId) ?? { total: 0, auth: 0, server: 0, conflicts: 0 };
     counts.total += 1;
-    if (code === 401 || code === 403) counts.auth += 1;
+    if ((code === 401 || code === 403) && row.outcome !== UNAUTHENTICATED_OUTCOME) counts.auth += 1;
     if (code >= 500) counts.server += 1;
     if (code === 409) counts.conflicts += 1;
     byTenant.set(tenantId, counts);

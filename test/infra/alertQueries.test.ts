@@ -10,6 +10,7 @@ import {
   SERVER_ERROR_PCT_THRESHOLD,
   TENANT_SEGMENT,
   tenantOfUrl,
+  UNAUTHENTICATED_OUTCOME,
   type RequestRow,
 } from "../../src/telemetry/alertRules";
 import { INFRA_DIR, readInfra } from "./bicepText";
@@ -25,9 +26,17 @@ const REQUESTS_SCHEMA =
   " cloud_RoleName:string, cloud_RoleInstance:string, appId:string, appName:string, iKey:string," +
   " sdkVersion:string, itemId:string, itemCount:int)";
 
+/** The App Insights `customEvents` table (classic schema): the app's ScimRequest events live there. */
+const CUSTOM_EVENTS_SCHEMA =
+  "(timestamp:datetime, name:string, itemType:string, customDimensions:dynamic, customMeasurements:dynamic," +
+  " operation_Name:string, operation_Id:string, operation_ParentId:string, client_IP:string," +
+  " cloud_RoleName:string, cloud_RoleInstance:string, appId:string, appName:string, iKey:string," +
+  " sdkVersion:string, itemId:string, itemCount:int)";
+
 const globals = Kusto.GlobalState.Default.WithDatabase(
   new Kusto.Symbols.DatabaseSymbol.$ctor2("appi", null, [
     Kusto.Symbols.TableSymbol.From(REQUESTS_SCHEMA).WithName("requests"),
+    Kusto.Symbols.TableSymbol.From(CUSTOM_EVENTS_SCHEMA).WithName("customEvents"),
   ]),
 );
 
@@ -143,6 +152,17 @@ describe("alert logic against sample requests rows", () => {
       { rule: "auth-failures", tenantId: "a", value: 1 },
       { rule: "auth-failures", tenantId: "b", value: 2 },
     ]);
+  });
+
+  it("leaves out of auth-failures the 401s the app tagged unauthenticated (anyone's, not the tenant's)", () => {
+    const unauthenticated = rows("a", 401, 60).map((row) => ({ ...row, outcome: UNAUTHENTICATED_OUTCOME }));
+    expect(evaluateAlertRules(unauthenticated)).toEqual([]);
+    expect(
+      evaluateAlertRules([...unauthenticated, { ...rows("a", 401, 1)[0]!, outcome: "authFailure" }]),
+    ).toEqual([{ rule: "auth-failures", tenantId: "a", value: 1 }]);
+    const kql = readInfra("alerts", "auth-failures.kql");
+    expect(kql).toContain(`tostring(customDimensions.outcome) == "${UNAUTHENTICATED_OUTCOME}"`);
+    expect(kql).toMatch(/\| where operation_Id !in \(unauthenticated\)\n/);
   });
 
   it("fires server-errors at 20 % of at least 3 requests, not below", () => {
