@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { MAX_BODY_BYTES } from "../../src/http/body";
 import { HOST_MAX_BODY_BYTES } from "../../tools/localHostRequest";
-import { chunkedUpload, peakRssGrowth } from "../support/chunkedUpload";
+import { chunkedUpload } from "../../tools/bench/chunkedUpload";
+import { peakRssGrowth } from "../support/rss";
 import { startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 
 const MiB = 1024 * 1024;

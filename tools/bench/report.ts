@@ -1,5 +1,6 @@
 import type { BenchReport } from "./run";
 import type { RoundTripStats } from "./measure";
+import { NOISY_NEIGHBOUR_TARGET, type NoisyNeighbourResult } from "./noisyNeighbour";
 
 export interface TargetCheck {
   readonly name: string;
@@ -113,6 +114,7 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
       kind: "time",
     });
   }
+  checks.push(...noisyNeighbourChecks(report.noisyNeighbour));
   if (report.coldStart)
     checks.push({
       name: "cold start: require(dist/bundle/index.js), median",
@@ -336,6 +338,7 @@ export function formatBench(report: BenchReport): string {
       ...cycle.failedCheckSamples.map((sample) => `  FAILED ${sample}`),
     );
   }
+  out.push(...formatNoisyNeighbour(report.noisyNeighbour));
   const cold = report.coldStart;
   if (cold) {
     out.push(
@@ -359,4 +362,64 @@ export function formatBench(report: BenchReport): string {
   );
   out.push("  (error checks that passed are not listed)");
   return out.join("\n");
+}
+
+function noisyNeighbourChecks(result: NoisyNeighbourResult | undefined): TargetCheck[] {
+  if (result === undefined) return [];
+  const serverErrors = result.shapes.reduce(
+    (sum, shape) =>
+      sum +
+      Object.entries(shape.byStatus)
+        .filter(([status]) => Number(status) >= 500)
+        .reduce((count, [, n]) => count + n, 0),
+    0,
+  );
+  return [
+    {
+      name: "noisy neighbour: tenant B's p99 under attack / alone",
+      target: `≤ ${NOISY_NEIGHBOUR_TARGET}`,
+      actual: result.p99Ratio.toFixed(2),
+      met: result.p99Ratio <= NOISY_NEIGHBOUR_TARGET,
+      kind: "ratio",
+    },
+    {
+      name: "noisy neighbour: tenant B's errors",
+      target: "0",
+      actual: String(result.alone.errors + result.underAttack.errors),
+      met: result.alone.errors + result.underAttack.errors === 0,
+      kind: "errors",
+    },
+    {
+      name: "noisy neighbour: 5xx answers to the hostile shapes",
+      target: "0",
+      actual: String(serverErrors),
+      met: serverErrors === 0,
+      kind: "errors",
+    },
+  ];
+}
+
+function formatNoisyNeighbour(result: NoisyNeighbourResult | undefined): string[] {
+  if (result === undefined) return [];
+  const { alone, underAttack } = result;
+  return [
+    "",
+    `Noisy neighbour: tenant B reads users by id (concurrency ${alone.concurrency}) alone, then while tenant A sends the shapes below`,
+    `  alone: p50 ${fixed(alone.p50Ms, 2)} ms, p99 ${fixed(alone.p99Ms, 2)} ms, ${fixed(alone.perSecond)}/s; ` +
+      `under attack: p50 ${fixed(underAttack.p50Ms, 2)} ms, p99 ${fixed(underAttack.p99Ms, 2)} ms, ` +
+      `${fixed(underAttack.perSecond)}/s; p99 ratio ${result.p99Ratio.toFixed(2)} (target ≤ ${NOISY_NEIGHBOUR_TARGET})`,
+    "",
+    table(
+      ["hostile shape (tenant A)", "sent", "answers", "slowest ms"],
+      result.shapes.map((shape) => [
+        shape.name,
+        String(shape.sent),
+        Object.entries(shape.byStatus)
+          .map(([status, count]) => `${status}×${String(count)}`)
+          .join(" "),
+        String(shape.maxMs),
+      ]),
+      [false, true, false, true],
+    ),
+  ];
 }

@@ -6,11 +6,16 @@ import { measureGrowth, type GrowthResult } from "./growth";
 import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
 import { measureLayers, type LayerResult } from "./layers";
 import { azuriteCpuReader, measureOperation, type OperationResult } from "./measure";
+import {
+  measureNoisyNeighbour,
+  type NoisyNeighbourOptions,
+  type NoisyNeighbourResult,
+} from "./noisyNeighbour";
 import { benchOperations, type BenchOperation } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
 
-export type Section = "operations" | "growth" | "cycle" | "coldStart";
-export const SECTIONS: readonly Section[] = ["operations", "growth", "cycle", "coldStart"];
+export type Section = "operations" | "growth" | "cycle" | "noisyNeighbour" | "coldStart";
+export const SECTIONS: readonly Section[] = ["operations", "growth", "cycle", "noisyNeighbour", "coldStart"];
 
 export interface BenchOptions {
   readonly sections: readonly Section[];
@@ -27,6 +32,7 @@ export interface BenchOptions {
   readonly groups: number;
   readonly growth: { readonly smallUsers: number; readonly largeUsers: number; readonly requests: number };
   readonly cycle: { readonly users: number; readonly groups: number; readonly concurrency: number };
+  readonly noisyNeighbour: Omit<NoisyNeighbourOptions, "log">;
   readonly coldStartRuns: number;
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
@@ -43,6 +49,14 @@ export const FULL: BenchOptions = {
   groups: 16,
   growth: { smallUsers: 100, largeUsers: 100_000, requests: 300 },
   cycle: { users: 10_000, groups: 100, concurrency: 16 },
+  noisyNeighbour: {
+    requests: 1000,
+    concurrency: 4,
+    attackers: 2,
+    rounds: 3,
+    users: 3000,
+    uploadBytes: 400 * 1024 * 1024,
+  },
   coldStartRuns: 7,
 };
 
@@ -56,6 +70,14 @@ export const QUICK: BenchOptions = {
   groups: 4,
   growth: { smallUsers: 100, largeUsers: 2_000, requests: 30 },
   cycle: { users: 200, groups: 4, concurrency: 8 },
+  noisyNeighbour: {
+    requests: 200,
+    concurrency: 4,
+    attackers: 2,
+    rounds: 2,
+    users: 300,
+    uploadBytes: 64 * 1024 * 1024,
+  },
   coldStartRuns: 3,
 };
 
@@ -68,6 +90,8 @@ export interface BenchReport {
   readonly layers: readonly LayerResult[];
   readonly growth?: GrowthResult;
   readonly initialCycle?: InitialCycleResult;
+  /** Tenant B's latency alone and while tenant A sends the worst request shapes. */
+  readonly noisyNeighbour?: NoisyNeighbourResult;
   readonly coldStart?: ColdStartResult;
   /** Sections that failed to complete, with why: the others are still reported. */
   readonly sectionFailures: readonly string[];
@@ -141,6 +165,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let layers: LayerResult[] = [];
   let growth: GrowthResult | undefined;
   let initialCycle: InitialCycleResult | undefined;
+  let noisyNeighbour: NoisyNeighbourResult | undefined;
   let coldStart: ColdStartResult | undefined;
   const env = await startEnvironment(
     options.storageConnectionString === undefined
@@ -169,6 +194,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await section("growth", async () => {
       growth = await measureGrowth(env, { ...options.growth, log });
     });
+    await section("noisyNeighbour", async () => {
+      noisyNeighbour = await measureNoisyNeighbour(env, { ...options.noisyNeighbour, log });
+    });
   } finally {
     await env.close();
   }
@@ -185,6 +213,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     layers,
     ...(growth ? { growth } : {}),
     ...(initialCycle ? { initialCycle } : {}),
+    ...(noisyNeighbour ? { noisyNeighbour } : {}),
     ...(coldStart ? { coldStart } : {}),
     sectionFailures,
     serverErrors: env.serverErrors,

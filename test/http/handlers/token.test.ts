@@ -1,5 +1,5 @@
 import { MAX_TOKEN_FORM_BYTES, MAX_TOKEN_FORM_PARAMETERS } from "../../../src/http/handlers/token";
-import { chunkedUpload } from "../../support/chunkedUpload";
+import { chunkedUpload } from "../../../tools/bench/chunkedUpload";
 import { startTestHost, type TestHost, type TestTenant } from "../../support/testServices";
 
 const FORM = { "Content-Type": "application/x-www-form-urlencoded" };

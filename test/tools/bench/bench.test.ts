@@ -92,6 +92,38 @@ describe("npm run bench, reduced", () => {
   });
 });
 
+describe("npm run bench, noisy neighbour section, reduced", () => {
+  it("measures tenant B alone and under tenant A's hostile shapes, and reports both", async () => {
+    const report = await runBench({
+      ...QUICK,
+      sections: ["noisyNeighbour"],
+      noisyNeighbour: {
+        requests: 40,
+        concurrency: 4,
+        attackers: 2,
+        rounds: 1,
+        users: 30,
+        uploadBytes: 8 * 1024 * 1024,
+      },
+      storageConnectionString: process.env.STORAGE_CONNECTION_STRING ?? "",
+    });
+    const result = report.noisyNeighbour;
+    expect(report.sectionFailures).toEqual([]);
+    expect(result?.alone).toMatchObject({ count: 40, errors: 0 });
+    expect(result?.underAttack).toMatchObject({ count: 40, errors: 0 });
+    expect(result?.p99Ratio).toBeGreaterThan(0);
+    expect(result?.shapes.map((shape) => shape.name)).toHaveLength(6);
+    for (const shape of result?.shapes ?? []) {
+      expect(shape.sent).toBeGreaterThan(0);
+      // Every hostile request is answered with a client error (or, for a stream, the connection closed), never a 5xx.
+      for (const status of Object.keys(shape.byStatus)) expect(Number(status)).toBeLessThan(500);
+    }
+    const checks = targetChecks(report).map((check) => check.name);
+    expect(checks).toContain("noisy neighbour: tenant B's p99 under attack / alone");
+    expect(formatBench(report)).toContain("Noisy neighbour: tenant B reads users by id");
+  }, 120_000);
+});
+
 describe("bench command line", () => {
   it("scales down with --quick, --users, --groups and --requests", () => {
     const command = parseCommand(["--quick", "--users", "50", "--groups", "5", "--requests", "10", "--json"]);
