@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
-import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
+import {
+  issueAccessToken,
+  scimClient,
+  startTestHost,
+  type TestHost,
+  type TestTenant,
+} from "../support/testServices";
 import { directResources, expectConsistent, type Scim } from "./support/harness";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -78,18 +84,7 @@ describe("tenant isolation and auth over every route", () => {
 
   async function credentialed(prefix: string): Promise<Credentialed> {
     const tenant = await harness.createTenant(prefix);
-    const { clientId, clientSecret } = await harness.services.tenants.createClient(tenant.tenantId);
-    const issued = await fetch(`${tenant.tenantUrl}/oauth/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: clientId,
-        client_secret: clientSecret,
-      }),
-    });
-    expect(issued.status).toBe(200);
-    const accessToken = ((await issued.json()) as { access_token: string }).access_token;
+    const { clientId, clientSecret, accessToken } = await issueAccessToken(harness, tenant);
     const scim = scimClient(tenant);
     const userId = (await scim("POST", "/Users", { userName: `owner@${prefix}.com` })).body.id;
     const groupId = (

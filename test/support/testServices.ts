@@ -77,3 +77,23 @@ export function scimClient(tenant: TestTenant) {
     };
   };
 }
+
+/** A new OAuth client of the tenant and an access token issued to it by the token endpoint (form credentials). */
+export async function issueAccessToken(
+  harness: TestHost,
+  tenant: TestTenant,
+): Promise<{ clientId: string; clientSecret: string; accessToken: string }> {
+  const { clientId, clientSecret } = await harness.services.tenants.createClient(tenant.tenantId);
+  const issued = await fetch(`${tenant.tenantUrl}/oauth/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: clientSecret,
+    }),
+  });
+  if (issued.status !== 200) throw new Error(`the token endpoint answered ${String(issued.status)}`);
+  const { access_token: accessToken } = (await issued.json()) as { access_token: string };
+  return { clientId, clientSecret, accessToken };
+}

@@ -1,4 +1,4 @@
-import { startTestHost, type TestHost } from "../support/testServices";
+import { issueAccessToken, startTestHost, type TestHost } from "../support/testServices";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -17,17 +17,7 @@ describe("access-token signatures are strict base64url", () => {
   it("accepts only the canonical spelling of the signature's last character, over HTTP", async () => {
     harness = await startTestHost();
     const tenant = await harness.createTenant("jwt");
-    const { clientId, clientSecret } = await harness.services.tenants.createClient(tenant.tenantId);
-    const issued = await fetch(`${tenant.tenantUrl}/oauth/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: clientId,
-        client_secret: clientSecret,
-      }),
-    });
-    const { access_token: token } = (await issued.json()) as { access_token: string };
+    const { accessToken: token } = await issueAccessToken(harness, tenant);
     const [header, payload, signature = ""] = token.split(".");
     const get = (bearer: string) =>
       fetch(`${tenant.tenantUrl}/ServiceProviderConfig`, { headers: { Authorization: `Bearer ${bearer}` } });
