@@ -23,14 +23,14 @@ export interface RequestRow {
   readonly url: string;
   readonly resultCode: string;
   /**
-   * The `outcome` of the request's `ScimRequest` custom event (same operation_Id), when it has one.
-   * auth-failures.kql leaves out the requests whose outcome is `unauthenticated`.
+   * The `outcome` of the request's `ScimRequest` custom event. auth-failures.kql reads those events and
+   * counts only AUTH_FAILURE_OUTCOME: a 401 the app tagged `unauthenticated` is anyone's, not the tenant's.
    */
-  readonly outcome?: string;
+  readonly outcome?: RequestOutcome;
 }
 
-/** `let unauthenticated` of auth-failures.kql: the outcome of requests that are not the tenant's failures. */
-export const UNAUTHENTICATED_OUTCOME: RequestOutcome = "unauthenticated";
+/** The outcome auth-failures.kql counts: a 401/403 to a credential the tenant holds or held. */
+export const AUTH_FAILURE_OUTCOME: RequestOutcome = "authFailure";
 
 export type AlertRule = "auth-failures" | "server-errors" | "conflicts";
 
@@ -68,7 +68,7 @@ export function evaluateAlertRules(rows: readonly RequestRow[]): AlertFiring[] {
     const code = Number.parseInt(row.resultCode, 10);
     const counts = byTenant.get(tenantId) ?? { total: 0, auth: 0, server: 0, conflicts: 0 };
     counts.total += 1;
-    if ((code === 401 || code === 403) && row.outcome !== UNAUTHENTICATED_OUTCOME) counts.auth += 1;
+    if (row.outcome === AUTH_FAILURE_OUTCOME) counts.auth += 1;
     if (code >= 500) counts.server += 1;
     if (code === 409) counts.conflicts += 1;
     byTenant.set(tenantId, counts);
