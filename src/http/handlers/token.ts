@@ -165,11 +165,14 @@ export async function tokenEndpoint(
   const tenantId = request.params.tenantId ?? "";
   let response: HttpResponseInit;
   let errorCode: OAuthError | undefined;
+  let unauthenticated = false;
   try {
     response = await issue(request, tenantId);
   } catch (error) {
-    const { status, error: code, description, unauthenticated } = failure(error, context);
+    const refused = failure(error, context);
+    const { status, error: code, description } = refused;
     errorCode = code;
+    unauthenticated = refused.unauthenticated;
     const headers: Record<string, string> = {};
     if (status === 401) headers["WWW-Authenticate"] = 'Basic realm="scim-oauth", charset="UTF-8"';
     if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
@@ -184,6 +187,7 @@ export async function tokenEndpoint(
       tenantId: isValidTenantId(tenantId) ? tenantId : "(invalid)",
       status: response.status,
       ...(errorCode ? { error: errorCode } : {}),
+      ...(unauthenticated ? { unauthenticated: true } : {}),
       durationMs: Date.now() - started,
     }),
   );
