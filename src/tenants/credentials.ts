@@ -63,10 +63,6 @@ export function liveTokens(credentials: TenantCredentials, now: Date): TokenReco
   return credentials.tokens.filter((token) => isLive(token.expiresAt, now));
 }
 
-export function liveClients(credentials: TenantCredentials, now: Date): ClientRecord[] {
-  return credentials.clients.filter((client) => client.revoked !== true && isLive(client.expiresAt, now));
-}
-
 function earlier(expiresAt: string | undefined, limit: Date): string {
   return expiresAt !== undefined && Date.parse(expiresAt) <= limit.getTime()
     ? expiresAt
