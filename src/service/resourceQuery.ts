@@ -3,7 +3,7 @@ import type { Filter } from "../scim/filter/ast";
 import { matchesFilter, validateFilterPaths } from "../scim/filter/evaluate";
 import { parseFilter } from "../scim/filter/parser";
 import { cursorListResponse, listResponse, type ListResponse } from "../scim/listResponse";
-import { project, type Projection } from "../scim/projection";
+import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import type { ResourceType } from "../scim/schema/resourceType";
 import { compareSortKeys, sortKeyOf, type SortKey } from "../scim/sortKey";
@@ -11,7 +11,7 @@ import { candidates, decodeCursor, encodeCursor, type Position } from "./candida
 import { planQuery, type QueryPlan } from "./queryPlanner";
 import type { ResourceRepository, StoredResource } from "./repository";
 
-export interface QueryOptions extends Projection {
+export interface QueryOptions {
   readonly filter?: string;
   readonly startIndex?: number;
   readonly count?: number;
@@ -19,6 +19,8 @@ export interface QueryOptions extends Projection {
   readonly sortOrder?: "ascending" | "descending";
   /** RFC 9865: present (even empty, for the first page) selects cursor pagination. */
   readonly cursor?: string;
+  /** `attributes` / `excludedAttributes`, parsed once for the whole response. */
+  readonly projection?: AttributeSelection;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -59,10 +61,10 @@ async function* matches(
   }
 }
 
-async function output(context: QueryContext, match: Match, projection: Projection): Promise<ScimResource> {
+async function output(context: QueryContext, match: Match, options: QueryOptions): Promise<ScimResource> {
   const resource =
     context.enrich && !match.enriched ? await context.enrich(match.resource, match.id) : match.resource;
-  return project(context.type, resource, projection);
+  return project(resource, options.projection ?? ALL_ATTRIBUTES);
 }
 
 /** RFC 7644 index pagination: 1-based startIndex, count per page, the total of all matches. */

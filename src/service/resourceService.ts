@@ -4,7 +4,7 @@ import { etagMatches } from "../scim/etag";
 import type { ListResponse } from "../scim/listResponse";
 import { applyPatch } from "../scim/patch/apply";
 import { parsePatchRequest, type PatchOperation } from "../scim/patch/request";
-import { project, type Projection } from "../scim/projection";
+import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projection";
 import { renderResource, type ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
 import type { ResourceDoc } from "../scim/resource/types";
@@ -85,13 +85,13 @@ export class ResourceService {
   async get(
     scope: TenantScope,
     id: string,
-    projection: Projection = {},
+    projection: AttributeSelection = ALL_ATTRIBUTES,
     enrich?: Enrich,
   ): Promise<WriteResult> {
     const stored = await this.mustGet(scope, id);
     const result = this.written(scope, stored);
     const resource = enrich ? await enrich(result.resource, id) : result.resource;
-    return { ...result, resource: project(this.typeFor(scope), resource, projection) };
+    return { ...result, resource: project(resource, projection) };
   }
 
   async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
