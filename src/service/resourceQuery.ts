@@ -7,7 +7,14 @@ import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projec
 import type { ScimResource } from "../scim/render";
 import type { ResourceType } from "../scim/schema/resourceType";
 import { compareSortKeys, sortKeyOf, type SortKey } from "../scim/sortKey";
-import { candidates, decodeCursor, encodeCursor, type Position } from "./candidates";
+import {
+  candidates,
+  decodeCursor,
+  encodeCursor,
+  mapBounded,
+  READ_CONCURRENCY,
+  type Position,
+} from "./candidates";
 import { planQuery, type QueryPlan } from "./queryPlanner";
 import type { ResourceRepository, StoredResource } from "./repository";
 
@@ -134,17 +141,15 @@ async function sortedPage(
     (left, right) => compareSortKeys(left.key, right.key, descending) || (left.id < right.id ? -1 : 1),
   );
   const startIndex = Math.max(1, options.startIndex ?? 1);
+  const pageIds = keys.slice(startIndex - 1, startIndex - 1 + count).map(({ id }) => id);
+  const read = await mapBounded(pageIds, READ_CONCURRENCY, (id) =>
+    context.repository.get(context.tenantId, id),
+  );
   const page: ScimResource[] = [];
-  for (const { id } of keys.slice(startIndex - 1, startIndex - 1 + count)) {
-    const stored = await context.repository.get(context.tenantId, id);
-    if (stored)
-      page.push(
-        await output(
-          context,
-          { resource: context.render(stored), id, enriched: false, resume: { skip: 0 } },
-          options,
-        ),
-      );
+  for (const stored of read) {
+    if (!stored) continue;
+    const match = { resource: context.render(stored), id: stored.id, enriched: false, resume: { skip: 0 } };
+    page.push(await output(context, match, options));
   }
   return listResponse(page, keys.length, startIndex);
 }
