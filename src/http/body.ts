@@ -1,5 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import { badRequest, ScimError } from "../scim/errors";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../scim/jsonDepth";
 
 /** Largest request body accepted; a SCIM user is a few KiB, Entra never sends more than a few dozen. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -18,6 +19,12 @@ export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
   const text = utf8.decode(bytes);
   if (text.trim() === "") throw badRequest("invalidSyntax", "The request needs a JSON body.");
+  if (nestsDeeperThan(text)) {
+    throw badRequest(
+      "invalidSyntax",
+      `The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels (the JSON depth limit).`,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

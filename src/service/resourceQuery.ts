@@ -6,6 +6,7 @@ import { cursorListResponse, listResponse, type ListResponse } from "../scim/lis
 import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import type { ResourceType } from "../scim/schema/resourceType";
+import { isWriteOnly } from "../scim/resource/writeOnly";
 import { compareSortKeys, sortKeyOf, type SortKey } from "../scim/sortKey";
 import {
   candidates,
@@ -132,7 +133,8 @@ async function sortedPage(
     attribute,
     ...(subAttribute === undefined ? {} : { subAttribute }),
   });
-  if (!target) throw badRequest("invalidValue", `Cannot sort by '${sortBy}': no such attribute.`);
+  if (!target || isWriteOnly(target.attribute))
+    throw badRequest("invalidValue", `Cannot sort by '${sortBy}': no such attribute.`);
   const keys: { key: SortKey; id: string }[] = [];
   for await (const match of matches(context, filter))
     keys.push({ key: sortKeyOf(match.resource, target), id: match.id });

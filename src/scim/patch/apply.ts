@@ -2,6 +2,7 @@ import { badRequest } from "../errors";
 import { readAttribute, writeAttribute } from "../resource/access";
 import { coerceAttributeValue, isEncodedRole } from "../resource/coerce";
 import { isPlainObject, type ResourceDoc } from "../resource/types";
+import { isWriteOnly } from "../resource/writeOnly";
 import type { ResourceType } from "../schema/resourceType";
 import type { AttributeDefinition } from "../schema/types";
 import {
@@ -225,6 +226,8 @@ function refuseReadOnly(target: PatchTarget): void {
 function applyOne(doc: ResourceDoc, type: ResourceType, operation: TargetedOperation): void {
   const { verb, target, value } = operation;
   refuseReadOnly(target);
+  // Accepted, never stored: a password (path, path-less or URN-qualified) goes no further.
+  if (target.kind === "attribute" && isWriteOnly(target.attribute.attribute)) return;
   if (target.kind === "extension") {
     if (verb === "remove" || isCleared(value)) delete doc[target.schema.id];
     return;
@@ -247,7 +250,9 @@ export function applyPatch(
   doc: ResourceDoc,
   operations: readonly PatchOperation[],
 ): ResourceDoc {
-  const result = structuredClone(doc);
+  // A JSON copy: documents are JSON, and structuredClone's recursion fails thousands of levels
+  // sooner (rows stored before bodies had a depth limit may nest that deep).
+  const result = JSON.parse(JSON.stringify(doc)) as ResourceDoc;
   for (const operation of expandOperations(type, operations)) applyOne(result, type, operation);
   return result;
 }
