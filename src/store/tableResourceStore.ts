@@ -16,6 +16,7 @@ import {
 } from "../service/repository";
 import type { AuditRecord } from "../service/audit";
 import { auditAction } from "./auditRows";
+import { checkContinuationToken } from "./continuationTokens";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
 import {
@@ -213,6 +214,7 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   async *scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage> {
+    if (from !== undefined) checkContinuationToken(from);
     const pages = this.client
       .listEntities({ queryOptions: { filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)) } })
       .byPage({ maxPageSize: SCAN_PAGE_SIZE, ...(from === undefined ? {} : { continuationToken: from }) });
