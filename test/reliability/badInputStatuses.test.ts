@@ -17,7 +17,7 @@ function nested(levels: number): unknown {
 
 /** A cursor as this server issues them, around any inner storage token. */
 const cursorAround = (token: string) =>
-  Buffer.from(JSON.stringify({ token, skip: 0, scan: true }), "utf8").toString("base64url");
+  Buffer.from(JSON.stringify({ token, skip: 0 }), "utf8").toString("base64url");
 const base64Json = (value: unknown) => Buffer.from(JSON.stringify(value), "latin1").toString("base64");
 
 describe("bad input gets 400, never 500 or 503 (over HTTP)", () => {
