@@ -148,4 +148,39 @@ describe("the work one request may cause is bounded before the work (over HTTP)"
       expect(escaped.body.detail).toMatch(/surrogate/);
     });
   });
+
+  describe("PATCH value filters", () => {
+    const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    const longPhones = Array.from({ length: 100 }, (_, index) => ({
+      value: `+1 ${String(index).padStart(3, "0")} ${"5".repeat(1500)}`,
+      type: "work",
+    }));
+    const removals = (terms: number) =>
+      Array.from({ length: 57 }, () => ({
+        op: "remove",
+        path: `phoneNumbers[${Array.from({ length: terms }, () => 'value co "7"').join(" or ")}]`,
+      }));
+
+    it("refuses 57 removals with 235-term filters on 100 long phone numbers up front, changing nothing", async () => {
+      const created = await scim("POST", "/Users", {
+        userName: "phones@contoso.com",
+        phoneNumbers: longPhones,
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const health = fetch(`${harness.host.origin}/health`).then((response) => response.status);
+      for (const terms of [235, 100]) {
+        const patched = await scim("PATCH", `/Users/${id}`, {
+          schemas: [PATCH_OP],
+          Operations: removals(terms),
+        });
+        expect(patched.status).toBe(400);
+        expect(patched.body.detail).toMatch(terms === 235 ? /filter-term limit/ : /value-filter limit/);
+      }
+      expect(await health).toBe(200);
+      const after = await scim("GET", `/Users/${id}`);
+      expect(after.body.meta.version).toBe(created.body.meta.version);
+      expect(after.body.phoneNumbers).toEqual(longPhones);
+    });
+  });
 });
