@@ -105,3 +105,16 @@ function searchOptions(body: unknown, type: ResourceType) {
   }
   return queryOptions(params, type);
 }
+
+/**
+ * POST {Tenant URL}/.search (RFC 7644 §3.4.3, a search across resource types): not implemented,
+ * and said so with 501 as RFC 7644 §3.2 allows. Entra never sends it; /Users/.search and
+ * /Groups/.search answer every query it could carry.
+ */
+export const rootSearch: ScimOperation = () =>
+  Promise.reject(
+    new ScimError(
+      501,
+      "Searching across resource types is not implemented; POST the search to /Users/.search or /Groups/.search.",
+    ),
+  );

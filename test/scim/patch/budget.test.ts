@@ -14,7 +14,7 @@ describe("the value-filter budget of a PATCH", () => {
   });
 
   it("refuses operations × conditions × elements past the budget, before doing that work", () => {
-    const remove = { op: "remove", path: `phoneNumbers[${orOf('value co "7"', 100)}]` };
+    const remove = { op: "remove" as const, path: `phoneNumbers[${orOf('value co "7"', 100)}]` };
     // 100 conditions × 100 elements each: the budget holds exactly one such operation.
     expect(MAX_VALUE_FILTER_EVALUATIONS).toBe(100 * 100);
     expect(() =>
