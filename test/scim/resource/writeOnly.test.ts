@@ -8,32 +8,18 @@ import {
 } from "../../../src/scim/resource/writeOnly";
 
 const CONTOSO = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User";
+/** A tenant that declared `pin` write-only and `badge` as usual (both strings). */
+const declared = ["pin", "badge"].map((name) => ({
+  schema: CONTOSO,
+  resourceType: "User" as const,
+  name,
+  type: "string" as const,
+  multiValued: false,
+  caseExact: false,
+  ...(name === "pin" ? { mutability: "writeOnly" as const } : {}),
+}));
 const type = userResourceType.withExtensions(
-  extensionSchemas(
-    {
-      undeclaredExtensions: "store",
-      attributes: [
-        {
-          schema: CONTOSO,
-          resourceType: "User",
-          name: "pin",
-          type: "string",
-          multiValued: false,
-          caseExact: false,
-          mutability: "writeOnly",
-        },
-        {
-          schema: CONTOSO,
-          resourceType: "User",
-          name: "badge",
-          type: "string",
-          multiValued: false,
-          caseExact: false,
-        },
-      ],
-    },
-    "User",
-  ),
+  extensionSchemas({ undeclaredExtensions: "store", attributes: declared }, "User"),
   "store",
 );
 
