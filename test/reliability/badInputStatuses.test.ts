@@ -118,10 +118,7 @@ describe("bad input gets 400, never 500 or 503 (over HTTP)", () => {
     const first = (await (await audit("")).json()) as { next?: string };
     expect(first.next).toEqual(expect.any(String));
     expect((await audit(first.next ?? "")).status).toBe(200);
-    for (const cursor of [
-      "garbage",
-      base64Json({ nextPartitionKey: "YmFk", nextRowKey: "a|\u0000" }),
-    ]) {
+    for (const cursor of ["garbage", base64Json({ nextPartitionKey: "YmFk", nextRowKey: "a|\u0000" })]) {
       const answer = await audit(cursor);
       expect(answer.status).toBe(400);
       expect(((await answer.json()) as { scimType?: string }).scimType).toBe("invalidCursor");
