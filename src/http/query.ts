@@ -40,7 +40,7 @@ function sortOrderParam(query: URLSearchParams): QueryOptions["sortOrder"] {
 }
 
 /** RFC 7644 §3.4.2 and RFC 9865 list parameters; URLSearchParams already decodes `+` and `%22`. */
-export function queryOptions(query: URLSearchParams, type: ResourceType): QueryOptions {
+export function queryOptions(query: URLSearchParams, projection: AttributeSelection): QueryOptions {
   return defined({
     filter: queryParam(query, "filter"),
     startIndex: integerParam(query, "startIndex"),
@@ -48,6 +48,6 @@ export function queryOptions(query: URLSearchParams, type: ResourceType): QueryO
     sortBy: queryParam(query, "sortBy"),
     sortOrder: sortOrderParam(query),
     cursor: queryParam(query, "cursor"),
-    projection: projectionOf(query, type),
+    projection,
   });
 }

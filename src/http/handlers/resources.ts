@@ -56,7 +56,7 @@ export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
     switch (request.method.toUpperCase()) {
       case "GET": {
         if (id === undefined)
-          return scimResponse(200, await service.query(scope, queryOptions(request.query, tenantType)));
+          return scimResponse(200, await service.query(scope, queryOptions(request.query, projection)));
         const result = await service.get(scope, id, projection);
         const ifNoneMatch = request.headers.get("if-none-match");
         if (ifNoneMatch !== null && etagMatches(ifNoneMatch, result.version)) {
@@ -103,7 +103,7 @@ function searchOptions(body: unknown, type: ResourceType) {
         params.set(key, value.filter((item) => typeof item === "string").join(","));
     }
   }
-  return queryOptions(params, type);
+  return queryOptions(params, projectionOf(params, type));
 }
 
 /**
