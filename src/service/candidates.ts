@@ -136,6 +136,13 @@ export async function* candidates(
   from?: Position,
 ): AsyncIterable<Candidate> {
   const ids = from?.scan ? undefined : await idsOf(repository, tenantId, plan);
+  if (ids === undefined && from !== undefined && !from.scan && plan.kind !== "scan") {
+    // The walk began on index reads that now name too many: its position means nothing in a scan.
+    throw badRequest(
+      "expiredCursor",
+      "The results changed too much since the cursor was issued; start again.",
+    );
+  }
   if (ids === undefined) {
     yield* scan(repository, tenantId, from);
     return;

@@ -111,4 +111,13 @@ describe("candidates of a plan", () => {
     // The resumed walk knew it was a scan: it read no index again.
     expect(calls.indexReads).toBe(2);
   });
+
+  it("expires a walk begun on index reads once they name too many, rather than skip or repeat", async () => {
+    const { repository } = fakeRepository(300, 3000);
+    const resumed = candidates(repository, "t", range, decodeCursor(encodeCursor({ skip: 5 })));
+    await expect(resumed[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      status: 400,
+      scimType: "expiredCursor",
+    });
+  });
 });
