@@ -14,11 +14,13 @@ export const SCHEMA_USAGE = `Tenant-defined extension attributes:
   schema list <tenantId>
                         the tenant's declared attributes and what happens to undeclared ones
   schema add <tenantId> <urn:...:attribute> [--type t] [--multi-valued] [--case-exact]
-                        [--resource User|Group] [--description text]
+                        [--resource User|Group] [--description text] [--write-only]
                         declare (or redefine) an attribute by its full name as mapped in Entra, e.g.
                         urn:ietf:params:scim:schemas:extension:Contoso:2.0:User:costCenter
                         --type: ${EXTENSION_ATTRIBUTE_TYPES.join(", ")} (default string)
                         --resource: default Group when the URN ends in ':Group', else User
+                        --write-only: accepted from Entra but never stored, returned or filtered
+                        (a secret, like the password)
   schema remove <tenantId> <urn:...:attribute | urn>
                         remove one attribute, or every attribute of an extension URN
   schema undeclared <tenantId> refuse|store
@@ -48,6 +50,7 @@ function describe(schema: TenantSchema): string {
       declaration.type,
       declaration.multiValued ? "multi-valued" : "single-valued",
       declaration.caseExact ? "caseExact" : "caseIgnored",
+      ...(declaration.mutability === "writeOnly" ? ["writeOnly"] : []),
     ].join("\t"),
   );
   return [
@@ -78,6 +81,7 @@ export async function schemaCommand(args: readonly string[], context: SchemaComm
       type: { type: "string", default: "string" },
       "multi-valued": { type: "boolean", default: false },
       "case-exact": { type: "boolean", default: false },
+      "write-only": { type: "boolean", default: false },
       resource: { type: "string" },
       description: { type: "string" },
     },
@@ -106,6 +110,7 @@ export async function schemaCommand(args: readonly string[], context: SchemaComm
         type: values.type,
         multiValued: values["multi-valued"],
         caseExact: values["case-exact"],
+        ...(values["write-only"] ? { mutability: "writeOnly" as const } : {}),
         ...(values.description === undefined ? {} : { description: values.description }),
       };
       const next = await repository.update(tenantId, (current) => declareAttribute(current, declaration));

@@ -1,6 +1,7 @@
 import type { HttpRequest } from "@azure/functions";
 import { badRequest, ScimError } from "../scim/errors";
 import { BodyTooLargeError, readBoundedText } from "./boundedBody";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../scim/jsonDepth";
 
 /** Largest request body accepted; a SCIM user is a few KiB, Entra never sends more than a few dozen. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -21,6 +22,12 @@ async function readText(request: HttpRequest): Promise<string> {
 export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   const text = await readText(request);
   if (text.trim() === "") throw badRequest("invalidSyntax", "The request needs a JSON body.");
+  if (nestsDeeperThan(text)) {
+    throw badRequest(
+      "invalidSyntax",
+      `The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels (the JSON depth limit).`,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

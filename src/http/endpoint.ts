@@ -3,6 +3,8 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { services, type Services } from "../app/services";
 import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError } from "../scim/errors";
+import { writeOnlyNames } from "../scim/resource/writeOnly";
+import { builtInTypes } from "../scim/schema/tenantSchema";
 import { inRequestScope, type RequestScope } from "../service/requestScope";
 import type { TenantScope } from "../service/resourceService";
 import { markUnauthenticated, observeScimRequest } from "../telemetry";
@@ -11,6 +13,8 @@ import { isValidTenantId } from "../tenants/tenantId";
 import { MAX_BODY_BYTES } from "./body";
 import { readBoundedText } from "./boundedBody";
 import { errorResponse } from "./response";
+
+const BUILT_IN_WRITE_ONLY = writeOnlyNames([builtInTypes.User, builtInTypes.Group]);
 
 export interface ScimCall {
   readonly request: HttpRequest;
@@ -51,14 +55,20 @@ async function debugRequestBody(tenantId: string, request: HttpRequest): Promise
   return readBoundedText(request.clone(), MAX_BODY_BYTES).catch(() => `<over ${MAX_BODY_BYTES} bytes>`);
 }
 
-function debugLine(correlationId: string, tenantId: string, requestBody: string, response: HttpResponseInit) {
+function debugLine(
+  correlationId: string,
+  tenantId: string,
+  requestBody: string,
+  response: HttpResponseInit,
+  writeOnly: ReadonlySet<string>,
+) {
   const body = response.body;
   return JSON.stringify({
     event: "scim.debug",
     correlationId,
     tenantId,
-    requestBody: maskBody(requestBody),
-    responseBody: typeof body === "string" ? maskBody(body) : body ? "<streamed>" : undefined,
+    requestBody: maskBody(requestBody, writeOnly),
+    responseBody: typeof body === "string" ? maskBody(body, writeOnly) : body ? "<streamed>" : undefined,
   });
 }
 
@@ -103,6 +113,8 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
     let debugBody: string | undefined;
     let failure: ScimError | undefined;
     const requestScope: RequestScope = { correlationId, storageRoundTrips: 0 };
+    // The tenant's write-only attributes (the password, its own), masked in a debug log line.
+    let writeOnly: ReadonlySet<string> = BUILT_IN_WRITE_ONLY;
     const response = await inRequestScope(requestScope, async () => {
       try {
         if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
@@ -114,6 +126,7 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         const id = request.params.id;
         // The tenant's own schema (its extension attributes) shapes everything the request does.
         const types = await current.resourceTypes.forTenant(tenantId);
+        if (debugBody !== undefined) writeOnly = writeOnlyNames([types.User, types.Group]);
         const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
         return await operation({ request, scope, services: current, ...(id ? { id } : {}) });
       } catch (error) {
@@ -145,7 +158,7 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
       }),
     );
     countRequest(tenantId, validTenant, authentication, response.status ?? 200, failure);
-    if (debugBody !== undefined) context.log(debugLine(correlationId, tenantId, debugBody, response));
+    if (debugBody !== undefined) context.log(debugLine(correlationId, tenantId, debugBody, response, writeOnly));
     await observation.finish(response, {
       tenantId,
       correlationId,

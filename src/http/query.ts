@@ -1,4 +1,6 @@
 import { badRequest } from "../scim/errors";
+import { selectAttributes, type AttributeSelection } from "../scim/projection";
+import type { ResourceType } from "../scim/schema/resourceType";
 import type { QueryOptions } from "../service/resourceService";
 
 /** A query parameter by name, ignoring case (clients send `filter`, `Filter`, `startindex`...). */
@@ -19,13 +21,15 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
 
-export function projectionOptions(
-  query: URLSearchParams,
-): Pick<QueryOptions, "attributes" | "excludedAttributes"> {
-  return defined({
-    attributes: queryParam(query, "attributes"),
-    excludedAttributes: queryParam(query, "excludedAttributes"),
-  });
+/** `attributes` / `excludedAttributes`, parsed and resolved once for the whole request. */
+export function projectionOf(query: URLSearchParams, type: ResourceType): AttributeSelection {
+  return selectAttributes(
+    type,
+    defined({
+      attributes: queryParam(query, "attributes"),
+      excludedAttributes: queryParam(query, "excludedAttributes"),
+    }),
+  );
 }
 
 function sortOrderParam(query: URLSearchParams): QueryOptions["sortOrder"] {
@@ -36,7 +40,7 @@ function sortOrderParam(query: URLSearchParams): QueryOptions["sortOrder"] {
 }
 
 /** RFC 7644 §3.4.2 and RFC 9865 list parameters; URLSearchParams already decodes `+` and `%22`. */
-export function queryOptions(query: URLSearchParams): QueryOptions {
+export function queryOptions(query: URLSearchParams, projection: AttributeSelection): QueryOptions {
   return defined({
     filter: queryParam(query, "filter"),
     startIndex: integerParam(query, "startIndex"),
@@ -44,6 +48,6 @@ export function queryOptions(query: URLSearchParams): QueryOptions {
     sortBy: queryParam(query, "sortBy"),
     sortOrder: sortOrderParam(query),
     cursor: queryParam(query, "cursor"),
-    ...projectionOptions(query),
+    projection,
   });
 }

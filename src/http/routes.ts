@@ -5,7 +5,7 @@ import { withTelemetry } from "../telemetry";
 import { scimEndpoint } from "./endpoint";
 import { getAudit, getHealth, getSummary } from "./handlers/admin";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
-import { resourceOperation } from "./handlers/resources";
+import { resourceOperation, rootSearch } from "./handlers/resources";
 import { tokenEndpoint } from "./handlers/token";
 
 export interface RouteDefinition {
@@ -63,6 +63,12 @@ export const routes: readonly RouteDefinition[] = [
   { name: "health", route: "health", methods: ["GET"], handler: getHealth },
   { name: "adminAudit", route: "admin/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
   { name: "adminSummary", route: "admin/tenants/{tenantId}/summary", methods: ["GET"], handler: getSummary },
+  {
+    name: "scimRootSearch",
+    route: "scim/v2/{tenantId}/.search",
+    methods: ["POST"],
+    handler: scimEndpoint(rootSearch),
+  },
   {
     name: "scimNotFound",
     route: "scim/v2/{tenantId}/{*rest}",

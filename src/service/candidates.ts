@@ -7,6 +7,8 @@ import type { ResourceRepository, StoredResource } from "./repository";
 export interface Position {
   readonly token?: string;
   readonly skip: number;
+  /** The listing is a scan (planned, or fallen back to), whatever its plan: resume it as one. */
+  readonly scan?: true;
 }
 
 export interface Candidate {
@@ -15,9 +17,19 @@ export interface Candidate {
   readonly resume: Position;
 }
 
+/**
+ * Most resources index reads may name before the scan is cheaper: each is a point read, where a
+ * scan reads 200 rows a round trip. Past this, the plan's reads are abandoned for one scan.
+ */
+export const MAX_INDEXED_CANDIDATES = 100;
+
+/** Point reads (and a union's index reads) in flight at once for one request. */
+export const READ_CONCURRENCY = 8;
+
 const positionSchema = z.strictObject({
   token: z.string().max(4096).optional(),
   skip: z.number().int().min(0),
+  scan: z.literal(true).optional(),
 });
 
 /** RFC 9865 cursors: opaque to clients, a storage continuation token plus an offset to us. */
@@ -29,56 +41,117 @@ export function decodeCursor(cursor: string): Position | undefined {
   if (cursor === "") return undefined;
   try {
     const parsed = positionSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    return parsed.token === undefined ? { skip: parsed.skip } : { token: parsed.token, skip: parsed.skip };
+    return {
+      ...(parsed.token === undefined ? {} : { token: parsed.token }),
+      skip: parsed.skip,
+      ...(parsed.scan ? { scan: true } : {}),
+    };
   } catch {
     throw badRequest("invalidCursor", "The cursor is not one this server issued.");
   }
 }
 
-async function idsOf(repository: ResourceRepository, tenantId: string, plan: QueryPlan): Promise<string[]> {
+/** Maps `items` through `work` with at most `limit` in flight, keeping their order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** The ids a plan names, or undefined when they are more than MAX_INDEXED_CANDIDATES. */
+async function idsOf(
+  repository: ResourceRepository,
+  tenantId: string,
+  plan: QueryPlan,
+): Promise<string[] | undefined> {
+  const enough = MAX_INDEXED_CANDIDATES + 1;
+  let ids: string[];
   switch (plan.kind) {
     case "ids":
-      return [...plan.ids];
+      ids = [...plan.ids];
+      break;
     case "index":
-      return repository.findIds(tenantId, plan.index, plan.value);
+      ids = await repository.findIds(tenantId, plan.index, plan.value, enough);
+      break;
     case "prefix":
-      return repository.findIdsByPrefix(tenantId, plan.index, plan.prefix);
+      ids = await repository.findIdsByPrefix(tenantId, plan.index, plan.prefix, enough);
+      break;
     case "compare":
-      return repository.findIdsByComparison(tenantId, plan.index, plan.op, plan.value);
-    case "union":
-      return [
-        ...new Set((await Promise.all(plan.plans.map((part) => idsOf(repository, tenantId, part)))).flat()),
-      ];
+      ids = await repository.findIdsByComparison(tenantId, plan.index, plan.op, plan.value, enough);
+      break;
+    case "union": {
+      const parts = await mapBounded(plan.plans, READ_CONCURRENCY, (part) =>
+        idsOf(repository, tenantId, part),
+      );
+      if (parts.some((part) => part === undefined)) return undefined;
+      ids = [...new Set(parts.flatMap((part) => part ?? []))];
+      break;
+    }
     case "scan":
-      return [];
+      return undefined;
+  }
+  return ids.length > MAX_INDEXED_CANDIDATES ? undefined : ids;
+}
+
+async function* scan(
+  repository: ResourceRepository,
+  tenantId: string,
+  from?: Position,
+): AsyncIterable<Candidate> {
+  let skip = from?.skip ?? 0;
+  for await (const page of repository.scanPages(tenantId, from?.token)) {
+    for (let index = skip; index < page.items.length; index += 1) {
+      const stored = page.items[index];
+      if (stored)
+        yield {
+          stored,
+          resume: { ...(page.token === undefined ? {} : { token: page.token }), skip: index + 1, scan: true },
+        };
+    }
+    skip = 0;
   }
 }
 
-/** The resources a plan names, in a stable order, resumable from a position. */
+/**
+ * The resources a plan names, in a stable order, resumable from a position. Index plans read
+ * their candidates a few at a time in parallel; a plan naming more than MAX_INDEXED_CANDIDATES
+ * becomes a scan (the filter is evaluated on every candidate either way).
+ */
 export async function* candidates(
   repository: ResourceRepository,
   tenantId: string,
   plan: QueryPlan,
   from?: Position,
 ): AsyncIterable<Candidate> {
-  if (plan.kind === "scan") {
-    let skip = from?.skip ?? 0;
-    for await (const page of repository.scanPages(tenantId, from?.token)) {
-      for (let index = skip; index < page.items.length; index += 1) {
-        const stored = page.items[index];
-        if (stored)
-          yield {
-            stored,
-            resume: { ...(page.token === undefined ? {} : { token: page.token }), skip: index + 1 },
-          };
-      }
-      skip = 0;
-    }
+  const ids = from?.scan ? undefined : await idsOf(repository, tenantId, plan);
+  if (ids === undefined && from !== undefined && !from.scan && plan.kind !== "scan") {
+    // The walk began on index reads that now name too many: its position means nothing in a scan.
+    throw badRequest(
+      "expiredCursor",
+      "The results changed too much since the cursor was issued; start again.",
+    );
+  }
+  if (ids === undefined) {
+    yield* scan(repository, tenantId, from);
     return;
   }
-  const ids = await idsOf(repository, tenantId, plan);
-  for (let index = from?.skip ?? 0; index < ids.length; index += 1) {
-    const stored = await repository.get(tenantId, ids[index] ?? "");
-    if (stored) yield { stored, resume: { skip: index + 1 } };
+  for (let start = from?.skip ?? 0; start < ids.length; start += READ_CONCURRENCY) {
+    const batch = ids.slice(start, start + READ_CONCURRENCY);
+    const read = await mapBounded(batch, READ_CONCURRENCY, (id) => repository.get(tenantId, id));
+    for (const [offset, stored] of read.entries()) {
+      if (stored) yield { stored, resume: { skip: start + offset + 1 } };
+    }
   }
 }

@@ -2,10 +2,10 @@ import { badRequest, notFound } from "../scim/errors";
 import { matchesFilter } from "../scim/filter/evaluate";
 import { parseFilter } from "../scim/filter/parser";
 import type { ListResponse } from "../scim/listResponse";
-import { mentions, returnsDefault } from "../scim/memberProjection";
+import { mentions } from "../scim/filter/mentions";
 import { splitMemberOperations, type MemberChange } from "../scim/patch/members";
 import { parsePatchRequest } from "../scim/patch/request";
-import type { Projection } from "../scim/projection";
+import { ALL_ATTRIBUTES, returnsDefault, type AttributeSelection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
 import { auditRecord } from "./audit";
@@ -64,7 +64,11 @@ export class GroupService implements ResourceOperations {
   }
 
   /** The group, its members streamed page by page so a 100,000-member group is never held in memory. */
-  async get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+  async get(
+    scope: TenantScope,
+    id: string,
+    projection: AttributeSelection = ALL_ATTRIBUTES,
+  ): Promise<WriteResult> {
     const result = await this.resources.get(scope, id, projection);
     if (!returnsDefault(projection, "members")) return result;
     return { ...result, streamed: { attribute: "members", pages: this.memberPages(scope, id) } };
@@ -79,7 +83,10 @@ export class GroupService implements ResourceOperations {
   query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
     const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
     const filterOnMembers = filter !== undefined && mentions(filter, "members");
-    const enrich = filterOnMembers ? this.membersEnricher(scope, {}) : this.membersEnricher(scope, options);
+    const enrich = this.membersEnricher(
+      scope,
+      filterOnMembers ? ALL_ATTRIBUTES : (options.projection ?? ALL_ATTRIBUTES),
+    );
     return this.resources.query(scope, options, enrich, filterOnMembers);
   }
 
@@ -124,7 +131,7 @@ export class GroupService implements ResourceOperations {
     );
   }
 
-  private membersEnricher(scope: TenantScope, projection: Projection) {
+  private membersEnricher(scope: TenantScope, projection: AttributeSelection) {
     if (!returnsDefault(projection, "members")) return undefined;
     return async (resource: ScimResource, id: string): Promise<ScimResource> => {
       const members: Record<string, string>[] = [];

@@ -15,6 +15,12 @@ export type QueryPlan =
 
 const SCAN: QueryPlan = { kind: "scan" };
 
+/**
+ * Most index reads one `or` may become. Each read is a storage round trip (a range read for `sw`,
+ * `gt`, emails...); past this a wide `or` is one scan of the tenant instead of N reads.
+ */
+export const MAX_UNION_READS = 16;
+
 /** Longer `sw` prefixes scan instead: long index keys are shortened with a hash, which breaks prefixes. */
 const MAX_PREFIX_LENGTH = 100;
 
@@ -109,7 +115,9 @@ function preferred(left: QueryPlan, right: QueryPlan): QueryPlan {
  * Plans a filter against the indexes: equality (`eq`), prefix (`sw`) and comparisons (`gt ge lt le`,
  * filtered by the store on the index rows) on id, userName,
  * externalId, emails, manager or a group's displayName become point or range reads, also inside
- * `and` (the most selective side) and `or` (both sides). Anything else scans the tenant's partition.
+ * `and` (the most selective side) and `or` (every side, up to MAX_UNION_READS reads). Anything else
+ * scans the tenant's partition. Reads that name too many resources fall back to the scan too (see
+ * candidates), so a plan never costs much more than the scan it replaces.
  */
 export function planQuery(type: ResourceType, filter: Filter): QueryPlan {
   switch (filter.kind) {
@@ -125,8 +133,11 @@ export function planQuery(type: ResourceType, filter: Filter): QueryPlan {
     case "and":
       return preferred(planQuery(type, filter.left), planQuery(type, filter.right));
     case "or": {
-      const plans = [planQuery(type, filter.left), planQuery(type, filter.right)];
-      return plans.some((plan) => plan.kind === "scan") ? SCAN : { kind: "union", plans };
+      const plans = [planQuery(type, filter.left), planQuery(type, filter.right)].flatMap((plan) =>
+        plan.kind === "union" ? plan.plans : [plan],
+      );
+      if (plans.some((plan) => plan.kind === "scan") || plans.length > MAX_UNION_READS) return SCAN;
+      return { kind: "union", plans };
     }
     default:
       return SCAN;

@@ -44,12 +44,21 @@ export interface ResourceRepository {
     audit?: AuditRecord,
   ): Promise<StoredResource>;
   delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void>;
-  /** Ids whose index `indexName` holds `value` (already normalised as the index expects). */
-  findIds(tenantId: string, indexName: string, value: string): Promise<string[]>;
+  /**
+   * Ids whose index `indexName` holds `value` (already normalised as the index expects). These
+   * reads stop after `atMost` ids (when given): callers ask for one more than they will use.
+   */
+  findIds(tenantId: string, indexName: string, value: string, atMost?: number): Promise<string[]>;
   /** Ids whose index `indexName` holds a value that compares to `value` as `op` says. */
-  findIdsByComparison(tenantId: string, indexName: string, op: Comparison, value: string): Promise<string[]>;
+  findIdsByComparison(
+    tenantId: string,
+    indexName: string,
+    op: Comparison,
+    value: string,
+    atMost?: number,
+  ): Promise<string[]>;
   /** Ids whose index `indexName` holds a value starting with `prefix`, in value order. */
-  findIdsByPrefix(tenantId: string, indexName: string, prefix: string): Promise<string[]>;
+  findIdsByPrefix(tenantId: string, indexName: string, prefix: string, atMost?: number): Promise<string[]>;
   /**
    * Every resource of the tenant in id order, a bounded page at a time, starting at the page that
    * `from` (a token an earlier page carried) names; each page carries the token that fetched it.

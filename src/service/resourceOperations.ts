@@ -1,11 +1,11 @@
 import type { ListResponse } from "../scim/listResponse";
-import type { Projection } from "../scim/projection";
+import type { AttributeSelection } from "../scim/projection";
 import type { QueryOptions, TenantScope, WriteResult } from "./resourceService";
 
 /** What the HTTP layer needs of a resource type's service. */
 export interface ResourceOperations {
   create(scope: TenantScope, body: unknown): Promise<WriteResult>;
-  get(scope: TenantScope, id: string, projection?: Projection): Promise<WriteResult>;
+  get(scope: TenantScope, id: string, projection?: AttributeSelection): Promise<WriteResult>;
   replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult>;
   /** The changed resource, or undefined when only memberships changed (nothing else was read). */
   patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult | undefined>;

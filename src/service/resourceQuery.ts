@@ -3,15 +3,23 @@ import type { Filter } from "../scim/filter/ast";
 import { matchesFilter, validateFilterPaths } from "../scim/filter/evaluate";
 import { parseFilter } from "../scim/filter/parser";
 import { cursorListResponse, listResponse, type ListResponse } from "../scim/listResponse";
-import { project, type Projection } from "../scim/projection";
+import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import type { ResourceType } from "../scim/schema/resourceType";
+import { isWriteOnly } from "../scim/resource/writeOnly";
 import { compareSortKeys, sortKeyOf, type SortKey } from "../scim/sortKey";
-import { candidates, decodeCursor, encodeCursor, type Position } from "./candidates";
+import {
+  candidates,
+  decodeCursor,
+  encodeCursor,
+  mapBounded,
+  READ_CONCURRENCY,
+  type Position,
+} from "./candidates";
 import { planQuery, type QueryPlan } from "./queryPlanner";
 import type { ResourceRepository, StoredResource } from "./repository";
 
-export interface QueryOptions extends Projection {
+export interface QueryOptions {
   readonly filter?: string;
   readonly startIndex?: number;
   readonly count?: number;
@@ -19,6 +27,8 @@ export interface QueryOptions extends Projection {
   readonly sortOrder?: "ascending" | "descending";
   /** RFC 9865: present (even empty, for the first page) selects cursor pagination. */
   readonly cursor?: string;
+  /** `attributes` / `excludedAttributes`, parsed once for the whole response. */
+  readonly projection?: AttributeSelection;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -59,10 +69,10 @@ async function* matches(
   }
 }
 
-async function output(context: QueryContext, match: Match, projection: Projection): Promise<ScimResource> {
+async function output(context: QueryContext, match: Match, options: QueryOptions): Promise<ScimResource> {
   const resource =
     context.enrich && !match.enriched ? await context.enrich(match.resource, match.id) : match.resource;
-  return project(context.type, resource, projection);
+  return project(resource, options.projection ?? ALL_ATTRIBUTES);
 }
 
 /** RFC 7644 index pagination: 1-based startIndex, count per page, the total of all matches. */
@@ -123,7 +133,8 @@ async function sortedPage(
     attribute,
     ...(subAttribute === undefined ? {} : { subAttribute }),
   });
-  if (!target) throw badRequest("invalidValue", `Cannot sort by '${sortBy}': no such attribute.`);
+  if (!target || isWriteOnly(target.attribute))
+    throw badRequest("invalidValue", `Cannot sort by '${sortBy}': no such attribute.`);
   const keys: { key: SortKey; id: string }[] = [];
   for await (const match of matches(context, filter))
     keys.push({ key: sortKeyOf(match.resource, target), id: match.id });
@@ -132,17 +143,15 @@ async function sortedPage(
     (left, right) => compareSortKeys(left.key, right.key, descending) || (left.id < right.id ? -1 : 1),
   );
   const startIndex = Math.max(1, options.startIndex ?? 1);
+  const pageIds = keys.slice(startIndex - 1, startIndex - 1 + count).map(({ id }) => id);
+  const read = await mapBounded(pageIds, READ_CONCURRENCY, (id) =>
+    context.repository.get(context.tenantId, id),
+  );
   const page: ScimResource[] = [];
-  for (const { id } of keys.slice(startIndex - 1, startIndex - 1 + count)) {
-    const stored = await context.repository.get(context.tenantId, id);
-    if (stored)
-      page.push(
-        await output(
-          context,
-          { resource: context.render(stored), id, enriched: false, resume: { skip: 0 } },
-          options,
-        ),
-      );
+  for (const stored of read) {
+    if (!stored) continue;
+    const match = { resource: context.render(stored), id: stored.id, enriched: false, resume: { skip: 0 } };
+    page.push(await output(context, match, options));
   }
   return listResponse(page, keys.length, startIndex);
 }

@@ -4,11 +4,12 @@ import { etagMatches } from "../scim/etag";
 import type { ListResponse } from "../scim/listResponse";
 import { applyPatch } from "../scim/patch/apply";
 import { parsePatchRequest, type PatchOperation } from "../scim/patch/request";
-import { project, type Projection } from "../scim/projection";
+import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projection";
 import { renderResource, type ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
 import type { ResourceDoc } from "../scim/resource/types";
 import { validateResource } from "../scim/resource/validate";
+import { maskWriteOnly, withoutWriteOnly } from "../scim/resource/writeOnly";
 import type { ResourceType } from "../scim/schema/resourceType";
 import type { TenantTypes } from "../scim/schema/tenantSchema";
 import { auditOfChange } from "./audit";
@@ -73,7 +74,8 @@ export class ResourceService {
     return this.createDoc(scope, canonicaliseResource(this.typeFor(scope), body));
   }
 
-  async createDoc(scope: TenantScope, doc: ResourceDoc): Promise<WriteResult> {
+  async createDoc(scope: TenantScope, given: ResourceDoc): Promise<WriteResult> {
+    const doc = withoutWriteOnly(this.typeFor(scope), given);
     validateResource(this.typeFor(scope), doc);
     const id = randomUUID();
     const now = this.now();
@@ -85,13 +87,13 @@ export class ResourceService {
   async get(
     scope: TenantScope,
     id: string,
-    projection: Projection = {},
+    projection: AttributeSelection = ALL_ATTRIBUTES,
     enrich?: Enrich,
   ): Promise<WriteResult> {
     const stored = await this.mustGet(scope, id);
     const result = this.written(scope, stored);
     const resource = enrich ? await enrich(result.resource, id) : result.resource;
-    return { ...result, resource: project(this.typeFor(scope), resource, projection) };
+    return { ...result, resource: project(resource, projection) };
   }
 
   async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
@@ -130,7 +132,8 @@ export class ResourceService {
       const stored = await this.mustGet(scope, id);
       this.checkPrecondition(stored, ifMatch);
       try {
-        const audit = auditOfChange(this.type.name, id, stored.doc, undefined, this.now());
+        const before = maskWriteOnly(this.typeFor(scope), stored.doc);
+        const audit = auditOfChange(this.type.name, id, before, undefined, this.now());
         await this.repository.delete(scope.tenantId, stored, audit);
         return;
       } catch (error) {
@@ -170,12 +173,14 @@ export class ResourceService {
     for (let attempt = 0; ; attempt += 1) {
       const stored = await this.mustGet(scope, id);
       this.checkPrecondition(stored, ifMatch);
-      const doc = change(stored.doc);
+      // A row written before write-only attributes were dropped loses them on its next write.
+      const type = this.typeFor(scope);
+      const doc = withoutWriteOnly(type, change(stored.doc));
       try {
         // Entra re-sends values it already sent: a request that changes nothing writes nothing.
         if (JSON.stringify(doc) === JSON.stringify(stored.doc)) return this.written(scope, stored);
         const now = this.now();
-        const audit = auditOfChange(this.type.name, id, stored.doc, doc, now);
+        const audit = auditOfChange(this.type.name, id, maskWriteOnly(type, stored.doc), doc, now);
         const updated = await this.repository.update(scope.tenantId, stored, doc, now, audit);
         return this.written(scope, updated);
       } catch (error) {

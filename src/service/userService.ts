@@ -1,6 +1,5 @@
 import type { ListResponse } from "../scim/listResponse";
-import { requests } from "../scim/memberProjection";
-import type { Projection } from "../scim/projection";
+import { ALL_ATTRIBUTES, requests, type AttributeSelection } from "../scim/projection";
 import type { ScimResource } from "../scim/render";
 import { deleteThenSweep, namesNothing } from "./deletion";
 import type { MembershipRepository } from "./membershipRepository";
@@ -22,12 +21,16 @@ export class UserService implements ResourceOperations {
     return this.resources.create(scope, body);
   }
 
-  get(scope: TenantScope, id: string, projection: Projection = {}): Promise<WriteResult> {
+  get(scope: TenantScope, id: string, projection: AttributeSelection = ALL_ATTRIBUTES): Promise<WriteResult> {
     return this.resources.get(scope, id, projection, this.groupsEnricher(scope, projection));
   }
 
   query(scope: TenantScope, options: QueryOptions): Promise<ListResponse> {
-    return this.resources.query(scope, options, this.groupsEnricher(scope, options));
+    return this.resources.query(
+      scope,
+      options,
+      this.groupsEnricher(scope, options.projection ?? ALL_ATTRIBUTES),
+    );
   }
 
   replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
@@ -46,7 +49,7 @@ export class UserService implements ResourceOperations {
     );
   }
 
-  private groupsEnricher(scope: TenantScope, projection: Projection) {
+  private groupsEnricher(scope: TenantScope, projection: AttributeSelection) {
     if (!requests(projection, "groups")) return undefined;
     return async (resource: ScimResource, id: string): Promise<ScimResource> => {
       const groups = await this.memberships.groupsOf(scope.tenantId, id);

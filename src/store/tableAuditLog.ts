@@ -2,6 +2,7 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 import type { AuditRecord } from "../service/audit";
 import type { AuditLog, AuditPage, AuditQuery } from "../service/auditLog";
 import { AUDIT_PREFIX, auditEntity, auditTimeKey, recordOf, type AuditEntity } from "./auditRows";
+import { checkContinuationToken } from "./continuationTokens";
 import { prefixRange } from "./keys";
 import { unavailable } from "./storageErrors";
 
@@ -17,6 +18,7 @@ export class TableAuditLog implements AuditLog {
     const upper = query.since ? `${auditTimeKey(query.since)}}` : to;
     let filter = odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${upper}`;
     if (query.resourceId !== undefined) filter += odata` and resourceId eq ${query.resourceId}`;
+    if (query.cursor) checkContinuationToken(query.cursor);
     try {
       const pages = this.client
         .listEntities<AuditEntity>({ queryOptions: { filter } })

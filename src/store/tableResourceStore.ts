@@ -16,6 +16,7 @@ import {
 } from "../service/repository";
 import type { AuditRecord } from "../service/audit";
 import { auditAction } from "./auditRows";
+import { checkContinuationToken } from "./continuationTokens";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
 import {
@@ -175,10 +176,10 @@ export class TableResourceStore implements ResourceRepository {
     }
   }
 
-  async findIds(tenantId: string, indexName: string, value: string): Promise<string[]> {
+  async findIds(tenantId: string, indexName: string, value: string, atMost?: number): Promise<string[]> {
     const index = this.index(indexName);
     const prefix = indexValuePrefix(this.kind, index, value);
-    if (!index.unique) return this.idsInRange(tenantId, prefix);
+    if (!index.unique) return this.idsInRange(this.rangeFilter(tenantId, prefix), atMost);
     try {
       const row = await this.client.getEntity<IndexRow>(tenantId, prefix.slice(0, -1));
       return [row.id];
@@ -197,30 +198,23 @@ export class TableResourceStore implements ResourceRepository {
     indexName: string,
     op: Comparison,
     value: string,
+    atMost?: number,
   ): Promise<string[]> {
     const index = this.index(indexName);
-    const ids: string[] = [];
     const range = this.rangeFilter(tenantId, indexPrefix(this.kind, index));
-    const filter = `${range} and ${VALUE_COMPARISONS[op](value)}`;
-    try {
-      for await (const row of this.client.listEntities<IndexRow>({
-        queryOptions: { filter, select: ["id"] },
-      })) {
-        ids.push(row.id);
-      }
-    } catch (error) {
-      unavailable(error);
-    }
+    const ids = await this.idsInRange(`${range} and ${VALUE_COMPARISONS[op](value)}`, atMost);
     return [...new Set(ids)];
   }
 
-  findIdsByPrefix(tenantId: string, indexName: string, prefix: string): Promise<string[]> {
+  findIdsByPrefix(tenantId: string, indexName: string, prefix: string, atMost?: number): Promise<string[]> {
     const index = this.index(indexName);
     // Drop the separator: every value that starts with the prefix sorts inside this range.
-    return this.idsInRange(tenantId, indexValuePrefix(this.kind, index, prefix).slice(0, -1));
+    const range = indexValuePrefix(this.kind, index, prefix).slice(0, -1);
+    return this.idsInRange(this.rangeFilter(tenantId, range), atMost);
   }
 
   async *scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage> {
+    if (from !== undefined) checkContinuationToken(from);
     const pages = this.client
       .listEntities({ queryOptions: { filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)) } })
       .byPage({ maxPageSize: SCAN_PAGE_SIZE, ...(from === undefined ? {} : { continuationToken: from }) });
@@ -239,13 +233,16 @@ export class TableResourceStore implements ResourceRepository {
     }
   }
 
-  private async idsInRange(tenantId: string, prefix: string): Promise<string[]> {
+  /** The ids of the index rows `filter` selects; with `atMost`, pages of that size, stopping once reached. */
+  private async idsInRange(filter: string, atMost?: number): Promise<string[]> {
     const ids: string[] = [];
     try {
-      for await (const row of this.client.listEntities<IndexRow>({
-        queryOptions: { filter: this.rangeFilter(tenantId, prefix), select: ["id"] },
-      })) {
-        ids.push(row.id);
+      const pages = this.client
+        .listEntities<IndexRow>({ queryOptions: { filter, select: ["id"] } })
+        .byPage(atMost === undefined ? {} : { maxPageSize: Math.min(atMost, 1000) });
+      for await (const page of pages) {
+        for (const row of page) ids.push(row.id);
+        if (atMost !== undefined && ids.length >= atMost) return ids.slice(0, atMost);
       }
     } catch (error) {
       unavailable(error);

@@ -136,6 +136,20 @@ describe("bad input gets a SCIM error, never a 5xx, and changes nothing", () => 
     expect(after.body).toEqual(before.body);
   });
 
+  it("answers a search across resource types at the tenant's root 501 with a SCIM error, after auth", async () => {
+    const search = { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'id eq "x"' };
+    const answer = await scim("POST", "/.search", search);
+    expect(answer.status).toBe(501);
+    expect(answer.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+    expect(answer.body.status).toBe("501");
+    expect(answer.body.detail).toMatch(/\/Users\/\.search/);
+    const anonymous = await fetch(`${tenant.tenantUrl}/.search`, {
+      method: "POST",
+      body: JSON.stringify(search),
+    });
+    expect(anonymous.status).toBe(401);
+  });
+
   it("answers 413 for a body over the limit", async () => {
     const response = await scim("POST", "/Users", { userName: "big@x.com", title: "x".repeat(300 * 1024) });
     expect(response.status).toBe(413);

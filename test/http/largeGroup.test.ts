@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import type { TenantScope } from "../../src/service/resourceService";
+import { selectAttributes } from "../../src/scim/projection";
+import { groupResourceType } from "../../src/scim/schema/resourceType";
 import { countRoundTrips } from "../../src/store/roundTrips";
 import { inParallel } from "../../tools/inParallel";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
@@ -70,7 +72,11 @@ describe(`a group of ${MEMBERS} members`, () => {
 
   it("reads only the group row for excludedAttributes=members", async () => {
     const { result, roundTrips } = await countRoundTrips(() =>
-      harness.services.groups.get(scope, groupId, { excludedAttributes: "members" }),
+      harness.services.groups.get(
+        scope,
+        groupId,
+        selectAttributes(groupResourceType, { excludedAttributes: "members" }),
+      ),
     );
     expect(roundTrips).toBe(1);
     expect(result.streamed).toBeUndefined();

@@ -26,6 +26,20 @@ function hasNull(value: unknown): boolean {
 }
 
 describe("discovery documents", () => {
+  it("gives every reference attribute its referenceTypes (photos.value is external, RFC 7643 §8.7.1)", () => {
+    type Described = { name: string; type: string; referenceTypes?: string[]; subAttributes?: Described[] };
+    const untyped: string[] = [];
+    const photos = schemaDocuments(BASE)
+      .flatMap((schema) => schema.attributes as Described[])
+      .flatMap((attribute) => {
+        for (const sub of [attribute, ...(attribute.subAttributes ?? [])])
+          if (sub.type === "reference" && !(sub.referenceTypes ?? []).length) untyped.push(sub.name);
+        return attribute.name === "photos" ? (attribute.subAttributes ?? []) : [];
+      });
+    expect(untyped).toEqual([]);
+    expect(photos.find((sub) => sub.name === "value")?.referenceTypes).toEqual(["external"]);
+  });
+
   it("list every attribute of the Teamgo mapping (seed tutorial step 5)", () => {
     const names = flatten(schemaDocuments(BASE));
     for (const attribute of [

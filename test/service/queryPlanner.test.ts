@@ -1,6 +1,6 @@
 import { parseFilter } from "../../src/scim/filter/parser";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
-import { planQuery } from "../../src/service/queryPlanner";
+import { MAX_UNION_READS, planQuery } from "../../src/service/queryPlanner";
 
 const plan = (filter: string) => planQuery(userResourceType, parseFilter(filter));
 
@@ -71,5 +71,15 @@ describe("query planner", () => {
     ]) {
       expect(plan(filter)).toEqual({ kind: "scan" });
     }
+  });
+
+  it("flattens a chain of or into one union, and scans past MAX_UNION_READS reads", () => {
+    const terms = (count: number) =>
+      Array.from({ length: count }, (_, index) => `emails gt "${index}"`).join(" or ");
+    const union = plan(terms(MAX_UNION_READS));
+    expect(union.kind).toBe("union");
+    expect(union.kind === "union" && union.plans).toHaveLength(MAX_UNION_READS);
+    expect(plan(terms(MAX_UNION_READS + 1))).toEqual({ kind: "scan" });
+    expect(plan(`(${terms(MAX_UNION_READS)}) or userName eq "x"`)).toEqual({ kind: "scan" });
   });
 });

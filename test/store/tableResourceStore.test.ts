@@ -71,6 +71,22 @@ describe("TableResourceStore against Azurite", () => {
     expect(await store.findIds(tenantId, "userName", "missing@x.com")).toEqual([]);
   });
 
+  it("stops an index range read after atMost ids, in one round trip of that many rows", async () => {
+    const tenantId = tenant();
+    for (let index = 0; index < 12; index += 1)
+      await store.create(tenantId, `id${index}`, { userName: `u${index}@x.com`, externalId: "same" }, NOW);
+    const ranged = await countRoundTrips(() => store.findIdsByComparison(tenantId, "userName", "gt", "", 5));
+    expect(ranged).toEqual({ result: expect.any(Array), roundTrips: 1 });
+    expect(ranged.result).toHaveLength(5);
+    const prefixed = await countRoundTrips(() => store.findIdsByPrefix(tenantId, "userName", "u", 5));
+    expect(prefixed.result).toHaveLength(5);
+    expect(prefixed.roundTrips).toBe(1);
+    const shared = await countRoundTrips(() => store.findIds(tenantId, "externalId", "same", 5));
+    expect(shared.result).toHaveLength(5);
+    expect(shared.roundTrips).toBe(1);
+    expect(await store.findIdsByComparison(tenantId, "userName", "gt", "")).toHaveLength(12);
+  });
+
   it("refuses a second userName that differs only in case with 409 uniqueness, leaving nothing behind", async () => {
     const tenantId = tenant();
     await store.create(tenantId, "first", { userName: "dup@x.com" }, NOW);

@@ -22,6 +22,25 @@ describe("tenant CLI: schema", () => {
       });
   });
 
+  it("declares a write-only attribute with --write-only, shown in the listing", async () => {
+    await services.tenants.create("secretive");
+    await run("add", "secretive", `${CONTOSO}:pin`, "--write-only");
+    expect(JSON.parse(await run("list", "secretive", "--json")).attributes).toEqual([
+      {
+        schema: CONTOSO,
+        resourceType: "User",
+        name: "pin",
+        type: "string",
+        multiValued: false,
+        caseExact: false,
+        mutability: "writeOnly",
+      },
+    ]);
+    expect(await run("list", "secretive")).toContain(
+      `${CONTOSO}:pin\tUser\tstring\tsingle-valued\tcaseIgnored\twriteOnly`,
+    );
+  });
+
   it("adds, lists, redefines and removes attributes, stored in the tenant's row 'schema'", async () => {
     expect(await run("list", "acme")).toContain("(no extension attributes declared)");
     expect(await run("add", "acme", `${CONTOSO}:costCenter`)).toBe(

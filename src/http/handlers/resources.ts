@@ -2,14 +2,13 @@ import type { HttpResponseInit } from "@azure/functions";
 import type { Services } from "../../app/services";
 import { ScimError } from "../../scim/errors";
 import { etagMatches } from "../../scim/etag";
-import { returnsDefault } from "../../scim/memberProjection";
-import { project } from "../../scim/projection";
+import { project, returnsDefault, type AttributeSelection } from "../../scim/projection";
 import type { ResourceType } from "../../scim/schema/resourceType";
 import type { ResourceOperations } from "../../service/resourceOperations";
 import type { WriteResult } from "../../service/resourceService";
 import { readJsonBody } from "../body";
 import type { ScimCall, ScimOperation } from "../endpoint";
-import { projectionOptions, queryOptions } from "../query";
+import { projectionOf, queryOptions } from "../query";
 import { scimResponse, scimStreamResponse } from "../response";
 import { jsonWithStreamedArray } from "../streamedJson";
 
@@ -30,14 +29,8 @@ function ifMatch(call: ScimCall): string | undefined {
   return call.request.headers.get("if-match") ?? undefined;
 }
 
-function withResource(
-  type: ResourceType,
-  call: ScimCall,
-  status: number,
-  result: WriteResult,
-): HttpResponseInit {
-  const projection = projectionOptions(call.request.query);
-  const resource = project(call.scope.types?.[type.name] ?? type, result.resource, projection);
+function withResource(status: number, result: WriteResult, projection: AttributeSelection): HttpResponseInit {
+  const resource = project(result.resource, projection);
   const headers: Record<string, string> = { ETag: result.version };
   if (status === 201) headers.Location = result.location;
   const streamed = result.streamed;
@@ -57,34 +50,38 @@ export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
   return async (call) => {
     const service = endpoint.service(call.services);
     const { request, scope, id } = call;
+    const tenantType = scope.types?.[type.name] ?? type;
+    // Parsed once, before any work: a response of a thousand resources projects each with it.
+    const projection = projectionOf(request.query, tenantType);
     switch (request.method.toUpperCase()) {
       case "GET": {
         if (id === undefined)
-          return scimResponse(200, await service.query(scope, queryOptions(request.query)));
-        const result = await service.get(scope, id, projectionOptions(request.query));
+          return scimResponse(200, await service.query(scope, queryOptions(request.query, projection)));
+        const result = await service.get(scope, id, projection);
         const ifNoneMatch = request.headers.get("if-none-match");
         if (ifNoneMatch !== null && etagMatches(ifNoneMatch, result.version)) {
           return scimResponse(304, undefined, { ETag: result.version });
         }
-        return withResource(type, call, 200, result);
+        return withResource(200, result, projection);
       }
       case "POST": {
-        if (id === ".search")
-          return scimResponse(200, await service.query(scope, searchOptions(await readJsonBody(request))));
+        if (id === ".search") {
+          const options = searchOptions(await readJsonBody(request), tenantType);
+          return scimResponse(200, await service.query(scope, options));
+        }
         if (id !== undefined)
           throw new ScimError(405, "POST creates resources on the collection URL, without an id.");
-        return withResource(type, call, 201, await service.create(scope, await readJsonBody(request)));
+        return withResource(201, await service.create(scope, await readJsonBody(request)), projection);
       }
       case "PUT":
         return withResource(
-          type,
-          call,
           200,
           await service.replace(scope, needsId(call), await readJsonBody(request), ifMatch(call)),
+          projection,
         );
       case "PATCH": {
         const result = await service.patch(scope, needsId(call), await readJsonBody(request), ifMatch(call));
-        if (result && endpoint.patchReturnsContent) return withResource(type, call, 200, result);
+        if (result && endpoint.patchReturnsContent) return withResource(200, result, projection);
         return scimResponse(204, undefined, result ? { ETag: result.version } : {});
       }
       case "DELETE":
@@ -97,7 +94,7 @@ export function resourceOperation(endpoint: ResourceEndpoint): ScimOperation {
 }
 
 /** The body of POST /.search (RFC 7644 §3.4.3) carries the query parameters. */
-function searchOptions(body: unknown) {
+function searchOptions(body: unknown, type: ResourceType) {
   const params = new URLSearchParams();
   if (typeof body === "object" && body !== null) {
     for (const [key, value] of Object.entries(body)) {
@@ -106,5 +103,18 @@ function searchOptions(body: unknown) {
         params.set(key, value.filter((item) => typeof item === "string").join(","));
     }
   }
-  return queryOptions(params);
+  return queryOptions(params, projectionOf(params, type));
 }
+
+/**
+ * POST {Tenant URL}/.search (RFC 7644 §3.4.3, a search across resource types): not implemented,
+ * and said so with 501 as RFC 7644 §3.2 allows. Entra never sends it; /Users/.search and
+ * /Groups/.search answer every query it could carry.
+ */
+export const rootSearch: ScimOperation = () =>
+  Promise.reject(
+    new ScimError(
+      501,
+      "Searching across resource types is not implemented; POST the search to /Users/.search or /Groups/.search.",
+    ),
+  );

@@ -1,4 +1,5 @@
 import { badRequest } from "../errors";
+import { isWriteOnly } from "../resource/writeOnly";
 import type { AttributeDefinition, AttributePath, AttributeResolver } from "../schema/types";
 import type { ComparisonOperator, Filter, FilterValue } from "./ast";
 import { formatAttributePath } from "./format";
@@ -24,7 +25,17 @@ export function matchesFilter(filter: Filter, resource: Resource, resolver: Attr
 
 /** Throws `invalidFilter` naming the first attribute in `filter` that the resolver does not know. */
 export function validateFilterPaths(filter: Filter, resolver: AttributeResolver): void {
-  checkPaths(filter, resolver, (path) => resolver.resolve(path) !== undefined, formatAttributePath);
+  const isKnown = (path: AttributePath) => {
+    const resolved = resolver.resolve(path);
+    // Matching a write-only value would disclose it, one guess at a time.
+    if (resolved && isWriteOnly(resolved.subAttribute ?? resolved.attribute))
+      throw badRequest(
+        "invalidFilter",
+        `Attribute "${formatAttributePath(path)}" is write-only; it cannot be filtered`,
+      );
+    return resolved !== undefined;
+  };
+  checkPaths(filter, resolver, isKnown, formatAttributePath);
 }
 
 function evaluate(filter: Filter, locate: Locate, resolver: AttributeResolver): boolean {

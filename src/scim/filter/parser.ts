@@ -6,6 +6,15 @@ import { syntaxError, tokenize, type SyntaxContext, type Token } from "./lexer";
 export const MAX_FILTER_LENGTH = 4096;
 /** Parentheses and brackets deeper than this are rejected, so hostile input cannot exhaust the stack. */
 export const MAX_NESTING_DEPTH = 32;
+/**
+ * Most conditions (`attr op value`, `attr pr`) one filter or PATCH value path may hold. Entra sends
+ * one or two; each condition is evaluated on every candidate (or every element), so the count,
+ * not the text length, bounds the work.
+ */
+export const MAX_FILTER_TERMS = 100;
+
+/** A lone UTF-16 surrogate is not text: no stored value can equal it, and no storage query can carry it. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 const FILTER: SyntaxContext = { scimType: "invalidFilter", subject: "filter" };
 const PATCH_PATH: SyntaxContext = { scimType: "invalidPath", subject: "path" };
@@ -43,6 +52,7 @@ class Parser {
   private readonly tokens: readonly Token[];
   private readonly end: Token;
   private index = 0;
+  private terms = 0;
 
   constructor(
     text: string,
@@ -155,6 +165,14 @@ class Parser {
   /** `path pr` or `path op value`, once the path has been read. */
   private condition(path: AttributePath): Filter {
     const token = this.next();
+    this.terms += 1;
+    if (this.terms > MAX_FILTER_TERMS) {
+      throw syntaxError(
+        this.context,
+        `More than ${MAX_FILTER_TERMS} conditions (the filter-term limit)`,
+        token.position,
+      );
+    }
     if (token.kind === "pr") return { kind: "present", path };
     if (token.kind !== "compareOp") throw this.unexpected(token, 'a comparison operator or "pr"');
     return { kind: "compare", path, op: token.op, value: this.comparisonValue() };
@@ -162,10 +180,18 @@ class Parser {
 
   private comparisonValue(): FilterValue {
     const token = this.next();
-    if (token.kind === "value") return token.value;
     // Entra's legacy docs send `externalId eq jyoung`: take a single unquoted token as a string.
-    if (token.kind === "path" || token.kind === "word") return token.text;
-    throw this.unexpected(token, "a value");
+    const value =
+      token.kind === "value"
+        ? token.value
+        : token.kind === "path" || token.kind === "word"
+          ? token.text
+          : undefined;
+    if (value === undefined) throw this.unexpected(token, "a value");
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      throw syntaxError(this.context, "The value holds an unpaired UTF-16 surrogate", token.position);
+    }
+    return value;
   }
 
   private checkDepth(depth: number, token: Token): void {

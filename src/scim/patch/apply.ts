@@ -2,6 +2,7 @@ import { badRequest } from "../errors";
 import { readAttribute, writeAttribute } from "../resource/access";
 import { coerceAttributeValue, isEncodedRole } from "../resource/coerce";
 import { isPlainObject, type ResourceDoc } from "../resource/types";
+import { isWriteOnly } from "../resource/writeOnly";
 import type { ResourceType } from "../schema/resourceType";
 import type { AttributeDefinition } from "../schema/types";
 import {
@@ -12,6 +13,7 @@ import {
   sameElement,
   type Element,
 } from "./elements";
+import { FilterBudget } from "./budget";
 import { expandOperations, type TargetedOperation } from "./expand";
 import type { PatchOperation } from "./request";
 import { describeTarget, type PatchTarget } from "./target";
@@ -222,9 +224,18 @@ function refuseReadOnly(target: PatchTarget): void {
   }
 }
 
-function applyOne(doc: ResourceDoc, type: ResourceType, operation: TargetedOperation): void {
+function applyOne(
+  doc: ResourceDoc,
+  type: ResourceType,
+  operation: TargetedOperation,
+  budget: FilterBudget,
+): void {
   const { verb, target, value } = operation;
   refuseReadOnly(target);
+  // Accepted, never stored: a password (path, path-less or URN-qualified) goes no further.
+  if (target.kind === "attribute" && isWriteOnly(target.attribute.attribute)) return;
+  if (target.kind === "attribute" && target.valueFilter)
+    budget.charge(target.valueFilter, elementsOf(readAttribute(doc, target.attribute)).length);
   if (target.kind === "extension") {
     if (verb === "remove" || isCleared(value)) delete doc[target.schema.id];
     return;
@@ -247,7 +258,10 @@ export function applyPatch(
   doc: ResourceDoc,
   operations: readonly PatchOperation[],
 ): ResourceDoc {
-  const result = structuredClone(doc);
-  for (const operation of expandOperations(type, operations)) applyOne(result, type, operation);
+  // A JSON copy: documents are JSON, and structuredClone's recursion fails thousands of levels
+  // sooner (rows stored before bodies had a depth limit may nest that deep).
+  const result = JSON.parse(JSON.stringify(doc)) as ResourceDoc;
+  const budget = new FilterBudget();
+  for (const operation of expandOperations(type, operations)) applyOne(result, type, operation, budget);
   return result;
 }

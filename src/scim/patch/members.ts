@@ -14,6 +14,13 @@ export type MemberChange =
   | { readonly kind: "removeWhere"; readonly filter: Filter }
   | { readonly kind: "replace"; readonly ids: readonly string[] };
 
+/**
+ * Most member removals by a filter other than ids (`members[display eq "x"]`) in one PATCH: each
+ * reads the group's whole member list (100,000 members is a supported size). Entra removes members
+ * by id, which costs one row each and is not limited here.
+ */
+export const MAX_FILTERED_MEMBER_REMOVALS = 1;
+
 export interface SplitPatch {
   /** Operations on the group's own attributes, for the PATCH engine. */
   readonly attributes: PatchOperation[];
@@ -92,6 +99,13 @@ export function splitMemberOperations(type: ResourceType, operations: readonly P
     const change = memberChange(type, operation);
     if (change) members.push(change);
     else attributes.push(operation);
+  }
+  if (members.filter((change) => change.kind === "removeWhere").length > MAX_FILTERED_MEMBER_REMOVALS) {
+    throw badRequest(
+      "invalidValue",
+      `A PATCH may remove members by a filter other than their ids at most ${MAX_FILTERED_MEMBER_REMOVALS} time ` +
+        "(the filtered-member-removal limit); remove members by id.",
+    );
   }
   return { attributes, members };
 }

@@ -39,12 +39,15 @@ export function multiValued(
   canonicalTypes: readonly string[],
   extraSubAttributes: readonly AttributeDefinition[] = [],
   valueType: AttributeType = "string",
+  valueReferenceTypes?: readonly string[],
 ): AttributeDefinition {
   return complex(
     name,
     description,
     [
-      attribute("value", valueType, `The value of the ${name} entry.`),
+      attribute("value", valueType, `The value of the ${name} entry.`, {
+        ...(valueReferenceTypes ? { referenceTypes: valueReferenceTypes } : {}),
+      }),
       attribute("display", "string", "A human-readable name, primarily used for display purposes."),
       attribute("type", "string", `A label indicating the ${name} entry's function.`, {
         canonicalValues: canonicalTypes,

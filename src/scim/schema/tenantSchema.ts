@@ -25,6 +25,8 @@ export interface ExtensionAttributeDeclaration {
   readonly type: ExtensionAttributeType;
   readonly multiValued: boolean;
   readonly caseExact: boolean;
+  /** `writeOnly`: accepted on input, never stored, returned or filtered (a secret). Default readWrite. */
+  readonly mutability?: "readWrite" | "writeOnly";
   readonly description?: string;
 }
 
@@ -53,6 +55,7 @@ const declarationSchema = z.object({
   type: z.enum(EXTENSION_ATTRIBUTE_TYPES),
   multiValued: z.boolean(),
   caseExact: z.boolean(),
+  mutability: z.enum(["readWrite", "writeOnly"]).optional(),
   description: z.string().max(1024).optional(),
 });
 
@@ -151,7 +154,11 @@ function definitionOf(declaration: ExtensionAttributeDeclaration): AttributeDefi
     declaration.name,
     declaration.type,
     declaration.description ?? `Tenant-defined extension attribute ${declaration.name}.`,
-    { multiValued: declaration.multiValued, caseExact: declaration.caseExact },
+    {
+      multiValued: declaration.multiValued,
+      caseExact: declaration.caseExact,
+      ...(declaration.mutability === "writeOnly" ? { mutability: "writeOnly", returned: "never" } : {}),
+    },
   );
 }
 

@@ -83,7 +83,10 @@ export const userSchema: SchemaDefinition = {
       "other",
     ]),
     multiValued("ims", "Instant messaging addresses for the User.", ["aim", "gtalk", "icq", "xmpp", "skype"]),
-    multiValued("photos", "URLs of photos of the User.", ["photo", "thumbnail"], [], "reference"),
+    // RFC 7643 §8.7.1: a photo is a URL outside this service; clients' discovery needs the type.
+    multiValued("photos", "URLs of photos of the User.", ["photo", "thumbnail"], [], "reference", [
+      "external",
+    ]),
     addressesAttribute,
     groupsAttribute,
     multiValued("entitlements", "A list of entitlements for the User.", []),

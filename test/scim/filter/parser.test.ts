@@ -284,6 +284,31 @@ describe("parseFilter", () => {
       }
     });
 
+    it("accepts 100 conditions and refuses the 101st, naming the limit", () => {
+      const terms = (count: number) => Array.from({ length: count }, () => "a pr").join(" or ");
+      expect(() => parseFilter(terms(100))).not.toThrow();
+      expect(rejection(() => parseFilter(terms(101)))).toMatchObject({
+        status: 400,
+        scimType: "invalidFilter",
+        detail: "More than 100 conditions (the filter-term limit) at position 803 in filter",
+      });
+      expect(rejection(() => parsePatchPath(`phoneNumbers[${terms(101)}]`))).toMatchObject({
+        scimType: "invalidPath",
+        detail: expect.stringMatching(/^More than 100 conditions/),
+      });
+    });
+
+    it("refuses a lone surrogate in a value, escaped or raw, quoted or not", () => {
+      for (const text of ['userName eq "\\ud800"', 'userName eq "a\udfff"', "userName eq \udc00x"]) {
+        expect(rejection(() => parseFilter(text))).toMatchObject({
+          status: 400,
+          scimType: "invalidFilter",
+          detail: expect.stringMatching(/unpaired UTF-16 surrogate/),
+        });
+      }
+      expect(parseFilter('userName eq "\\ud83d\\ude00"')).toEqual(eq("userName", "😀"));
+    });
+
     it("never throws anything but a ScimError, whatever the input", () => {
       const filterish = fc
         .array(
