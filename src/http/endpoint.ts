@@ -3,7 +3,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { services, type Services } from "../app/services";
 import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError } from "../scim/errors";
-import { inRequestScope, type RequestScope } from "../service/requestScope";
+import { inRequestScope, type RequestScope } from "../lib/requestScope";
 import type { TenantScope } from "../service/resourceService";
 import { observeScimRequest } from "../telemetry";
 import { isValidTenantId } from "../tenants/tenantId";

@@ -3,7 +3,7 @@ import type { AuditRecord } from "../service/audit";
 import type { AuditLog, AuditPage, AuditQuery } from "../service/auditLog";
 import { AUDIT_PREFIX, auditEntity, auditTimeKey, recordOf, type AuditEntity } from "./auditRows";
 import { prefixRange } from "./keys";
-import { unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
 
 const PURGE_BATCH = 100;
 

@@ -11,7 +11,8 @@ import { auditAction } from "./auditRows";
 import { encodeKeyPart, prefixRange } from "./keys";
 import { groupKind, userKind } from "./resourceKinds";
 import { resourceRowKey } from "./rows";
-import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { failedActionIndex, statusOf } from "./storageErrors";
 
 /** A transaction holds at most 100 operations. */
 const MAX_TRANSACTION_ACTIONS = 100;

@@ -32,7 +32,8 @@ import {
   serialiseDoc,
   TOMBSTONE_PROPERTY,
 } from "./rows";
-import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { failedActionIndex, statusOf } from "./storageErrors";
 
 /** OData comparisons of an index row's value (the tag quotes and escapes the value). */
 const VALUE_COMPARISONS: Record<Comparison, (value: string) => string> = {

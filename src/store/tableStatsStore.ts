@@ -2,7 +2,7 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 import type { StatsStore } from "../diagnostics/requestStats";
 import type { WindowStats } from "../diagnostics/stats";
 import { prefixRange } from "./keys";
-import { unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
 
 const PREFIX = "s|";
 
