@@ -116,7 +116,7 @@ function stripMeta(resource: any) {
   return rest;
 }
 
-/** Issue 10 §3: hostile input over HTTP against the local host. */
+/** Hostile input over HTTP against the local host (docs/reliability.md). */
 describe("hostile input, fuzzed over HTTP", () => {
   let harness: TestHost;
   let tenant: TestTenant;

@@ -6,7 +6,7 @@ import { startTestHost, type TestHost } from "../support/testServices";
 import { directResources, expectConsistent, patch } from "./support/harness";
 
 /**
- * Issue 10 §5: Entra sends at most 25 requests/s per tenant; this drives 5× that at each of several
+ * Entra needs 25 requests/s per tenant (docs/entra-behaviour.md#request-rate); this drives 5× that at each of several
  * tenants, loopback only, open loop (requests start on schedule whatever the answers), and checks
  * that every request succeeds and the host's heap does not grow.
  *
