@@ -7,6 +7,7 @@ import { inRequestScope, type RequestScope } from "../lib/requestScope";
 import type { TenantScope } from "../service/resourceService";
 import { observeScimRequest } from "../telemetry";
 import { isValidTenantId } from "../tenants/tenantId";
+import { bearerToken } from "./bearer";
 import { errorResponse } from "./response";
 
 export interface ScimCall {
@@ -18,12 +19,6 @@ export interface ScimCall {
 }
 
 export type ScimOperation = (call: ScimCall) => Promise<HttpResponseInit>;
-
-function bearerToken(request: HttpRequest): string | undefined {
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
-}
 
 function unauthorized(): ScimError {
   return new ScimError(401, "The bearer token is missing or not valid for this tenant.");
