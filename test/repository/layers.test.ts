@@ -1,9 +1,12 @@
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 interface Linted {
   readonly path: string;
   readonly linted: boolean;
+  /** Whether the configuration gives the path a layer rule at all. */
+  readonly layered: boolean;
   readonly messages: readonly string[];
 }
 
@@ -51,5 +54,16 @@ describe("npm run lint enforces the layers of src/", () => {
     const rest = results.slice(cases.length);
     expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
     expect(rest.every((r) => r.linted)).toBe(true);
+  });
+});
+
+describe("every part of src/ has a place in the layer table", () => {
+  it("gives each directory and root file of src/ a layer rule", () => {
+    const parts = readdirSync(join(root, "src"), { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? `src/${entry.name}/newModule.ts` : `src/${entry.name}`,
+    );
+    const results = lint(parts.map((path) => ({ path, code: "export {};" })));
+    expect(results.filter((result) => !result.layered).map((result) => result.path)).toEqual([]);
+    expect(parts.length).toBeGreaterThan(10);
   });
 });

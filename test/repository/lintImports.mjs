@@ -23,6 +23,11 @@ for (const { path, code } of cases) {
     ],
     { filename: path },
   );
-  results.push({ path, linted: config !== undefined, messages: messages.map((m) => m.message) });
+  results.push({
+    path,
+    linted: config !== undefined,
+    layered: setting !== undefined,
+    messages: messages.map((m) => m.message),
+  });
 }
 process.stdout.write(JSON.stringify(results));
