@@ -1,5 +1,6 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { layerRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", ".azurite/", "infra/", "**/*.js", "**/*.mjs"] },
@@ -19,6 +20,7 @@ export default tseslint.config(
       "@typescript-eslint/no-dynamic-delete": "off",
     },
   },
+  ...layerRules,
   {
     files: ["test/**/*.ts"],
     rules: {

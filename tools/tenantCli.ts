@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { createServices } from "../src/app/services";
 import { loadConfig } from "../src/config";
-import { StorageUnavailableError } from "../src/store/storageErrors";
+import { StorageUnavailableError } from "../src/service/storageUnavailable";
 import { ensureTables } from "../src/store/tableClients";
 import {
   DEFAULT_CLIENT_SECRET_YEARS,

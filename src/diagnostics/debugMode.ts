@@ -1,4 +1,4 @@
-import { RefreshingCache } from "../tenants/refreshingCache";
+import { RefreshingCache } from "../lib/refreshingCache";
 import type { TenantRegistry } from "../tenants/tenantRegistry";
 
 const CACHE_MS = 30_000;

@@ -17,7 +17,7 @@ export interface TenantSummary {
   readonly outlook: Outlook;
 }
 
-/** Whether an Entra job talking to this tenant is heading for quarantine (entra-provisioning.md §6). */
+/** Whether an Entra job talking to this tenant is heading for quarantine (docs/entra-behaviour.md#quarantine-rules). */
 export interface Outlook {
   readonly status: "healthy" | "at risk" | "quarantine likely";
   readonly reasons: readonly string[];

@@ -5,13 +5,14 @@ import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError } from "../scim/errors";
 import { writeOnlyNames } from "../scim/resource/writeOnly";
 import { builtInTypes } from "../scim/schema/tenantSchema";
-import { inRequestScope, type RequestScope } from "../service/requestScope";
+import { inRequestScope, type RequestScope } from "../lib/requestScope";
 import type { TenantScope } from "../service/resourceService";
 import { markUnauthenticated, observeScimRequest } from "../telemetry";
 import type { Authentication } from "../tenants/authenticator";
 import { isValidTenantId } from "../tenants/tenantId";
 import { MAX_BODY_BYTES } from "./body";
 import { readBoundedText } from "./boundedBody";
+import { bearerToken } from "./bearer";
 import { errorResponse } from "./response";
 
 const BUILT_IN_WRITE_ONLY = writeOnlyNames([builtInTypes.User, builtInTypes.Group]);
@@ -25,12 +26,6 @@ export interface ScimCall {
 }
 
 export type ScimOperation = (call: ScimCall) => Promise<HttpResponseInit>;
-
-function bearerToken(request: HttpRequest): string | undefined {
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
-}
 
 function unauthorized(): ScimError {
   return new ScimError(401, "The bearer token is missing or not valid for this tenant.");

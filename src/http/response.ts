@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { ScimError } from "../scim/errors";
 import { ERROR_SCHEMA } from "../scim/schema/urns";
-import { STORAGE_RETRY_AFTER_SECONDS } from "../store/storageErrors";
+import { STORAGE_RETRY_AFTER_SECONDS } from "../service/storageUnavailable";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 

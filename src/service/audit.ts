@@ -1,7 +1,7 @@
 import type { AttributeChange } from "../scim/audit/diff";
 import { diffResources } from "../scim/audit/diff";
 import type { ResourceDoc } from "../scim/resource/types";
-import { requestScope } from "./requestScope";
+import { requestScope } from "../lib/requestScope";
 
 export type AuditOperation =
   | "create"

@@ -27,6 +27,12 @@ function memberIdsOf(doc: ResourceDoc): string[] {
   );
 }
 
+/** Member ids that are no user or group of the tenant are the client's error: 400, nothing changed. */
+function asInvalidMember(error: unknown): unknown {
+  if (!(error instanceof UnknownMemberError)) return error;
+  return badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
+}
+
 function withoutMembers(doc: ResourceDoc): ResourceDoc {
   const { members: _members, ...rest } = doc;
   return rest;
@@ -171,11 +177,8 @@ export class GroupService implements ResourceOperations {
         }
       }
     } catch (error) {
-      if (error instanceof UnknownMemberError) {
-        throw badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
-      }
       if (error instanceof UnknownGroupError) throw notFound(`Group ${groupId} not found.`);
-      throw error;
+      throw asInvalidMember(error);
     }
   }
 
@@ -204,10 +207,7 @@ export class GroupService implements ResourceOperations {
     try {
       await this.memberships.verifyMembers(scope.tenantId, ids);
     } catch (error) {
-      if (error instanceof UnknownMemberError) {
-        throw badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
-      }
-      throw error;
+      throw asInvalidMember(error);
     }
   }
 

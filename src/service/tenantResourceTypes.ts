@@ -1,5 +1,5 @@
 import { tenantTypes, type TenantSchema, type TenantTypes } from "../scim/schema/tenantSchema";
-import { RefreshingCache } from "../tenants/refreshingCache";
+import { RefreshingCache } from "../lib/refreshingCache";
 
 /** Where a tenant's declared extension attributes are kept (storage-agnostic). */
 export interface TenantSchemaRepository {

@@ -1,5 +1,5 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { inRequestScope, requestScope } from "../service/requestScope";
+import { inRequestScope, requestScope } from "../lib/requestScope";
 
 /**
  * Counts every HTTP attempt the Table SDK makes inside `work` (retries included), so tests and

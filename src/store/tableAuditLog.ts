@@ -4,9 +4,11 @@ import type { AuditLog, AuditPage, AuditQuery } from "../service/auditLog";
 import { AUDIT_PREFIX, auditEntity, auditTimeKey, recordOf, type AuditEntity } from "./auditRows";
 import { checkContinuationToken } from "./continuationTokens";
 import { prefixRange } from "./keys";
-import { unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
-const PURGE_BATCH = 100;
+/** One page of expired rows is deleted in one transaction. */
+const PURGE_BATCH = MAX_TRANSACTION_ACTIONS;
 
 /** The audit rows (`a|<inverted time>|<id>`) of each tenant's partition. */
 export class TableAuditLog implements AuditLog {

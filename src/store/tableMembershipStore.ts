@@ -11,10 +11,10 @@ import { auditAction } from "./auditRows";
 import { encodeKeyPart, prefixRange } from "./keys";
 import { groupKind, userKind } from "./resourceKinds";
 import { resourceRowKey } from "./rows";
-import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { failedActionIndex, statusOf } from "./storageErrors";
+import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
-/** A transaction holds at most 100 operations. */
-const MAX_TRANSACTION_ACTIONS = 100;
 /** Beside the members' rows, a transaction touches the group row and writes one audit row. */
 const FIXED_ACTIONS = 2;
 /** An add writes 3 rows a member: existence check, forward and reverse row. */

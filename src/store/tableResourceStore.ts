@@ -33,7 +33,9 @@ import {
   serialiseDoc,
   TOMBSTONE_PROPERTY,
 } from "./rows";
-import { failedActionIndex, statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { failedActionIndex, statusOf } from "./storageErrors";
+import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
 /** OData comparisons of an index row's value (the tag quotes and escapes the value). */
 const VALUE_COMPARISONS: Record<Comparison, (value: string) => string> = {
@@ -43,8 +45,6 @@ const VALUE_COMPARISONS: Record<Comparison, (value: string) => string> = {
   le: (value) => odata`v le ${value}`,
 };
 
-/** An entity-group transaction holds at most 100 operations (Table Storage limit). */
-const MAX_TRANSACTION_ACTIONS = 100;
 const SCAN_PAGE_SIZE = 200;
 
 // A type alias (not an interface) so it satisfies the SDK's Record-typed entity parameter.

@@ -2,7 +2,8 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 import type { StatsStore } from "../diagnostics/requestStats";
 import type { WindowStats } from "../diagnostics/stats";
 import { prefixRange } from "./keys";
-import { unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
 const PREFIX = "s|";
 
@@ -23,8 +24,8 @@ export class TableStatsStore implements StatsStore {
       "Replace",
     ]);
     try {
-      for (let start = 0; start < actions.length; start += 100) {
-        await this.client.submitTransaction(actions.slice(start, start + 100));
+      for (let start = 0; start < actions.length; start += MAX_TRANSACTION_ACTIONS) {
+        await this.client.submitTransaction(actions.slice(start, start + MAX_TRANSACTION_ACTIONS));
       }
     } catch (error) {
       unavailable(error);

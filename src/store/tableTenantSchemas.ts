@@ -6,7 +6,8 @@ import {
   type TenantSchema,
 } from "../scim/schema/tenantSchema";
 import type { TenantSchemaRepository } from "../service/tenantResourceTypes";
-import { statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { statusOf } from "./storageErrors";
 
 /** Row of the tenant's partition in the tenants table that holds its schema document. */
 export const SCHEMA_ROW = "schema";

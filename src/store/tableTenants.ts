@@ -8,7 +8,8 @@ import {
   serializeSigningKeys,
 } from "../tenants/credentials";
 import type { Tenant, TenantRegistry, TenantStatus } from "../tenants/tenantRegistry";
-import { statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { statusOf } from "./storageErrors";
 
 const TENANT_ROW = "tenant";
 const CREDENTIALS_ROW = "credentials";

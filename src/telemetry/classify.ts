@@ -1,3 +1,4 @@
+import { booleanOf } from "../scim/resource/boolean";
 import type {
   ProvisioningEvent,
   ProvisioningEventName,
@@ -95,17 +96,6 @@ export interface PatchIntent {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Entra sends `active` as a JSON boolean (aadOptscim062020) or as "True"/"False" (default dialect). */
-function booleanOf(value: unknown): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string") {
-    const lower = value.trim().toLowerCase();
-    if (lower === "true") return true;
-    if (lower === "false") return false;
-  }
-  return undefined;
 }
 
 /** The attribute a PATCH path names: `active`, `members[value eq "x"]` → `members`, URN prefixes dropped. */

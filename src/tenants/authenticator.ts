@@ -3,7 +3,7 @@ import type { AccessTokens } from "./accessTokens";
 import type { CredentialStore, TenantCredentials } from "./credentialStore";
 import { EMPTY_CREDENTIALS, isLive } from "./credentials";
 import { looksLikeJwt } from "./jwt";
-import { RefreshingCache } from "./refreshingCache";
+import { RefreshingCache } from "../lib/refreshingCache";
 import type { TenantRegistry } from "./tenantRegistry";
 import { hashToken, sameHash } from "./tokens";
 

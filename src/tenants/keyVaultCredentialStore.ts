@@ -1,6 +1,6 @@
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { SecretClient } from "@azure/keyvault-secrets";
-import { unavailable } from "../store/storageErrors";
+import { unavailable } from "../service/storageUnavailable";
 import type { Change, CredentialStore, SigningKey, TenantCredentials } from "./credentialStore";
 import {
   EMPTY_CREDENTIALS,

@@ -1,5 +1,5 @@
 import type { CredentialStore, SigningKey } from "./credentialStore";
-import { RefreshingCache } from "./refreshingCache";
+import { RefreshingCache } from "../lib/refreshingCache";
 
 export class NoSigningKeyError extends Error {
   constructor() {

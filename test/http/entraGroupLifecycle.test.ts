@@ -12,7 +12,7 @@ function patch(...operations: object[]) {
   return { schemas: [PATCH_OP], Operations: operations };
 }
 
-/** entra-provisioning.md §11 step 10 (and §3.8-3.9): Entra's group sequence over HTTP. */
+/** Entra's group sequence over HTTP (docs/entra-behaviour.md#one-provisioning-cycle, #member-removal-by-value). */
 describe("Entra's group provisioning sequence over HTTP", () => {
   let harness: TestHost;
   let tenant: TestTenant;

@@ -8,7 +8,7 @@ const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const CONTOSO = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User";
 const UNDECLARED = "urn:ietf:params:scim:schemas:extension:Fabrikam:2.0:User";
 const AAD_ROLE = "WindowsAzureActiveDirectoryRole";
-/** entra-provisioning.md §3.5: the default dialect's app role, JSON-encoded inside `value`. */
+/** The default dialect's app role, JSON-encoded inside `value` (docs/entra-behaviour.md#app-roles-as-json-inside-value). */
 const ENCODED_ROLE = '{"id":"06b07648-ecfe-589f-9d2f-6325724a46ee","value":"25","displayName":"Role1234"}';
 
 function entraFilter(filter: string): string {

@@ -13,7 +13,7 @@ function patch(...operations: object[]) {
   return { schemas: [PATCH_OP], Operations: operations };
 }
 
-/** entra-provisioning.md §11: the user sequence Entra sends, replayed over HTTP. */
+/** The user sequence Entra sends (docs/entra-behaviour.md#one-provisioning-cycle), replayed over HTTP. */
 describe("Entra's user provisioning sequence over HTTP", () => {
   let harness: TestHost;
   let tenant: TestTenant;

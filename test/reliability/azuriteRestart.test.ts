@@ -41,7 +41,7 @@ function failedChecks(report: Report): string[] {
 }
 
 /**
- * Issue 10 §1: a real Azurite process (files in a temp dir, so data survives) is stopped during the
+ * A real Azurite process (files in a temp dir, so data survives) is stopped during the
  * replayed initial cycle and started again. Entra retries what failed; the result must equal a run
  * without the fault.
  */

@@ -116,7 +116,7 @@ function stripMeta(resource: any) {
   return rest;
 }
 
-/** Issue 10 §3: hostile input over HTTP against the local host. */
+/** Hostile input over HTTP against the local host (docs/reliability.md). */
 describe("hostile input, fuzzed over HTTP", () => {
   let harness: TestHost;
   let tenant: TestTenant;
@@ -155,8 +155,9 @@ describe("hostile input, fuzzed over HTTP", () => {
     await expectConsistent(direct, tenant.tenantId);
     // The host runs in this process: nothing may have reached Object.prototype.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    // No request may cost more than a second of CPU (a backtracking regex or a quadratic walk would).
-    expect(maxCpuMs).toBeLessThan(1000);
+    // A backtracking regex or a quadratic walk over these inputs costs minutes of CPU; an honest
+    // request costs milliseconds, stretched at most a few times on a loaded shared machine.
+    expect(maxCpuMs).toBeLessThan(5000);
     await harness.close();
   });
 

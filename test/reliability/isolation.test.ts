@@ -75,7 +75,7 @@ function expectHygiene(
   expect(response.headers.get("cache-control")).toContain("no-store");
 }
 
-/** Issue 10 §4: no credential of one tenant opens another, through any route; ids do not cross. */
+/** No credential of one tenant opens another, through any route; ids do not cross. */
 describe("tenant isolation and auth over every route", () => {
   let harness: TestHost;
   let direct: TableClient;

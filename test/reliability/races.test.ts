@@ -22,7 +22,7 @@ function statuses(responses: readonly { status: number }[]): Record<number, numb
   return counts;
 }
 
-/** Issue 10 §2: racing requests over HTTP, with the consistency checker after every scenario. */
+/** Racing requests over HTTP, with the consistency checker after every scenario. */
 describe("concurrent requests on one tenant", () => {
   let harness: TestHost;
   let tenant: TestTenant;

@@ -6,7 +6,7 @@ import { FAULTS, FaultProxy, isTransaction, type Fault } from "./support/faultPr
 import { directResources, expectConsistent, patch, type Scim } from "./support/harness";
 
 /**
- * Issue 10 §1 with a fault proxy between the connector and Azurite: whatever storage does (503,
+ * A fault proxy between the connector and Azurite: whatever storage does (503,
  * 500, reset connections, never answer, answer too late), the connector answers 503 with
  * Retry-After, changes nothing it cannot finish, and works again when storage does.
  */

@@ -3,7 +3,7 @@ import type { Services } from "../../src/app/services";
 import { notFound } from "../../src/scim/errors";
 import { deleteThenSweep } from "../../src/service/deletion";
 import type { TenantScope } from "../../src/service/resourceService";
-import { StorageUnavailableError } from "../../src/store/storageErrors";
+import { StorageUnavailableError } from "../../src/service/storageUnavailable";
 import { createTestServices } from "../support/testServices";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";

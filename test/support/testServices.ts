@@ -11,6 +11,12 @@ function uniqueTableName(prefix: string): string {
 
 /** Services over fresh tables in the Azurite that globalSetup started. */
 export async function createTestServices(overrides: NodeJS.ProcessEnv = {}): Promise<Services> {
+  if (process.env.SCIM_TEST_LANE === "unit") {
+    throw new Error(
+      "This test needs Azurite, which the unit lane does not start: move it out of test/scim/ or " +
+        "test/repository/, or drop `.unit` from its name (jest.unit.config.js).",
+    );
+  }
   const services = createServices(
     loadConfig({
       ...process.env,

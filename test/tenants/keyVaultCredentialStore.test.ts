@@ -5,7 +5,7 @@ import { SIGNING_KEYS_SECRET, tenantSecretName } from "../../src/tenants/secretN
 import { SigningKeys } from "../../src/tenants/signingKeys";
 import { TenantAdmin } from "../../src/tenants/tenantAdmin";
 import { hashToken } from "../../src/tenants/tokens";
-import { StorageUnavailableError } from "../../src/store/storageErrors";
+import { StorageUnavailableError } from "../../src/service/storageUnavailable";
 import { FakeKeyVault } from "../support/keyVaultServer";
 import { DAY, SECOND, freshTenantTable, manualClock } from "./tenantTables";
 

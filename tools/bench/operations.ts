@@ -138,7 +138,7 @@ async function rawRewrite(
 }
 
 /**
- * The audit row every SCIM write adds to its transaction (issue 7), from a record of the same shape
+ * The audit row every SCIM write adds to its transaction (the audit trail), from a record of the same shape
  * made once: the raw side pays the row's storage, not the diff that fills it.
  */
 function auditRow(tenantId: string, template: AuditRecord, resourceId: string): TransactionAction[] {

@@ -21,7 +21,7 @@ function describeCounts(stats: RoundTripStats): string {
   return stats.min === stats.max ? String(stats.max) : `${stats.min}–${stats.max} (mostly ${stats.mode})`;
 }
 
-/** Every target of issue 9, with what this run measured. */
+/** Every target the bench checks (docs/performance.md), with what this run measured. */
 export function targetChecks(report: BenchReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const operation of report.operations) {
@@ -350,7 +350,7 @@ export function formatBench(report: BenchReport): string {
   }
   for (const failure of report.sectionFailures) out.push(`SECTION FAILED ${failure.slice(0, 500)}`);
   for (const error of report.serverErrors.slice(0, 5)) out.push(`HOST ERROR ${error.slice(0, 300)}`);
-  out.push("", "Targets (issue 9):", "");
+  out.push("", "Targets:", "");
   out.push(
     table(
       ["", "check", "target", "measured"],

@@ -4,7 +4,7 @@ import { USER_MAPPING, type GroupState, type UserState } from "./population";
 import type { StepRecorder } from "./report";
 import { ENTERPRISE_USER, ERROR, LIST_RESPONSE } from "./urns";
 
-/** Checks responses the way Entra reads them (entra-provisioning.md §4, §7). */
+/** Checks responses the way Entra reads them (docs/entra-behaviour.md#status-codes-entra-acts-on). */
 
 function got(exchange: Exchange): string {
   return exchange.status === 0 ? (exchange.error ?? "no response") : `got ${exchange.status}`;

@@ -1,6 +1,6 @@
 /** What Entra's outbound client does on every call: the bearer token, SCIM JSON bodies, a 60 s budget. */
 
-/** How Entra's quarantine rules count a request (entra-provisioning.md §6). */
+/** How Entra's quarantine rules count a request (docs/entra-behaviour.md#quarantine-rules). */
 export type RequestKind = "probe" | "provisioning" | "reference" | "negative" | "cleanup";
 
 export interface Exchange {
@@ -29,7 +29,7 @@ export interface RequestOptions {
   readonly token?: string;
 }
 
-/** Entra gives up on a request after 60 seconds (entra-provisioning.md §5.3). */
+/** Entra gives up on a request after 60 seconds (docs/entra-behaviour.md#the-60-second-budget). */
 export const ENTRA_TIMEOUT_MS = 60_000;
 
 export interface ClientOptions {

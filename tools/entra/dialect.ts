@@ -2,7 +2,7 @@ import { USER_MAPPING, type UserState } from "./population";
 import { ENTERPRISE_USER, PATCH_OP } from "./urns";
 
 /**
- * The two PATCH dialects Entra speaks (entra-provisioning.md §3.5, §3.6):
+ * The two PATCH dialects Entra speaks (docs/entra-behaviour.md#two-patch-dialects-from-one-tenant):
  * - default: capitalised ops, one op per attribute with a path, `active` as "True"/"False";
  * - aadOptscim062020: lowercase ops, one path-less replace with dotted and URN keys, value-path
  *   targets as their own ops, `active` as a JSON boolean.
@@ -58,7 +58,7 @@ export function userDiff(dialect: Dialect, before: UserState, after: UserState):
 
 export const MANAGER_PATH = `${ENTERPRISE_USER}:manager`;
 
-/** The three manager shapes seen from Entra and its validator (entra-provisioning.md §3.10). */
+/** The three manager shapes seen from Entra and its validator (docs/entra-behaviour.md#manager-as-a-bare-id). */
 export type ManagerForm = "bare string" | "array with $ref" | "object {value}";
 export const MANAGER_FORMS: readonly ManagerForm[] = ["bare string", "array with $ref", "object {value}"];
 

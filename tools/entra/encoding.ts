@@ -1,6 +1,6 @@
 /**
  * Query strings as Entra puts them on the wire: form-urlencoded, so a space is `+` and a quote is
- * `%22` (`filter=userName+eq+%22alice%40contoso.com%22`, entra-provisioning.md §3.1 and §11).
+ * `%22` (`filter=userName+eq+%22alice%40contoso.com%22`, docs/entra-behaviour.md#matching-queries-and-test-connection).
  * Pairs keep their order: the group probe sends `excludedAttributes` before `filter`.
  */
 export function entraQuery(pairs: readonly (readonly [string, string])[]): string {

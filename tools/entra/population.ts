@@ -131,7 +131,7 @@ export function generateUser(run: string, index: number): UserState {
   };
 }
 
-/** `POST /Users` exactly as Entra sends it (entra-provisioning.md §3.4, §11 step 3). */
+/** `POST /Users` exactly as Entra sends it (docs/entra-behaviour.md#one-provisioning-cycle). */
 export function createUserBody(user: UserState): Record<string, unknown> {
   return {
     schemas: [CORE_USER, ENTERPRISE_USER],
@@ -168,7 +168,7 @@ export function generateGroup(run: string, index: number): GroupState {
   };
 }
 
-/** `POST /Groups` with the Microsoft ADSCIM URN (entra-provisioning.md §3.8). */
+/** `POST /Groups` with the Microsoft ADSCIM URN (docs/entra-behaviour.md#groups-created-with-microsofts-schema-urn). */
 export function createGroupBody(group: GroupState): Record<string, unknown> {
   return {
     schemas: [CORE_GROUP, AD_SCIM_GROUP],

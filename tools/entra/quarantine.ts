@@ -1,7 +1,7 @@
 import type { Exchange } from "./client";
 
 /**
- * Entra's published quarantine rules (entra-provisioning.md §6, "subject to change"), applied to
+ * Entra's published quarantine rules (docs/entra-behaviour.md#quarantine-rules, "subject to change"), applied to
  * what one replay saw.
  */
 export const QUARANTINE_RULES = {

@@ -40,7 +40,7 @@ export interface ReplayOptions {
 export const DEFAULTS = { users: 10, groups: 2, concurrency: 1, dialect: "both" as DialectChoice };
 
 /**
- * Replays Entra's provisioning traffic against a SCIM endpoint (entra-provisioning.md §11) and
+ * Replays Entra's provisioning traffic against a SCIM endpoint (docs/entra-behaviour.md#one-provisioning-cycle) and
  * reports what Entra would make of every response.
  */
 export async function runReplay(options: ReplayOptions): Promise<Report> {

@@ -4,6 +4,7 @@ import { parseSince } from "../../diagnostics/since";
 import { notFound, ScimError } from "../../scim/errors";
 import { hashToken, sameHash } from "../../tenants/tokens";
 import { isValidTenantId } from "../../tenants/tenantId";
+import { bearerToken } from "../bearer";
 import { queryParam } from "../query";
 import { errorResponse, scimResponse } from "../response";
 
@@ -16,7 +17,7 @@ const MAX_AUDIT_PAGE = 200;
 function authorizeAdmin(current: Services, request: HttpRequest): void {
   const expected = current.config.ADMIN_TOKEN_SHA256;
   if (expected === undefined) throw notFound("Admin endpoints are not enabled (set ADMIN_TOKEN_SHA256).");
-  const token = /^bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+  const token = bearerToken(request);
   if (token === undefined || !sameHash(hashToken(token), expected)) {
     throw new ScimError(401, "The admin token is missing or wrong.");
   }

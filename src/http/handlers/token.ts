@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { services } from "../../app/services";
-import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../../store/storageErrors";
+import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../../service/storageUnavailable";
 import { markUnauthenticated } from "../../telemetry";
 import { isValidTenantId } from "../../tenants/tenantId";
 import { BodyTooLargeError, readBoundedText } from "../boundedBody";

@@ -3,6 +3,7 @@ import type { Filter } from "../filter/ast";
 import { parsePatchPath } from "../filter/parser";
 import { findByName, type ResourceType } from "../schema/resourceType";
 import type { AttributeDefinition, ResolvedAttribute, SchemaDefinition } from "../schema/types";
+import { booleanOf } from "../resource/boolean";
 
 /** Where a PATCH operation points, resolved against the resource type. */
 export type PatchTarget =
@@ -42,9 +43,9 @@ function withBooleanLiterals(filter: Filter, owner: AttributeDefinition): Filter
       return { ...filter, filter: withBooleanLiterals(filter.filter, owner) };
     case "compare": {
       const sub = findByName(owner.subAttributes ?? [], filter.path.attribute);
-      const text = typeof filter.value === "string" ? filter.value.toLowerCase() : undefined;
-      if (sub?.type !== "boolean" || (text !== "true" && text !== "false")) return filter;
-      return { ...filter, value: text === "true" };
+      const literal = typeof filter.value === "string" ? booleanOf(filter.value) : undefined;
+      if (sub?.type !== "boolean" || literal === undefined) return filter;
+      return { ...filter, value: literal };
     }
     default:
       return filter;

@@ -3,6 +3,7 @@ import { findByName } from "../schema/resourceType";
 import type { AttributeDefinition } from "../schema/types";
 import { maxValuesOf } from "./limits";
 import { isPlainObject } from "./types";
+import { booleanOf } from "./boolean";
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -10,15 +11,8 @@ function invalid(where: string, expected: string): never {
   throw badRequest("invalidValue", `Attribute '${where}' must be ${expected}.`);
 }
 
-/** Entra's default dialect sends booleans as "True"/"False"; accept those and real booleans only. */
 function coerceBoolean(raw: unknown, where: string): boolean {
-  if (typeof raw === "boolean") return raw;
-  if (typeof raw === "string") {
-    const lower = raw.toLowerCase();
-    if (lower === "true") return true;
-    if (lower === "false") return false;
-  }
-  return invalid(where, "a boolean (true or false)");
+  return booleanOf(raw) ?? invalid(where, "a boolean (true or false)");
 }
 
 function coerceSimple(definition: AttributeDefinition, raw: unknown, where: string): unknown {

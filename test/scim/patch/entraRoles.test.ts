@@ -15,7 +15,7 @@ function patchUser(doc: ResourceDoc, ...operations: RawOperation[]): ResourceDoc
 }
 
 const AAD_ROLE = "WindowsAzureActiveDirectoryRole";
-/** entra-provisioning.md §3.5: the default dialect's role, a JSON-encoded string inside `value`. */
+/** The default dialect's role, a JSON-encoded string inside `value` (docs/entra-behaviour.md#app-roles-as-json-inside-value). */
 const ENCODED = '{"id":"06b07648-ecfe-589f-9d2f-6325724a46ee","value":"25","displayName":"Role1234"}';
 const roles = userSchema.attributes.find((attribute) => attribute.name === "roles");
 if (!roles) throw new Error("the User schema has no roles");

@@ -87,7 +87,7 @@ describe("npm run bench, reduced", () => {
   it("prints a table with the ratio and the targets", () => {
     const text = formatBench(report);
     expect(text).toContain("SCIM/raw");
-    expect(text).toContain("Targets (issue 9)");
+    expect(text).toContain("Targets:");
     expect(text).toContain("Initial cycle: 20 users");
   });
 });

@@ -4,7 +4,7 @@ import { entraQuery, eqFilter, filterQuery } from "../encoding";
 import type { ReplayContext } from "./context";
 
 /**
- * Test Connection (entra-provisioning.md §3.1, §11 step 1): a user that cannot exist, by the
+ * Test Connection (docs/entra-behaviour.md#matching-queries-and-test-connection): a user that cannot exist, by the
  * matching attribute, then the group probe; both must answer 200 with an empty ListResponse.
  */
 export async function testConnection(context: ReplayContext): Promise<void> {

@@ -50,6 +50,8 @@ describe("PATCH intent", () => {
   it("reads a disable in both Entra dialects and a re-enable without a path", () => {
     expect(patchIntent(ops({ op: "Replace", path: "active", value: "False" }))?.active).toBe(false);
     expect(patchIntent(ops({ op: "replace", path: "active", value: false }))?.active).toBe(false);
+    // What the PATCH itself refuses (a padded string) is no disable either.
+    expect(patchIntent(ops({ op: "Replace", path: "active", value: " False" }))?.active).toBeUndefined();
     expect(patchIntent(ops({ op: "replace", value: { active: true } }))).toEqual({
       active: true,
       otherAttributes: false,

@@ -13,19 +13,24 @@ import { generateSigningSecret } from "../../src/tenants/tokens";
 const at = (iso: string) => new Date(iso);
 const token = (tokenId: string, created: string) => ({ tokenId, hash: tokenId.repeat(4), created });
 
+/** Token "a" on Jan 1, rotated to "b" on Jan 2 with a week's grace for "a". */
+function rotatedOnce() {
+  const first = withToken(
+    EMPTY_CREDENTIALS,
+    token("a", "2030-01-01T00:00:00.000Z"),
+    at("2030-01-01T00:00:00Z"),
+  );
+  return withToken(
+    first,
+    token("b", "2030-01-02T00:00:00.000Z"),
+    at("2030-01-02T00:00:00Z"),
+    at("2030-01-09T00:00:00Z"),
+  );
+}
+
 describe("credential document changes", () => {
   it("keeps previous tokens until the grace period ends, and drops long-expired ones", () => {
-    let doc = withToken(
-      EMPTY_CREDENTIALS,
-      token("a", "2030-01-01T00:00:00.000Z"),
-      at("2030-01-01T00:00:00Z"),
-    );
-    doc = withToken(
-      doc,
-      token("b", "2030-01-02T00:00:00.000Z"),
-      at("2030-01-02T00:00:00Z"),
-      at("2030-01-09T00:00:00Z"),
-    );
+    let doc = rotatedOnce();
     expect(liveTokens(doc, at("2030-01-08T23:59:59Z")).map((t) => t.tokenId)).toEqual(["a", "b"]);
     expect(liveTokens(doc, at("2030-01-09T00:00:00Z")).map((t) => t.tokenId)).toEqual(["b"]);
     // A second rotation never extends the first one's grace period.
@@ -41,17 +46,7 @@ describe("credential document changes", () => {
   });
 
   it("revokes at once, and 'previous' means every live token but the newest", () => {
-    let doc = withToken(
-      EMPTY_CREDENTIALS,
-      token("a", "2030-01-01T00:00:00.000Z"),
-      at("2030-01-01T00:00:00Z"),
-    );
-    doc = withToken(
-      doc,
-      token("b", "2030-01-02T00:00:00.000Z"),
-      at("2030-01-02T00:00:00Z"),
-      at("2030-01-09T00:00:00Z"),
-    );
+    let doc = rotatedOnce();
     const now = at("2030-01-03T00:00:00Z");
     expect([...previousTokenIds(doc, now)]).toEqual(["a"]);
     doc = withTokensRevoked(doc, new Set(["a"]), now);

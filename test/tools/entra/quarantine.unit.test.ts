@@ -10,7 +10,7 @@ const clean: QuarantineInput = {
   complianceProblems: [],
 };
 
-describe("the quarantine forecast (entra-provisioning.md §6)", () => {
+describe("the quarantine forecast (Entra's quarantine rules)", () => {
   it("is not quarantined when nothing fails", () => {
     const forecast = forecastQuarantine({ ...clean, events: 100, referenceEvents: 20 });
     expect(forecast.quarantined).toBe(false);

@@ -1,0 +1,53 @@
+// The layers of src/ and what each may import (docs/architecture.md explains why). Enforced by
+// `npm run lint` through eslint's own no-restricted-imports rule, one override per layer and
+// directory depth; test/repository/layers.test.ts proves a violation fails.
+
+/** Each part of src/ (a directory or a root file) and the other parts it may import. */
+export const LAYERS = {
+  lib: [],
+  scim: [],
+  config: [],
+  appSettings: [],
+  service: ["scim", "lib"],
+  tenants: ["service", "scim", "lib"],
+  diagnostics: ["tenants", "service", "scim", "lib"],
+  telemetry: ["tenants", "scim", "lib", "config"],
+  store: ["diagnostics", "tenants", "service", "scim", "lib", "config"],
+  app: ["store", "diagnostics", "tenants", "service", "scim", "lib", "config", "telemetry"],
+  http: ["app", "diagnostics", "tenants", "service", "scim", "lib", "config", "telemetry"],
+  jobs: ["app", "diagnostics", "tenants", "service", "scim", "lib", "config"],
+  functions: ["http", "jobs"],
+  index: ["app", "functions", "telemetry", "config"],
+};
+
+/** Packages that tie code to Azure: the protocol and the operations over it stay free of them. */
+const AZURE_PACKAGES = ["@azure/*", "applicationinsights"];
+const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics"]);
+
+const ROOT_FILES = new Set(["config", "appSettings", "index"]);
+const MAX_DEPTH = 4;
+
+function restriction(layer, depth) {
+  const allowed = new Set([layer, ...LAYERS[layer]]);
+  const forbidden = Object.keys(LAYERS).filter((part) => !allowed.has(part));
+  const up = depth === 0 ? "\\./" : `(?:\\.\\./){${depth}}`;
+  const others = LAYERS[layer].length > 0 ? `only ${LAYERS[layer].join(", ")}` : "nothing else";
+  const message = `src/${layer} may import ${others} from src/ (docs/architecture.md).`;
+  const patterns = [
+    { regex: `^${up}(?:${forbidden.join("|")})(?:/|\\.ts$|$)`, message },
+    { regex: `^(?:\\.\\./){${depth + 1}}`, message: "src/ imports nothing outside src/ (tools, tests)." },
+  ];
+  if (AZURE_FREE.has(layer)) {
+    patterns.push({ group: AZURE_PACKAGES, message: `src/${layer} stays free of Azure packages.` });
+  }
+  return { "no-restricted-imports": ["error", { patterns }] };
+}
+
+/** Flat-config entries: for each layer, one per directory depth (a relative path climbs that many levels). */
+export const layerRules = Object.keys(LAYERS).flatMap((layer) => {
+  if (ROOT_FILES.has(layer)) return [{ files: [`src/${layer}.ts`], rules: restriction(layer, 0) }];
+  return Array.from({ length: MAX_DEPTH }, (_, index) => ({
+    files: [`src/${layer}/${"*/".repeat(index)}*.ts`],
+    rules: restriction(layer, index + 1),
+  }));
+});

@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+interface Linted {
+  readonly path: string;
+  readonly linted: boolean;
+  /** Whether the configuration gives the path a layer rule at all. */
+  readonly layered: boolean;
+  readonly messages: readonly string[];
+}
+
+const root = join(__dirname, "..", "..");
+
+/** Each case is linted as if it were a file at `path`, with the project's own lint configuration. */
+function lint(cases: readonly { path: string; code: string }[]): Linted[] {
+  const output = execFileSync(process.execPath, [join(__dirname, "lintImports.mjs")], {
+    cwd: root,
+    input: JSON.stringify(cases),
+    encoding: "utf8",
+  });
+  return JSON.parse(output) as Linted[];
+}
+
+describe("npm run lint enforces the layers of src/", () => {
+  const cases = [
+    { path: "src/scim/newModule.ts", code: 'import { TableClient } from "@azure/data-tables";' },
+    { path: "src/scim/patch/newModule.ts", code: 'import type { Config } from "../../config";' },
+    { path: "src/store/newModule.ts", code: 'import { routes } from "../http/routes";' },
+    { path: "src/service/newModule.ts", code: 'import { TableTenants } from "../store/tableTenants";' },
+    { path: "src/tenants/newModule.ts", code: 'import { statusOf } from "../store/storageErrors";' },
+    { path: "src/http/handlers/newModule.ts", code: 'import { freePort } from "../../../tools/freePort";' },
+    { path: "src/lib/newModule.ts", code: 'export * from "../scim/errors";' },
+  ];
+  const allowed = [
+    { path: "src/scim/patch/newModule.ts", code: 'import { ScimError } from "../errors";' },
+    { path: "src/store/newModule.ts", code: 'import type { AuditRecord } from "../service/audit";' },
+    { path: "src/http/handlers/newModule.ts", code: 'import { services } from "../../app/services";' },
+    { path: "src/functions/newModule.ts", code: 'import { routes } from "../http/routes";' },
+  ];
+  const results = lint([...cases, ...allowed]);
+
+  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
+    "%s: %s is an error",
+    (_path, _code, index) => {
+      const result = results[index]!;
+      expect(result.linted).toBe(true);
+      expect(result.messages).toHaveLength(1);
+      expect(result.messages[0]).toMatch(/src\/|Azure/);
+    },
+  );
+
+  it("allows imports that follow the layers", () => {
+    const rest = results.slice(cases.length);
+    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
+    expect(rest.every((r) => r.linted)).toBe(true);
+  });
+});
+
+describe("every part of src/ has a place in the layer table", () => {
+  it("gives each directory and root file of src/ a layer rule", () => {
+    const parts = readdirSync(join(root, "src"), { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? `src/${entry.name}/newModule.ts` : `src/${entry.name}`,
+    );
+    const results = lint(parts.map((path) => ({ path, code: "export {};" })));
+    expect(results.filter((result) => !result.layered).map((result) => result.path)).toEqual([]);
+    expect(parts.length).toBeGreaterThan(10);
+  });
+});
