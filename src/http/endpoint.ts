@@ -153,7 +153,8 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
       }),
     );
     countRequest(tenantId, validTenant, authentication, response.status ?? 200, failure);
-    if (debugBody !== undefined) context.log(debugLine(correlationId, tenantId, debugBody, response, writeOnly));
+    if (debugBody !== undefined)
+      context.log(debugLine(correlationId, tenantId, debugBody, response, writeOnly));
     await observation.finish(response, {
       tenantId,
       correlationId,

@@ -70,8 +70,9 @@ describe("the local host streams request bodies to the handlers, which read them
         let body = "";
         response.setEncoding("utf8");
         response.on("data", (text: string) => (body += text));
-        response.on("end", () => { resolve({ ...(response.statusCode ? { status: response.statusCode } : {}), body }); },
-        );
+        response.on("end", () => {
+          resolve({ ...(response.statusCode ? { status: response.statusCode } : {}), body });
+        });
       });
       upload.on("error", reject);
       upload.write(Buffer.alloc(1024));

@@ -1,4 +1,4 @@
-import { RefreshingCache } from "../../src/tenants/refreshingCache";
+import { RefreshingCache } from "../../src/lib/refreshingCache";
 
 describe("RefreshingCache with evictable values", () => {
   it("keeps at most `max` evictable keys, dropping the oldest read, and never evicts the rest", async () => {
