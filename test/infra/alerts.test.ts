@@ -12,7 +12,10 @@ describe("alert queries (infra/alerts/*.kql)", () => {
     expect(kqlFiles).toEqual(["auth-failures.kql", "conflicts.kql", "server-errors.kql"]);
   });
 
-  describe.each(kqlFiles)("%s", (file) => {
+  // The 401/403 rule reads the app's own ScimRequest events: only they say whether a credential was the tenant's.
+  const requestTableFiles = kqlFiles.filter((file) => file !== "auth-failures.kql");
+
+  describe.each(requestTableFiles)("%s", (file) => {
     const kql = readInfra("alerts", file);
     const query = kql
       .split("\n")
@@ -34,8 +37,17 @@ describe("alert queries (infra/alerts/*.kql)", () => {
     });
   });
 
+  it("auth-failures.kql counts only the tenant's own credential failures, per tenant, and is loaded", () => {
+    const query = readInfra("alerts", "auth-failures.kql");
+    expect(query).toMatch(/^customEvents$/m);
+    expect(query).toContain('where name == "ScimRequest"');
+    expect(query).toContain('countif(outcome == "authFailure")');
+    expect(query).not.toMatch(/countif\([^)]*unauthenticated/);
+    expect(query).toMatch(/ by tenantId\b/);
+    expect(alertsBicep).toContain("loadTextContent('../alerts/auth-failures.kql')");
+  });
+
   it("look only at status codes the rule is about", () => {
-    expect(readInfra("alerts", "auth-failures.kql")).toMatch(/code in \(401, 403\)/);
     expect(readInfra("alerts", "server-errors.kql")).toMatch(/code >= 500/);
     expect(readInfra("alerts", "conflicts.kql")).toMatch(/code == 409/);
   });
