@@ -77,7 +77,7 @@ export async function measureNoisyNeighbour(
   const victim = await env.createTenant("victim");
   const users = await seedResources(client, (index) => userRows(victim.tenantId, "victim", index), 50);
   const attacker = await env.createTenant("noisy");
-  const shapes = await hostileShapes(client, attacker, env.host.origin, options);
+  const { shapes, close } = await hostileShapes(client, attacker, env.host.origin, options);
   const read = async (index: number) => {
     const user = users[index % users.length];
     const answer = await victim.http.send("GET", `/Users/${user?.id ?? ""}`);
@@ -96,6 +96,7 @@ export async function measureNoisyNeighbour(
     underAttack.push(await runSlice(load, read));
     await stop();
   }
+  close();
   const quiet = summarise(options.concurrency, alone);
   const noisy = summarise(options.concurrency, underAttack);
   return {
