@@ -26,9 +26,9 @@ describe("test lanes", () => {
     expect(unit.filter((path) => !everything.includes(path))).toEqual([]);
   });
 
-  it("puts test/scim/, test/repository/ and *.unit.test.ts files, and only those, in the unit lane", () => {
+  it("puts test/scim/, test/lib/, test/repository/ and *.unit.test.ts files, and only those, in the unit lane", () => {
     const expected = everything.filter((path) =>
-      /^test\/(scim|repository)\/|\.unit\.test\.ts$/.test(path.split("\\").join("/")),
+      /^test\/(scim|lib|repository)\/|\.unit\.test\.ts$/.test(path.split("\\").join("/")),
     );
     expect(unit).toEqual(expected);
     expect(unit).toContain(join("test", "scim", "patch", "apply.test.ts"));

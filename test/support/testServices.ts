@@ -13,7 +13,7 @@ function uniqueTableName(prefix: string): string {
 export async function createTestServices(overrides: NodeJS.ProcessEnv = {}): Promise<Services> {
   if (process.env.SCIM_TEST_LANE === "unit") {
     throw new Error(
-      "This test needs Azurite, which the unit lane does not start: move it out of test/scim/ or " +
+      "This test needs Azurite, which the unit lane does not start: move it out of test/scim/, test/lib/ or " +
         "test/repository/, or drop `.unit` from its name (jest.unit.config.js).",
     );
   }
