@@ -27,7 +27,7 @@ param principalType string = 'User'
 @description('Email address notified when an alert fires (ALERT_EMAIL). Empty: the alert rules exist but notify nobody.')
 param alertEmail string = ''
 
-@description('SHA-256 (hex) of the operator admin token for the /admin endpoints (ADMIN_TOKEN_SHA256; npm run tenant -- admin-token makes one). Empty: admin endpoints are off.')
+@description('SHA-256 (hex) of the operator admin token for the operator endpoints /ops/... (ADMIN_TOKEN_SHA256; npm run tenant -- admin-token makes one). Empty: those endpoints are off.')
 param adminTokenSha256 string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')

@@ -17,7 +17,7 @@ export const APP_SETTING_NAMES = [
   "RESOURCES_TABLE",
   "TENANTS_TABLE",
   "KEY_VAULT_URI",
-  // Read by the app: the operator's admin token (its hash) for /admin endpoints.
+  // Read by the app: the operator's admin token (its hash) for the operator endpoints (/ops/...).
   "ADMIN_TOKEN_SHA256",
   // Read by the Functions host's Application Insights integration (Entra-authenticated ingestion).
   "APPLICATIONINSIGHTS_CONNECTION_STRING",

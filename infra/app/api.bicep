@@ -40,7 +40,7 @@ param resourcesTableName string
 @description('Table of tenants (one row per Entra tenant: token references, state).')
 param tenantsTableName string
 
-@description('SHA-256 (hex) of the operator admin token; empty turns the /admin endpoints off.')
+@description('SHA-256 (hex) of the operator admin token; empty turns the operator endpoints (/ops/...) off.')
 param adminTokenSha256 string
 
 @description('Memory per instance, in MB.')
@@ -149,7 +149,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RESOURCES_TABLE: resourcesTableName
     TENANTS_TABLE: tenantsTableName
     KEY_VAULT_URI: keyVaultUri
-    // Operator diagnostics (/admin/...): a hash, not a secret; empty keeps the endpoints off.
+    // Operator diagnostics (/ops/...): a hash, not a secret; empty keeps the endpoints off.
     ADMIN_TOKEN_SHA256: adminTokenSha256
     // Telemetry; local auth is off on the component, so ingestion uses the identity's Entra token.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
