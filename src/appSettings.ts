@@ -8,7 +8,6 @@ export const APP_SETTING_NAMES = [
   "AzureWebJobsStorage__credential",
   "AzureWebJobsStorage__clientId",
   "AzureWebJobsStorage__blobServiceUri",
-  "AzureWebJobsStorage__queueServiceUri",
   "AzureWebJobsStorage__tableServiceUri",
   // Read by DefaultAzureCredential: which managed identity to use.
   "AZURE_CLIENT_ID",
@@ -35,7 +34,6 @@ export const READ_OUTSIDE_THE_CONFIG: Readonly<Partial<Record<AppSettingName, st
   AzureWebJobsStorage__credential: "Functions host (its storage)",
   AzureWebJobsStorage__clientId: "Functions host (its storage)",
   AzureWebJobsStorage__blobServiceUri: "Functions host (its storage)",
-  AzureWebJobsStorage__queueServiceUri: "Functions host (its storage)",
   AzureWebJobsStorage__tableServiceUri: "Functions host (its storage)",
   AZURE_CLIENT_ID: "DefaultAzureCredential (@azure/identity): the user-assigned identity",
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Functions host: Entra-authenticated request telemetry",
