@@ -54,6 +54,12 @@ function literal(token: Node): KqlValue {
 const isNull = (value: KqlValue | undefined): value is null | undefined =>
   value === null || value === undefined;
 
+/** KQL `tostring`: "" for null, JSON for dynamic values. */
+function text(value: KqlValue | undefined): string {
+  if (isNull(value)) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
 function compare(op: string, left: KqlValue, right: KqlValue): KqlValue {
   if (isNull(left) || isNull(right)) return null;
   switch (op) {
