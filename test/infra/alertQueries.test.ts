@@ -3,11 +3,7 @@ import "@kusto/language-service-next/Kusto.Language.Bridge.min.js";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { TokenCredential } from "@azure/identity";
-import {
-  createAppInsightsTelemetry,
-  REQUEST_EVENT_NAME,
-  type AppInsightsSdk,
-} from "../../src/telemetry/appInsights";
+import { createAppInsightsTelemetry, REQUEST_EVENT_NAME } from "../../src/telemetry/appInsights";
 import {
   CLIENT_ERROR_PCT_THRESHOLD,
   CONFLICT_THRESHOLD,
@@ -21,6 +17,7 @@ import {
 } from "../../src/telemetry/alertRules";
 import { noTelemetry, useTelemetry } from "../../src/telemetry";
 import { runKql, type KqlRow } from "../support/kql";
+import { fakeSdk } from "../telemetry/fakeSdk";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 import { INFRA_DIR, readInfra } from "./bicepText";
 
@@ -246,40 +243,8 @@ describe("alert queries run on sample requests rows (the Functions host's shape)
   });
 });
 
-/** A stand-in for the `applicationinsights` module that keeps what the app sends as customEvents rows. */
-function capturingSdk(rows: KqlRow[]): AppInsightsSdk {
-  const chain: Record<string, () => unknown> = {};
-  for (const method of [
-    "setAutoCollectRequests",
-    "setAutoCollectPerformance",
-    "setAutoCollectConsole",
-    "setAutoCollectPreAggregatedMetrics",
-    "setSendLiveMetrics",
-    "setAutoCollectDependencies",
-    "setAutoCollectExceptions",
-  ])
-    chain[method] = () => chain;
-  return {
-    setup: () => chain,
-    start: () => chain,
-    dispose: () => undefined,
-    defaultClient: {
-      config: {},
-      trackEvent: (event: { name: string; properties?: KqlRow; measurements?: KqlRow }) => {
-        rows.push({
-          timestamp: NOW - 60_000,
-          name: event.name,
-          customDimensions: event.properties ?? {},
-          customMeasurements: event.measurements ?? {},
-        });
-      },
-      flush: () => Promise.resolve(),
-    },
-  } as unknown as AppInsightsSdk;
-}
-
 describe("client-errors on the ScimRequest events the app sends for real requests", () => {
-  const customEvents: KqlRow[] = [];
+  const { sdk, sent } = fakeSdk();
   const credential: TokenCredential = {
     getToken: () => Promise.resolve({ token: "entra", expiresOnTimestamp: Date.now() + 60_000 }),
   };
@@ -293,7 +258,7 @@ describe("client-errors on the ScimRequest events the app sends for real request
     scim = scimClient(tenant);
     useTelemetry(
       createAppInsightsTelemetry("InstrumentationKey=00000000-0000-0000-0000-000000000000", {
-        sdk: capturingSdk(customEvents),
+        sdk,
         credential,
       }),
     );
@@ -305,12 +270,20 @@ describe("client-errors on the ScimRequest events the app sends for real request
   });
 
   beforeEach(() => {
-    customEvents.length = 0;
+    sent.length = 0;
   });
 
-  const events = () => ({ requests: [], customEvents: [...customEvents] });
+  /** What the SDK was given, as the customEvents rows App Insights stores (properties → customDimensions). */
+  const rows = (): KqlRow[] =>
+    sent.map((event) => ({
+      timestamp: NOW - 60_000,
+      name: event.name,
+      customDimensions: (event.properties ?? {}) as KqlRow,
+      customMeasurements: event.measurements ?? {},
+    }));
+  const events = () => ({ requests: [], customEvents: rows() });
   const statuses = () =>
-    customEvents
+    rows()
       .filter((row) => row.name === REQUEST_EVENT_NAME)
       .map((row) => {
         const dimensions = row.customDimensions as Record<string, string>;
@@ -347,7 +320,7 @@ describe("client-errors on the ScimRequest events the app sends for real request
     for (let i = 0; i < 10; i += 1) await scim("GET", "/Users?filter=bogus+eq+%22x%22");
     expect(firing("client-errors", events())).toEqual({ [tenant.tenantId]: 100 });
     // The same events as if they had been throttled.
-    const throttled = customEvents.map((row) => ({
+    const throttled = rows().map((row) => ({
       ...row,
       customDimensions: { ...(row.customDimensions as Record<string, string>), status: "429" },
     }));

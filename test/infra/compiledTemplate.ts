@@ -18,9 +18,29 @@ export function findBicep(): { path: string } | { missing: string } {
   return { missing: `tools/bicep/install.sh failed (${String(result.status)}): ${result.stderr.trim()}` };
 }
 
-export function runsInCi(): boolean {
+function runsInCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
+}
+
+/**
+ * A describe block that needs the Bicep CLI: skipped, saying why, when it is missing outside CI; under
+ * CI a missing CLI fails the block's tests instead.
+ */
+export function describeWithBicep(title: string, body: (bicep: () => string) => void): void {
+  const found = findBicep();
+  if ("missing" in found && !runsInCi()) {
+    describe.skip(`${title} (skipped: no Bicep CLI; ${found.missing})`, () => {
+      it("needs the Bicep CLI (bash tools/bicep/install.sh)", () => undefined);
+    });
+    return;
+  }
+  describe(title, () => {
+    body(() => {
+      if ("missing" in found) throw new Error(`CI must have the Bicep CLI: ${found.missing}`);
+      return found.path;
+    });
+  });
 }
 
 export type Json = Record<string, any>;

@@ -1,4 +1,4 @@
-import { compileMutated, findBicep, runsInCi, type InfraMutation, type Json } from "./compiledTemplate";
+import { compileMutated, describeWithBicep, type InfraMutation, type Json } from "./compiledTemplate";
 import { TEMPLATE_CHECKS } from "./templateChecks";
 
 /**
@@ -71,36 +71,28 @@ function failingChecks(template: Json): string[] {
 // Seven builds side by side on a shared machine: give them time.
 jest.setTimeout(180_000);
 
-const bicep = findBicep();
-
-if ("missing" in bicep && !runsInCi()) {
-  describe.skip(`template mutations (skipped: no Bicep CLI; ${bicep.missing})`, () => {
-    it("needs the Bicep CLI (bash tools/bicep/install.sh)", () => undefined);
+describeWithBicep("each mutation of infra/ is caught by the compiled-template checks", (bicep) => {
+  const compiled = new Map<string, Promise<Json>>();
+  beforeAll(() => {
+    const cli = bicep();
+    // All at once: each build is mostly the CLI's start-up.
+    for (const mutation of MUTATIONS) {
+      const template = compileMutated(cli, mutation);
+      template.catch(() => undefined); // reported by the test that awaits it
+      compiled.set(mutation.description, template);
+    }
   });
-} else {
-  describe("each mutation of infra/ is caught by the compiled-template checks", () => {
-    const compiled = new Map<string, Promise<Json>>();
-    beforeAll(() => {
-      if ("missing" in bicep) throw new Error(`CI must have the Bicep CLI: ${bicep.missing}`);
-      // All at once: each build is mostly the CLI's start-up.
-      for (const mutation of MUTATIONS) {
-        const template = compileMutated(bicep.path, mutation);
-        template.catch(() => undefined); // reported by the test that awaits it
-        compiled.set(mutation.description, template);
-      }
-    });
 
-    it("names only checks that exist", () => {
-      const names = TEMPLATE_CHECKS.map((check) => check.name);
-      for (const mutation of MUTATIONS) expect(names).toContain(mutation.caughtBy);
-    });
-
-    it.each(MUTATIONS.map((mutation) => [mutation.description, mutation] as const))(
-      "%s",
-      async (description, mutation) => {
-        const template = await compiled.get(description)!;
-        expect(failingChecks(template)).toContain(mutation.caughtBy);
-      },
-    );
+  it("names only checks that exist", () => {
+    const names = TEMPLATE_CHECKS.map((check) => check.name);
+    for (const mutation of MUTATIONS) expect(names).toContain(mutation.caughtBy);
   });
-}
+
+  it.each(MUTATIONS.map((mutation) => [mutation.description, mutation] as const))(
+    "%s",
+    async (description, mutation) => {
+      const template = await compiled.get(description)!;
+      expect(failingChecks(template)).toContain(mutation.caughtBy);
+    },
+  );
+});
