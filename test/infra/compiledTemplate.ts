@@ -76,18 +76,49 @@ export async function compileMutated(bicep: string, mutation: InfraMutation): Pr
     const mutated = text.replace(mutation.from, mutation.to);
     if (mutated === text) throw new Error(`mutation '${mutation.description}' found nothing to change`);
     writeFileSync(file, mutated);
-    const json = await new Promise<string>((resolve, reject) => {
-      execFile(
-        bicep,
-        ["build", join(dir, "main.bicep"), "--stdout"],
-        { maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          if (error) reject(new Error(`bicep build failed: ${stderr}`));
-          else resolve(stdout);
-        },
-      );
+    return JSON.parse(await runBicep(bicep, ["build", join(dir, "main.bicep"), "--stdout"])) as Json;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runBicep(bicep: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(bicep, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`bicep ${args[0] ?? ""} failed: ${stderr}`));
+      else resolve(stdout);
     });
-    return JSON.parse(json) as Json;
+  });
+}
+
+export const SNAPSHOT_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * `bicep snapshot`: the resources a deployment of main.bicep with these parameters would create, with
+ * every expression the CLI can evaluate offline evaluated (conditions, loops, lambdas, names); values
+ * known only in Azure (a new identity's ids, endpoints) stay expressions.
+ */
+export async function snapshotTemplate(
+  bicep: string,
+  parameters: Readonly<Record<string, string | boolean>>,
+): Promise<Json[]> {
+  const dir = mkdtempSync(join(tmpdir(), "infra-snapshot-"));
+  try {
+    cpSync(INFRA, dir, { recursive: true });
+    const lines = Object.entries(parameters).map(
+      ([name, value]) => `param ${name} = ${typeof value === "string" ? `'${value}'` : String(value)}`,
+    );
+    writeFileSync(join(dir, "main.bicepparam"), `using 'main.bicep'\n${lines.join("\n")}\n`);
+    await runBicep(bicep, [
+      "snapshot",
+      join(dir, "main.bicepparam"),
+      "--subscription-id",
+      SNAPSHOT_SUBSCRIPTION,
+      "--location",
+      String(parameters.location ?? "westeurope"),
+    ]);
+    const snapshot = JSON.parse(readFileSync(join(dir, "main.snapshot.json"), "utf8")) as Json;
+    return snapshot.predictedResources as Json[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
