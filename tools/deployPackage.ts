@@ -20,7 +20,8 @@ import { FUNCTIONS_ENTRY, measureColdStart } from "./bench/coldStart";
  * few MB instead of a remote `npm install`. Only `@azure/functions-core` stays outside: the Functions
  * Node worker provides it.
  *
- * `node dist/tools/deployPackage.js` builds it (npm run build does); `--measure` also prints the sizes
+ * `npm run package:deploy` builds it (azd runs that as the service's prepackage hook; it is not part of
+ * `npm run build`, which the CLI and `npm run dev` run on every start). `--measure` also prints the sizes
  * and the cold start of this package next to the entry the project root runs with its node_modules.
  */
 

@@ -58,10 +58,22 @@ describe("the deployment package (azd dist: dist/deploy)", () => {
     expect(result.status).toBe(0);
   });
 
-  it("is what azure.yaml deploys, with no remote build", () => {
+  it("is what azure.yaml builds and deploys, with no remote build", () => {
     const yaml = readFileSync(join(ROOT, "azure.yaml"), "utf8");
     expect(yaml).toMatch(new RegExp(`^ {4}dist: ${relative(ROOT, DEPLOY_DIR)}$`, "m"));
     expect(yaml).toMatch(/^ {4}remoteBuild: false$/m);
+    // Built by the service's prepackage hook on every OS, through the npm script that runs this module.
+    const hook = /^ {6}prepackage:\n((?: {8}.*\n)+)/m.exec(yaml)?.[1] ?? "";
+    expect(
+      [...hook.matchAll(/^ {8}(\w+):\n {10}shell: \w+\n {10}run: (.+)$/gm)].map(([, os, run]) => [os, run]),
+    ).toEqual([
+      ["posix", "npm run --silent package:deploy"],
+      ["windows", "npm run --silent package:deploy"],
+    ]);
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts["package:deploy"]).toBe("npm run build --silent && node dist/tools/deployPackage.js");
     // azd refuses remoteBuild: false when a .funcignore excludes node_modules.
     expect(existsSync(join(ROOT, ".funcignore"))).toBe(false);
   });
