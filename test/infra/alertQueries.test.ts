@@ -157,8 +157,12 @@ function requestRow(tenant: string, status: number, path = "/Users", minutesAgo 
 const times = <T>(count: number, make: () => T): T[] => Array.from({ length: count }, make);
 
 /** Runs an alert query's own text and keeps the rows its rule fires on (measure `operator` threshold). */
-function firing(rule: string, tables: Record<string, KqlRow[]>): Record<string, number> {
-  const rows = runKql(readInfra("alerts", `${rule}.kql`), { tables, now: NOW });
+function firing(
+  rule: string,
+  tables: Record<string, KqlRow[]>,
+  query = readInfra("alerts", `${rule}.kql`),
+): Record<string, number> {
+  const rows = runKql(query, { tables, now: NOW });
   const block = ruleOf(rule);
   const measure = /metricMeasureColumn: '(\w+)'/.exec(block)![1]!;
   const operator = /operator: '(\w+)'/.exec(block)![1]!;
@@ -203,6 +207,10 @@ describe("alert queries run on sample requests rows (the Functions host's shape)
       firing("server-errors", requests([...times(5, () => requestRow("a", 200)), requestRow("a", 503)])),
     ).toEqual({}); // 16.7 %
     expect(firing("server-errors", requests(times(2, () => requestRow("a", 500))))).toEqual({});
+    // Exactly minRequests requests count.
+    expect(
+      firing("server-errors", requests([...times(2, () => requestRow("a", 200)), requestRow("a", 502)])),
+    ).toEqual({ a: 33.3 });
   });
 
   it("conflicts: at the threshold, not one below", () => {
@@ -333,5 +341,52 @@ describe("client-errors on the ScimRequest events the app sends for real request
     expect(firing("client-errors", events())).toEqual({});
     await scim("GET", "/Users?filter=bogus+eq+%22x%22");
     expect(firing("client-errors", events())).toEqual({ [tenant.tenantId]: 100 });
+  });
+});
+
+/**
+ * Edits of the queries that still parse, each with sample rows on which the edited query fires
+ * differently from the real one: the evaluation above would notice any of them.
+ */
+const QUERY_MUTATIONS: readonly { rule: string; from: string; to: string; rows: Record<string, KqlRow[]> }[] =
+  [
+    {
+      rule: "server-errors",
+      from: "where total >= minRequests",
+      to: "where total > minRequests",
+      rows: {
+        requests: [requestRow("a", 200), requestRow("a", 200), requestRow("a", 500)],
+        customEvents: [],
+      },
+    },
+    {
+      rule: "auth-failures",
+      from: "code in (401, 403)",
+      to: "code == 401",
+      rows: { requests: [requestRow("a", 403)], customEvents: [] },
+    },
+    {
+      rule: "conflicts",
+      from: "code == 409",
+      to: "code == 412",
+      rows: { requests: times(CONFLICT_THRESHOLD, () => requestRow("a", 409)), customEvents: [] },
+    },
+    {
+      rule: "no-heartbeat",
+      from: "iff(isnull(lastRun), noRunHours,",
+      to: "iff(isnull(lastRun), 0.0,",
+      rows: { requests: [], customEvents: [] },
+    },
+  ];
+
+describe("the sample rows tell a weakened query from the real one", () => {
+  it.each(
+    QUERY_MUTATIONS.map(
+      (mutation) => [`${mutation.rule}: ${mutation.from} → ${mutation.to}`, mutation] as const,
+    ),
+  )("%s", (_name, { rule, from, to, rows }) => {
+    const query = readInfra("alerts", `${rule}.kql`);
+    expect(query).toContain(from);
+    expect(firing(rule, rows, query.replace(from, to))).not.toEqual(firing(rule, rows));
   });
 });
