@@ -372,6 +372,19 @@ const QUERY_MUTATIONS: readonly { rule: string; from: string; to: string; rows: 
       rows: { requests: times(CONFLICT_THRESHOLD, () => requestRow("a", 409)), customEvents: [] },
     },
     {
+      rule: "client-errors",
+      from: "status !in (401, 403, 429)",
+      to: "status !in (401, 403, 429, 400)",
+      rows: {
+        requests: [],
+        customEvents: times(MIN_CLIENT_ERROR_REQUESTS, () => ({
+          timestamp: NOW - 60_000,
+          name: REQUEST_EVENT_NAME,
+          customDimensions: { tenantId: "a", operation: "filter", outcome: "clientError", status: "400" },
+        })),
+      },
+    },
+    {
       rule: "no-heartbeat",
       from: "iff(isnull(lastRun), noRunHours,",
       to: "iff(isnull(lastRun), 0.0,",
