@@ -60,6 +60,14 @@ function text(value: KqlValue | undefined): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
+/** `has` / `contains` as a substring test (KQL's `has` matches whole terms; the queries' literals are). */
+function includes(left: KqlValue, right: KqlValue, caseSensitive: boolean): boolean {
+  if (isNull(left) || isNull(right)) return false;
+  return caseSensitive
+    ? text(left).includes(text(right))
+    : text(left).toLowerCase().includes(text(right).toLowerCase());
+}
+
 function compare(op: string, left: KqlValue, right: KqlValue): KqlValue {
   if (isNull(left) || isNull(right)) return null;
   switch (op) {
@@ -158,6 +166,19 @@ class Evaluator {
     return this.operator(expression.Operator, input);
   }
 
+  /** `project`: columns by name, or computed as `name = expression`. */
+  private project(list: Node, row: KqlRow): KqlRow {
+    const projected: KqlRow = {};
+    for (const item of children(list)) {
+      if (kindOf(item) === "NameReference") {
+        projected[String(item.SimpleName)] = row[String(item.SimpleName)] ?? null;
+      } else if (kindOf(item) === "SimpleNamedExpression") {
+        projected[String(item.Name.SimpleName)] = this.scalar(item.Expression, row);
+      } else throw new Error("KQL: project names or name = expression only");
+    }
+    return projected;
+  }
+
   private namedValues(list: Node, row: KqlRow): KqlRow {
     const values: KqlRow = {};
     for (const item of children(list)) {
@@ -175,6 +196,10 @@ class Evaluator {
         return rows.map((row) => ({ ...row, ...this.namedValues(operator.Expressions, row) }));
       case "SummarizeOperator":
         return this.summarize(operator, rows);
+      case "ProjectOperator":
+        return rows.map((row) => this.project(operator.Expressions, row));
+      case "TakeOperator":
+        return rows.slice(0, Number(this.scalar(operator.Expression, {})));
       default:
         throw new Error(`KQL operator not handled: ${kindOf(operator)}`);
     }
@@ -297,9 +322,22 @@ class Evaluator {
       case "or":
         return left === true || right === true;
       case "has":
-        return (
-          !isNull(left) && !isNull(right) && text(left).toLowerCase().includes(text(right).toLowerCase())
-        );
+      case "contains":
+        return includes(left, right, false);
+      case "!has":
+      case "!contains":
+        return !includes(left, right, false);
+      case "has_cs":
+      case "contains_cs":
+        return includes(left, right, true);
+      case "startswith":
+        return text(left).toLowerCase().startsWith(text(right).toLowerCase());
+      case "endswith":
+        return text(left).toLowerCase().endsWith(text(right).toLowerCase());
+      case "=~":
+        return text(left).toLowerCase() === text(right).toLowerCase();
+      case "!~":
+        return text(left).toLowerCase() !== text(right).toLowerCase();
       case "==":
       case "!=":
       case "<":
@@ -344,6 +382,23 @@ class Evaluator {
         const scale = 10 ** Number(b ?? 0);
         return Math.round((a as number) * scale) / scale;
       }
+      case "tolower":
+        return text(a).toLowerCase();
+      case "toupper":
+        return text(a).toUpperCase();
+      case "strcat":
+        return args.map(text).join("");
+      case "strlen":
+        return text(a).length;
+      case "coalesce":
+        return args.find((arg) => !isNull(arg) && arg !== "") ?? null;
+      case "todouble":
+      case "toreal": {
+        const parsed = Number.parseFloat(text(a));
+        return isNull(a) || Number.isNaN(parsed) ? null : parsed;
+      }
+      case "tobool":
+        return isNull(a) ? null : text(a).toLowerCase() === "true";
       case "now":
         return this.context.now;
       case "ago":
