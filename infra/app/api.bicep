@@ -63,14 +63,19 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-var sources = filter(map(split(allowedSources, ','), source => trim(source)), source => !empty(source))
 // An address has a '.' (IPv4) or ':' (IPv6); anything else is a service tag such as AzureActiveDirectory.
+func isAddress(source string) bool => contains(source, '.') || contains(source, ':')
+
+// Access restrictions take CIDR ranges: a bare address becomes a range of one.
+func asRange(address string) string => contains(address, '/') ? address : '${address}/${contains(address, ':') ? 128 : 32}'
+
+var sources = filter(map(split(allowedSources, ','), source => trim(source)), source => !empty(source))
 var accessRules = map(sources, (source, i) => {
   name: 'allow-${i}'
   action: 'Allow'
   priority: 100 + i
-  tag: contains(source, '.') || contains(source, ':') ? 'Default' : 'ServiceTag'
-  ipAddress: contains(source, '.') || contains(source, ':') ? (contains(source, '/') ? source : (contains(source, ':') ? '${source}/128' : '${source}/32')) : source
+  tag: isAddress(source) ? 'Default' : 'ServiceTag'
+  ipAddress: isAddress(source) ? asRange(source) : source
 })
 var restricted = !empty(sources)
 
