@@ -1,3 +1,5 @@
+import type { RequestOutcome } from "./types";
+
 /**
  * The constants shared by the alert queries (infra/alerts/*.kql, as `let`s) and the alert rules
  * (infra/app/alerts.bicep, as thresholds). test/infra/alertQueries.test.ts runs each query's own text
@@ -9,6 +11,11 @@
 export const SCIM_PATH = "/scim/v2/";
 /** `let tenantSegment`: the tenant id is this segment of the URL path (`/scim/v2/<tenantId>/...`). */
 export const TENANT_SEGMENT = 3;
+/**
+ * The outcome auth-failures.kql counts: a 401/403 to a credential the tenant holds or held. A 401 the app
+ * tagged `unauthenticated` (no credential, one never issued) is anyone's, not the tenant's Entra job failing.
+ */
+export const AUTH_FAILURE_OUTCOME: RequestOutcome = "authFailure";
 /** `let minRequests` of server-errors.kql: fewer requests in the window are not a trend. */
 export const MIN_SERVER_ERROR_REQUESTS = 3;
 /** `threshold` of the server-errors rule: 5xx share, in percent, at or above which it fires. */

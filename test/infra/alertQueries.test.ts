@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { TokenCredential } from "@azure/identity";
 import { createAppInsightsTelemetry, REQUEST_EVENT_NAME } from "../../src/telemetry/appInsights";
 import {
+  AUTH_FAILURE_OUTCOME,
   CLIENT_ERROR_PCT_THRESHOLD,
   CONFLICT_THRESHOLD,
   HEARTBEAT_FUNCTION,
@@ -15,7 +16,7 @@ import {
   SERVER_ERROR_PCT_THRESHOLD,
   TENANT_SEGMENT,
 } from "../../src/telemetry/alertRules";
-import { noTelemetry, useTelemetry } from "../../src/telemetry";
+import { noTelemetry, useTelemetry, type RequestOutcome } from "../../src/telemetry";
 import { runKql, type KqlRow } from "../support/kql";
 import { fakeSdk } from "../telemetry/fakeSdk";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
@@ -181,23 +182,51 @@ function firing(
   );
 }
 
-describe("alert queries run on sample requests rows (the Functions host's shape)", () => {
-  const requests = (rows: KqlRow[]) => ({ requests: rows, customEvents: [] });
+/** A `ScimRequest` custom event row, with the dimensions the app writes (src/telemetry/appInsights.ts). */
+function scimEvent(tenantId: string, status: number, outcome: RequestOutcome, operation = "filter"): KqlRow {
+  return {
+    timestamp: NOW - 60_000,
+    name: REQUEST_EVENT_NAME,
+    customDimensions: { tenantId, resource: "Users", operation, outcome, status: String(status) },
+  };
+}
 
-  it("auth-failures: a single 401 or 403 per tenant, nothing for 404 or other paths", () => {
+describe("auth-failures on ScimRequest events", () => {
+  const events = (rows: KqlRow[]) => ({ requests: [], customEvents: rows });
+
+  it("fires on a single 401/403 to a tenant's own credential, per tenant", () => {
     expect(
       firing(
         "auth-failures",
-        requests([
-          ...times(50, () => requestRow("a", 200)),
-          requestRow("a", 401),
-          ...times(2, () => requestRow("b", 403)),
-          ...times(9, () => requestRow("c", 404)),
-          { ...requestRow("d", 401), url: "https://func-api-abc.azurewebsites.net/health" },
+        events([
+          ...times(50, () => scimEvent("a", 200, "success")),
+          scimEvent("a", 401, AUTH_FAILURE_OUTCOME),
+          ...times(2, () => scimEvent("b", 403, AUTH_FAILURE_OUTCOME)),
+          ...times(9, () => scimEvent("c", 404, "clientError", "get")),
         ]),
       ),
     ).toEqual({ a: 1, b: 2 });
   });
+
+  it("leaves out the 401s the app tagged unauthenticated (anyone's, not the tenant's) and invalid tenant ids", () => {
+    const unauthenticated = times(60, () => scimEvent("a", 401, "unauthenticated"));
+    expect(
+      firing(
+        "auth-failures",
+        events([...unauthenticated, scimEvent("(invalid)", 401, AUTH_FAILURE_OUTCOME)]),
+      ),
+    ).toEqual({});
+    expect(
+      firing("auth-failures", events([...unauthenticated, scimEvent("a", 401, AUTH_FAILURE_OUTCOME)])),
+    ).toEqual({ a: 1 });
+    expect(readInfra("alerts", "auth-failures.kql")).toContain(
+      `countif(outcome == "${AUTH_FAILURE_OUTCOME}")`,
+    );
+  });
+});
+
+describe("alert queries run on sample requests rows (the Functions host's shape)", () => {
+  const requests = (rows: KqlRow[]) => ({ requests: rows, customEvents: [] });
 
   it("server-errors: at 20 % of at least 3 requests, not below", () => {
     expect(
@@ -310,6 +339,8 @@ describe("client-errors on the ScimRequest events the app sends for real request
     expect(statuses()).toEqual([...times(8, () => "create 201"), "get 404", "delete 404", "list 401"]);
     // 11 requests, none counted.
     expect(firing("client-errors", events())).toEqual({});
+    // A token the tenant never issued is anyone's: the app tags it unauthenticated, and no auth alert fires.
+    expect(firing("auth-failures", events())).toEqual({});
 
     expect((await scim("POST", "/Users", { userName: "u0@x.com" })).status).toBe(409);
     expect((await scim("GET", "/Users?filter=bogus+eq+%22x%22")).status).toBe(400);
@@ -361,9 +392,9 @@ const QUERY_MUTATIONS: readonly { rule: string; from: string; to: string; rows: 
     },
     {
       rule: "auth-failures",
-      from: "code in (401, 403)",
-      to: "code == 401",
-      rows: { requests: [requestRow("a", 403)], customEvents: [] },
+      from: 'countif(outcome == "authFailure")',
+      to: 'countif(outcome in ("authFailure", "unauthenticated"))',
+      rows: { requests: [], customEvents: [scimEvent("a", 401, "unauthenticated")] },
     },
     {
       rule: "conflicts",

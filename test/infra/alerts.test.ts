@@ -22,7 +22,8 @@ describe("alert queries (infra/alerts/*.kql)", () => {
     expect(alertsBicep).toContain(`loadTextContent('../alerts/${file}')`);
   });
 
-  describe.each(["auth-failures.kql", "conflicts.kql", "server-errors.kql"])("%s", (file) => {
+  // The 401/403 rule reads the app's own ScimRequest events: only they say whether a credential was the tenant's.
+  describe.each(["conflicts.kql", "server-errors.kql"])("%s", (file) => {
     const kql = readInfra("alerts", file);
     const query = kql
       .split("\n")
@@ -40,8 +41,16 @@ describe("alert queries (infra/alerts/*.kql)", () => {
     });
   });
 
+  it("auth-failures.kql counts only the tenant's own credential failures, per tenant", () => {
+    const query = readInfra("alerts", "auth-failures.kql");
+    expect(query).toMatch(/^customEvents$/m);
+    expect(query).toContain('where name == "ScimRequest"');
+    expect(query).toContain('countif(outcome == "authFailure")');
+    expect(query).not.toMatch(/countif\([^)]*unauthenticated/);
+    expect(query).toMatch(/ by tenantId\b/);
+  });
+
   it("look only at status codes the rule is about", () => {
-    expect(readInfra("alerts", "auth-failures.kql")).toMatch(/code in \(401, 403\)/);
     expect(readInfra("alerts", "server-errors.kql")).toMatch(/code >= 500/);
     expect(readInfra("alerts", "conflicts.kql")).toMatch(/code == 409/);
   });

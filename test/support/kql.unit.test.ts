@@ -1,7 +1,7 @@
-import { runKql } from "./kql";
+import { runKql, type KqlRow } from "./kql";
 
 describe("the KQL evaluator used by the alert tests", () => {
-  const tables = {
+  const tables: Record<string, KqlRow[]> = {
     T: [
       { a: "Alpha", n: 1, d: { k: "x" } },
       { a: "beta", n: 2, d: { k: "y" } },
