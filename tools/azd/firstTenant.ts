@@ -63,14 +63,14 @@ async function main(): Promise<number> {
   const unattended = unattendedReason(process.env, values);
   const attempts = Number(process.env.SCIM_HOOK_ATTEMPTS ?? 8) || 8;
   const pause = Number(process.env.SCIM_HOOK_RETRY_SECONDS ?? 20);
-  const newToken = `npm run tenant:azure -- rotate ${name}`;
+  const rotateCommand = `npm run tenant:azure -- rotate ${name}`;
 
   for (let attempt = 1; ; attempt += 1) {
     const listing = tenantCli(["list", "--json"], env, false);
     if (listing.ok && hasTenant(listing.stdout, name)) {
       console.log(`\nTenant '${name}' already exists.`);
       console.log(`Tenant URL:   ${base}/${name}`);
-      console.log(`Secret Token: shown only when it was created. For a new one:\n  ${newToken}`);
+      console.log(`Secret Token: shown only when it was created. For a new one:\n  ${rotateCommand}`);
       return 0;
     }
     if (listing.ok && unattended === undefined) {
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
         console.log(`Tenant URL:   ${base}/${name}`);
         console.log(`Secret Token: not printed (${unattended}: this output may be a build log).`);
         console.log(`  Get one from a workstation signed in with azd; the unseen one stops at once:`);
-        console.log(`  ${newToken} --grace-days 0`);
+        console.log(`  ${rotateCommand} --grace-days 0`);
         return 0;
       }
     }
