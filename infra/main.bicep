@@ -9,7 +9,40 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for all resources. It must offer Flex Consumption (FC1) function apps.')
+@description('Region for all resources. Only regions that offer Flex Consumption (FC1) function apps are allowed; azd offers only these.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -20,15 +53,21 @@ param location string
 @description('Object id of the person running azd (AZURE_PRINCIPAL_ID). Gets table and secret access so the tenant CLI works from a laptop. Empty: no role for anyone but the app.')
 param principalId string = ''
 
-@description('Principal type of principalId (ServicePrincipal when a pipeline runs azd).')
+@description('Principal type of principalId: azd passes AZURE_PRINCIPAL_TYPE (ServicePrincipal when a pipeline runs azd).')
 @allowed(['User', 'ServicePrincipal'])
 param principalType string = 'User'
 
 @description('Email address notified when an alert fires (ALERT_EMAIL). Empty: the alert rules exist but notify nobody.')
 param alertEmail string = ''
 
-@description('SHA-256 (hex) of the operator admin token for the /admin endpoints (ADMIN_TOKEN_SHA256; npm run tenant -- admin-token makes one). Empty: admin endpoints are off.')
+@description('SHA-256 (hex) of the operator admin token for the operator endpoints /ops/... (ADMIN_TOKEN_SHA256; npm run tenant -- admin-token makes one). Empty: those endpoints are off.')
 param adminTokenSha256 string = ''
+
+@description('Who may call the function app (SCIM_ALLOWED_SOURCES): comma-separated service tags (AzureActiveDirectory: Entra provisioning) and IPv4/IPv6 addresses or CIDR ranges (operators). Empty: anyone (the default; see docs/deploy.md).')
+param allowedSources string = ''
+
+@description('Put a CanNotDelete lock on the storage account that holds every tenant\'s directory (SCIM_PROTECT_DATA). azd down then needs the lock removed first.')
+param protectData bool = true
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -67,6 +106,7 @@ module storage 'app/storage.bicep' = {
     tags: tags
     deploymentContainerName: 'app-package-${resourceToken}'
     tableNames: [resourcesTableName, tenantsTableName]
+    protectData: protectData
   }
 }
 
@@ -91,7 +131,8 @@ module keyVault 'app/keyvault.bicep' = {
 
 module api 'app/api.bicep' = {
   scope: rg
-  dependsOn: [monitoring]
+  // The app starts with its first request after deployment: its role assignments must exist by then.
+  dependsOn: [monitoring, rbac]
   params: {
     name: functionAppName
     planName: '${abbrs.webServerFarms}${resourceToken}'
@@ -106,6 +147,7 @@ module api 'app/api.bicep' = {
     resourcesTableName: resourcesTableName
     tenantsTableName: tenantsTableName
     adminTokenSha256: adminTokenSha256
+    allowedSources: allowedSources
   }
 }
 

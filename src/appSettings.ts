@@ -8,7 +8,6 @@ export const APP_SETTING_NAMES = [
   "AzureWebJobsStorage__credential",
   "AzureWebJobsStorage__clientId",
   "AzureWebJobsStorage__blobServiceUri",
-  "AzureWebJobsStorage__queueServiceUri",
   "AzureWebJobsStorage__tableServiceUri",
   // Read by DefaultAzureCredential: which managed identity to use.
   "AZURE_CLIENT_ID",
@@ -17,7 +16,7 @@ export const APP_SETTING_NAMES = [
   "RESOURCES_TABLE",
   "TENANTS_TABLE",
   "KEY_VAULT_URI",
-  // Read by the app: the operator's admin token (its hash) for /admin endpoints.
+  // Read by the app: the operator's admin token (its hash) for the operator endpoints (/ops/...).
   "ADMIN_TOKEN_SHA256",
   // Read by the Functions host's Application Insights integration (Entra-authenticated ingestion).
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
@@ -35,7 +34,6 @@ export const READ_OUTSIDE_THE_CONFIG: Readonly<Partial<Record<AppSettingName, st
   AzureWebJobsStorage__credential: "Functions host (its storage)",
   AzureWebJobsStorage__clientId: "Functions host (its storage)",
   AzureWebJobsStorage__blobServiceUri: "Functions host (its storage)",
-  AzureWebJobsStorage__queueServiceUri: "Functions host (its storage)",
   AzureWebJobsStorage__tableServiceUri: "Functions host (its storage)",
   AZURE_CLIENT_ID: "DefaultAzureCredential (@azure/identity): the user-assigned identity",
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Functions host: Entra-authenticated request telemetry",

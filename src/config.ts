@@ -34,7 +34,7 @@ export const configSchema = z
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**
-     * SHA-256 (hex) of the operator's admin token for /admin/... endpoints (audit, summary); the
+     * SHA-256 (hex) of the operator's admin token for /ops/... endpoints (audit, summary); the
      * admin endpoints answer 404 while it is unset. `npm run tenant -- admin-token` makes one.
      */
     ADMIN_TOKEN_SHA256: z.preprocess(

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     await azurite.stop();
   };
   try {
-    // A fresh admin token each start, for the /admin endpoints of this local host only.
+    // A fresh admin token each start, for the operator endpoints (/ops/...) of this local host only.
     const adminToken = `scimadm_${randomBytes(32).toString("base64url")}`;
     const services = createServices(
       loadConfig({
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`  Tenant URL:   ${tenantUrl(host.origin, DEMO_TENANT)}`);
     console.log(`  Secret Token: ${token}`);
     console.log(
-      `  Admin token:  ${adminToken}  (for ${host.origin}/admin/tenants/${DEMO_TENANT}/audit and /summary)`,
+      `  Admin token:  ${adminToken}  (for ${host.origin}/ops/tenants/${DEMO_TENANT}/audit and /summary)`,
     );
     console.log(
       `\nMore tenants: npm run tenant -- create <tenantId>    Health: ${host.origin}/health    Stop: Ctrl-C\n`,

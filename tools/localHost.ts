@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { InvocationContext, type HttpResponseInit, type LogHandler } from "@azure/functions";
+import { assertHostAcceptsRoutes } from "../src/http/hostRouteRules";
 import { errorResponse } from "../src/http/response";
 import { routes, type RouteDefinition } from "../src/http/routes";
 import { ScimError } from "../src/scim/errors";
@@ -44,7 +45,11 @@ export function compileRoute(definition: RouteDefinition): CompiledRoute {
   };
 }
 
-const compiled = routes.map(compileRoute);
+/** The table compiled for serving; refused, as a whole, when the Functions host would refuse any route of it. */
+export function compileRouteTable(table: readonly RouteDefinition[]): CompiledRoute[] {
+  assertHostAcceptsRoutes(table);
+  return table.map(compileRoute);
+}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
@@ -85,7 +90,12 @@ async function refuse(incoming: IncomingMessage, response: ServerResponse, error
   await writeResponse(response, errorResponse(error, randomUUID()));
 }
 
-async function serve(incoming: IncomingMessage, response: ServerResponse, log: LogHandler): Promise<void> {
+async function serve(
+  compiled: readonly CompiledRoute[],
+  incoming: IncomingMessage,
+  response: ServerResponse,
+  log: LogHandler,
+): Promise<void> {
   const target = parseTarget(incoming);
   if (target === undefined) {
     return refuse(incoming, response, new ScimError(400, "The URL is malformed (bad percent-encoding)."));
@@ -121,10 +131,23 @@ export interface LocalHost {
   close(): Promise<void>;
 }
 
-/** Serves the route table over HTTP on 127.0.0.1, as the Functions host would, without Core Tools. */
-export function startLocalHost(port: number, log: LogHandler = () => undefined): Promise<LocalHost> {
+/**
+ * Serves the route table over HTTP on 127.0.0.1, as the Functions host would, without Core Tools. A table
+ * with a route the Functions host refuses is refused here too (the promise rejects before listening).
+ */
+export function startLocalHost(
+  port: number,
+  log: LogHandler = () => undefined,
+  table: readonly RouteDefinition[] = routes,
+): Promise<LocalHost> {
+  let compiled: CompiledRoute[];
+  try {
+    compiled = compileRouteTable(table);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
   const server = createServer((incoming, response) => {
-    serve(incoming, response, log).catch((error: unknown) => {
+    serve(compiled, incoming, response, log).catch((error: unknown) => {
       log("error", "local host failed to serve a request", error);
       response.statusCode = 500;
       response.end();

@@ -16,7 +16,7 @@ export const DIAGNOSTICS_USAGE = `Diagnostics:
   summary <tenantId>    requests and failures of the last hour and day, and the quarantine outlook [--json]
   debug <tenantId>      log the tenant's request and response bodies (secrets masked) for --minutes (default 30);
                         --off stops it
-  admin-token           a new token for the /admin endpoints; set ADMIN_TOKEN_SHA256 to the hash it prints
+  admin-token           a new token for the operator endpoints (/ops/...); set ADMIN_TOKEN_SHA256 to the hash it prints
   purge-audit           delete audit records older than AUDIT_RETENTION_DAYS now (the app does this hourly)`;
 
 function describe(record: AuditRecord): string {

@@ -1,7 +1,8 @@
 // Alerts that catch what would put an Entra provisioning job into quarantine, one alert per tenant.
 //
-// Three log search alert rules run KQL (infra/alerts/*.kql) over the App Insights `requests` table and split
-// by tenant (the 3rd path segment of /scim/v2/<tenantId>/...). An action group emails `alertEmail`.
+// Log search alert rules run KQL (infra/alerts/*.kql) over App Insights: four per tenant (the tenant is the
+// 3rd path segment of /scim/v2/<tenantId>/..., or the tenantId of the app's ScimRequest events) and one for
+// the app as a whole (its hourly job stopped running). An action group emails `alertEmail`.
 //
 // When alertEmail is empty the rules are still created: fired alerts show in Azure Monitor > Alerts (and in
 // the Azure mobile app), they just notify nobody. No action group is created then, because an action group
@@ -26,7 +27,24 @@ param alertEmail string = ''
 @minValue(1)
 param conflictThreshold int = 20
 
+@description('Share of a tenant\'s requests, in percent, answered with a 4xx that Entra counts, at or above which the client-errors rule fires.')
+@minValue(1)
+@maxValue(100)
+param clientErrorPctThreshold int = 20
+
+@description('Hours without a successful run of the hourly job after which the no-heartbeat rule fires.')
+@minValue(2)
+@maxValue(23)
+param heartbeatHours int = 3
+
 var notify = !empty(alertEmail)
+var perTenant = [
+  {
+    name: 'tenantId'
+    operator: 'Include'
+    values: ['*']
+  }
+]
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (notify) {
   name: 'ag-scim-${resourceToken}'
@@ -57,6 +75,7 @@ var rules = [
     timeAggregation: 'Total'
     operator: 'GreaterThan'
     threshold: 0
+    dimensions: perTenant
     description: join(
       [
         'The SCIM endpoint answered 401 or 403 to requests for this tenant (dimension tenantId).'
@@ -78,6 +97,7 @@ var rules = [
     timeAggregation: 'Maximum'
     operator: 'GreaterThanOrEqual'
     threshold: 20
+    dimensions: perTenant
     description: join(
       [
         'At least 20 % of this tenant\'s SCIM requests (at least 3 requests) failed with 5xx in the last 30 minutes.'
@@ -99,11 +119,54 @@ var rules = [
     timeAggregation: 'Total'
     operator: 'GreaterThanOrEqual'
     threshold: conflictThreshold
+    dimensions: perTenant
     description: join(
       [
         'This tenant received at least ${conflictThreshold} responses 409 Conflict in the last hour.'
         'A few are normal (a duplicate create); many mean Entra cannot find existing objects with its matching filter and keeps trying to create them, or a create that timed out after committing is retried into a 409 loop. Entra logs these as Conflict/EntryConflict and counts them as failures toward quarantine.'
         'Check: (1) Entra provisioning logs for the failing objects and their matching attribute (userName, externalId); (2) whether GET /Users?filter=userName eq "..." finds the existing user (case-insensitive match); (3) index rows in scimResources out of step with primary rows; (4) slow POSTs (durations near the Entra timeout).'
+      ],
+      ' '
+    )
+  }
+  {
+    name: 'client-errors'
+    displayName: 'SCIM: 4xx rate that Entra counts as failures, for a tenant'
+    severity: 2
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    query: loadTextContent('../alerts/client-errors.kql')
+    metricMeasureColumn: 'clientErrorPct'
+    timeAggregation: 'Maximum'
+    operator: 'GreaterThanOrEqual'
+    threshold: clientErrorPctThreshold
+    dimensions: perTenant
+    description: join(
+      [
+        'At least ${clientErrorPctThreshold} % of this tenant\'s SCIM requests (at least 10) in the last hour were answered with a 4xx that Entra counts as a failed provisioning event (400 invalidValue, invalidSyntax, invalidFilter, 409, 412, 413; not 404 on GET or DELETE, not 429, not 401/403).'
+        'Entra quarantines a job once more than 40 % of its provisioning events fail (EncounteredEscrowProportionThreshold), and retries failed objects only in later cycles.'
+        'Check: (1) Entra provisioning logs for the failing objects and the error detail (it quotes our scimType and detail); (2) npm run tenant:azure -- summary <tenant> (failures by status, last failure); (3) the attribute mapping: a value our schema refuses (type, length, an undeclared extension attribute when the tenant refuses undeclared ones).'
+      ],
+      ' '
+    )
+  }
+  {
+    name: 'no-heartbeat'
+    displayName: 'SCIM: the app has stopped running (no hourly job for ${heartbeatHours} hours)'
+    severity: 1
+    evaluationFrequency: 'PT30M'
+    windowSize: 'P1D'
+    query: loadTextContent('../alerts/no-heartbeat.kql')
+    metricMeasureColumn: 'hoursSinceLastRun'
+    timeAggregation: 'Maximum'
+    operator: 'GreaterThanOrEqual'
+    threshold: heartbeatHours
+    dimensions: []
+    description: join(
+      [
+        'The function app has not completed its hourly job (auditRetention) for ${heartbeatHours} hours or more: the app is not starting, cannot reach its storage, or was stopped.'
+        'Entra sends no request while nothing changes, so silence on the SCIM endpoint alone proves nothing; this job runs every hour whatever the traffic. Right after the first deployment the rule may fire once, until the job has run.'
+        'Check: (1) the function app\'s state and its last deployment (azd deploy); (2) Application Insights > Failures and traces for start-up errors (a bad app setting fails the host at start); (3) role assignments on the storage account; (4) the storage account\'s availability.'
       ],
       ' '
     )
@@ -132,13 +195,7 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
             metricMeasureColumn: rule.metricMeasureColumn
             operator: rule.operator
             threshold: rule.threshold
-            dimensions: [
-              {
-                name: 'tenantId'
-                operator: 'Include'
-                values: ['*']
-              }
-            ]
+            dimensions: rule.dimensions
             failingPeriods: {
               numberOfEvaluationPeriods: 1
               minFailingPeriodsToAlert: 1

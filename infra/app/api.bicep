@@ -40,8 +40,11 @@ param resourcesTableName string
 @description('Table of tenants (one row per Entra tenant: token references, state).')
 param tenantsTableName string
 
-@description('SHA-256 (hex) of the operator admin token; empty turns the /admin endpoints off.')
+@description('SHA-256 (hex) of the operator admin token; empty turns the operator endpoints (/ops/...) off.')
 param adminTokenSha256 string
+
+@description('Comma-separated service tags and IP addresses/CIDR ranges allowed to call the app; empty: anyone.')
+param allowedSources string = ''
 
 @description('Memory per instance, in MB.')
 @allowed([512, 2048, 4096])
@@ -59,6 +62,22 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
+
+// An address has a '.' (IPv4) or ':' (IPv6); anything else is a service tag such as AzureActiveDirectory.
+func isAddress(source string) bool => contains(source, '.') || contains(source, ':')
+
+// Access restrictions take CIDR ranges: a bare address becomes a range of one.
+func asRange(address string) string => contains(address, '/') ? address : '${address}/${contains(address, ':') ? 128 : 32}'
+
+var sources = filter(map(split(allowedSources, ','), source => trim(source)), source => !empty(source))
+var accessRules = map(sources, (source, i) => {
+  name: 'allow-${i}'
+  action: 'Allow'
+  priority: 100 + i
+  tag: isAddress(source) ? 'Default' : 'ServiceTag'
+  ipAddress: isAddress(source) ? asRange(source) : source
+})
+var restricted = !empty(sources)
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -91,6 +110,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // SCIM_ALLOWED_SOURCES: everything not listed gets 403 from the front end. The deployment endpoint
+      // (scm) keeps its own, unrestricted rules so that azd deploy still works from anywhere.
+      ipSecurityRestrictions: accessRules
+      ipSecurityRestrictionsDefaultAction: restricted ? 'Deny' : 'Allow'
+      scmIpSecurityRestrictionsUseMain: false
     }
     functionAppConfig: {
       deployment: {
@@ -140,7 +164,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
     AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
-    AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
     AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
     // Read by DefaultAzureCredential in the app code to pick the user-assigned identity.
     AZURE_CLIENT_ID: identityClientId
@@ -149,7 +172,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RESOURCES_TABLE: resourcesTableName
     TENANTS_TABLE: tenantsTableName
     KEY_VAULT_URI: keyVaultUri
-    // Operator diagnostics (/admin/...): a hash, not a secret; empty keeps the endpoints off.
+    // Operator diagnostics (/ops/...): a hash, not a secret; empty keeps the endpoints off.
     ADMIN_TOKEN_SHA256: adminTokenSha256
     // Telemetry; local auth is off on the component, so ingestion uses the identity's Entra token.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString

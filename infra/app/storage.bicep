@@ -18,6 +18,9 @@ param deploymentContainerName string
 @description('Names of the tables the app reads and writes.')
 param tableNames string[]
 
+@description('Lock the account against deletion (CanNotDelete): it holds every tenant\'s directory.')
+param protectData bool = true
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -39,6 +42,17 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       bypass: 'AzureServices'
       defaultAction: 'Allow'
     }
+  }
+}
+
+// A lock guards the control plane only: the app and the tenant CLI still read and write rows, but
+// neither a portal click nor `azd down` can delete the account (and its tables) until the lock is removed.
+resource dataLock 'Microsoft.Authorization/locks@2020-05-01' = if (protectData) {
+  name: 'scim-data-cannot-delete'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds every tenant\'s SCIM directory. Remove this lock before azd down (docs/deploy.md, Tear down).'
   }
 }
 
@@ -73,7 +87,7 @@ output name string = storage.name
 @description('Blob endpoint, e.g. https://<account>.blob.<suffix>/')
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 
-@description('Queue endpoint (the Functions host may use queues internally).')
+@description('Queue endpoint, for modules that add queues (and the queue role with them).')
 output queueEndpoint string = storage.properties.primaryEndpoints.queue
 
 @description('Table endpoint, e.g. https://<account>.table.<suffix>/')

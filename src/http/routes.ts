@@ -61,8 +61,10 @@ export const routes: readonly RouteDefinition[] = [
     handler: withTelemetry("oauthToken", tokenEndpoint),
   },
   { name: "health", route: "health", methods: ["GET"], handler: getHealth },
-  { name: "adminAudit", route: "admin/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
-  { name: "adminSummary", route: "admin/tenants/{tenantId}/summary", methods: ["GET"], handler: getSummary },
+  // Operator endpoints. Not under admin/ or runtime/: the Functions host keeps those for itself and skips
+  // any function routed there (src/http/hostRouteRules.ts).
+  { name: "opsAudit", route: "ops/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
+  { name: "opsSummary", route: "ops/tenants/{tenantId}/summary", methods: ["GET"], handler: getSummary },
   {
     name: "scimRootSearch",
     route: "scim/v2/{tenantId}/.search",

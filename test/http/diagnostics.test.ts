@@ -22,7 +22,7 @@ describe("diagnostics: health, admin endpoints, request summary, debug mode", ()
   afterAll(() => harness.close());
 
   const admin = (path: string, token = ADMIN_TOKEN) =>
-    fetch(`${harness.host.origin}/admin/tenants/${tenant.tenantId}/${path}`, {
+    fetch(`${harness.host.origin}/ops/tenants/${tenant.tenantId}/${path}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
 

@@ -8,14 +8,22 @@ const kqlFiles = readdirSync(join(INFRA_DIR, "alerts"))
 const alertsBicep = readInfra("app", "alerts.bicep");
 
 describe("alert queries (infra/alerts/*.kql)", () => {
-  it("cover 401/403, 5xx and 409", () => {
-    expect(kqlFiles).toEqual(["auth-failures.kql", "conflicts.kql", "server-errors.kql"]);
+  it("cover 401/403, 5xx, 409, the 4xx Entra counts and the app's heartbeat", () => {
+    expect(kqlFiles).toEqual([
+      "auth-failures.kql",
+      "client-errors.kql",
+      "conflicts.kql",
+      "no-heartbeat.kql",
+      "server-errors.kql",
+    ]);
+  });
+
+  it.each(kqlFiles)("%s is loaded by alerts.bicep", (file) => {
+    expect(alertsBicep).toContain(`loadTextContent('../alerts/${file}')`);
   });
 
   // The 401/403 rule reads the app's own ScimRequest events: only they say whether a credential was the tenant's.
-  const requestTableFiles = kqlFiles.filter((file) => file !== "auth-failures.kql");
-
-  describe.each(requestTableFiles)("%s", (file) => {
+  describe.each(["conflicts.kql", "server-errors.kql"])("%s", (file) => {
     const kql = readInfra("alerts", file);
     const query = kql
       .split("\n")
@@ -31,20 +39,15 @@ describe("alert queries (infra/alerts/*.kql)", () => {
       expect(query).toContain('split(tostring(parse_url(url).Path), "/")[tenantSegment]');
       expect(query).toMatch(/ by tenantId\b/);
     });
-
-    it("is loaded by alerts.bicep", () => {
-      expect(alertsBicep).toContain(`loadTextContent('../alerts/${file}')`);
-    });
   });
 
-  it("auth-failures.kql counts only the tenant's own credential failures, per tenant, and is loaded", () => {
+  it("auth-failures.kql counts only the tenant's own credential failures, per tenant", () => {
     const query = readInfra("alerts", "auth-failures.kql");
     expect(query).toMatch(/^customEvents$/m);
     expect(query).toContain('where name == "ScimRequest"');
     expect(query).toContain('countif(outcome == "authFailure")');
     expect(query).not.toMatch(/countif\([^)]*unauthenticated/);
     expect(query).toMatch(/ by tenantId\b/);
-    expect(alertsBicep).toContain("loadTextContent('../alerts/auth-failures.kql')");
   });
 
   it("look only at status codes the rule is about", () => {
@@ -54,8 +57,9 @@ describe("alert queries (infra/alerts/*.kql)", () => {
 });
 
 describe("alert rules (infra/app/alerts.bicep)", () => {
-  it("split every rule by tenantId", () => {
+  it("split per-tenant rules by tenantId", () => {
     expect(alertsBicep).toMatch(/name: 'tenantId'\s+operator: 'Include'\s+values: \['\*'\]/);
+    expect(alertsBicep).toMatch(/dimensions: rule\.dimensions/);
   });
 
   it("notify the action group only when an email is given", () => {

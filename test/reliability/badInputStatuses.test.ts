@@ -110,7 +110,7 @@ describe("bad input gets 400, never 500 or 503 (over HTTP)", () => {
   it("answers a malformed cursor of the admin audit endpoint 400 invalidCursor", async () => {
     const audit = (cursor: string) =>
       fetch(
-        `${harness.host.origin}/admin/tenants/${tenant.tenantId}/audit?count=1&cursor=${encodeURIComponent(cursor)}`,
+        `${harness.host.origin}/ops/tenants/${tenant.tenantId}/audit?count=1&cursor=${encodeURIComponent(cursor)}`,
         {
           headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
         },

@@ -3,7 +3,7 @@ import { describeRequest, outcomeOf, patchIntent, resourceOfRoute } from "../../
 
 describe("request classification", () => {
   it("knows the resource of every SCIM route but the catch-all", () => {
-    // /health and /admin/... are the operator's, not SCIM requests: they are not classified.
+    // /health and /ops/... are the operator's, not SCIM requests: they are not classified.
     for (const { name } of routes.filter((route) => route.route.startsWith("scim/v2/"))) {
       if (name === "scimNotFound" || name === "scimRootSearch") expect(resourceOfRoute(name)).toBe("unknown");
       else expect(resourceOfRoute(name)).not.toBe("unknown");

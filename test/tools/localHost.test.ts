@@ -1,4 +1,4 @@
-import { compileRoute } from "../../tools/localHost";
+import { compileRoute, compileRouteTable, startLocalHost } from "../../tools/localHost";
 import { routes } from "../../src/http/routes";
 
 const noop = () => Promise.resolve({});
@@ -39,5 +39,36 @@ describe("Functions route templates on the local host", () => {
     );
     expect(routes.at(-1)?.route).toBe("scim/v2/{tenantId}/{*rest}");
     expect(new Set(routes.map((route) => route.name)).size).toBe(routes.length);
+  });
+});
+
+describe("the local host refuses what the Functions host refuses", () => {
+  const adminRoute = {
+    name: "adminAudit",
+    route: "admin/tenants/{tenantId}/audit",
+    methods: ["GET" as const],
+  };
+
+  it("refuses to compile a table with a reserved route, naming it", () => {
+    expect(() => compileRouteTable([...routes, { ...adminRoute, handler: noop }])).toThrow(
+      /adminAudit \(admin\/tenants\/\{tenantId\}\/audit\): starts with 'admin'/,
+    );
+  });
+
+  it("refuses to start with such a table, and starts with the real one", async () => {
+    await expect(startLocalHost(0, undefined, [...routes, { ...adminRoute, handler: noop }])).rejects.toThrow(
+      /Functions host would refuse/,
+    );
+    const host = await startLocalHost(0);
+    try {
+      // The old operator path is gone, as it always was in Azure; the new one exists (404 only while off).
+      const old = await fetch(`${host.origin}/admin/tenants/demo/audit`);
+      expect(old.status).toBe(404);
+      expect(await old.text()).toBe("");
+      const moved = await fetch(`${host.origin}/ops/tenants/demo/audit`);
+      expect(moved.headers.get("content-type")).toContain("json");
+    } finally {
+      await host.close();
+    }
   });
 });

@@ -41,7 +41,7 @@ function adminEndpoint(
   };
 }
 
-/** GET /admin/tenants/{tenantId}/audit?since=2h&resourceId=…&count=50&cursor=…: newest first. */
+/** GET /ops/tenants/{tenantId}/audit?since=2h&resourceId=…&count=50&cursor=…: newest first. */
 export const getAudit = adminEndpoint(async (current, request, tenantId) => {
   const count = Math.min(Math.max(1, Number(queryParam(request.query, "count") ?? 50) || 50), MAX_AUDIT_PAGE);
   const since = parseSince(queryParam(request.query, "since"), new Date());
@@ -55,7 +55,7 @@ export const getAudit = adminEndpoint(async (current, request, tenantId) => {
   });
 });
 
-/** GET /admin/tenants/{tenantId}/summary: requests and failures of the last hour and day, and the outlook. */
+/** GET /ops/tenants/{tenantId}/summary: requests and failures of the last hour and day, and the outlook. */
 export const getSummary = adminEndpoint((current, _request, tenantId) =>
   current.requestStats.summary(tenantId),
 );
