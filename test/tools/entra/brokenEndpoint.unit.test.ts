@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { runReplay } from "../../../tools/entra/replay";
-import { formatReport } from "../../../tools/entra/report";
+import { formatReport } from "../../../tools/entra/reportText";
 
 /** A SCIM endpoint with two classic faults (§13.1 and §13.9): 404 for "no match", lowercase resources. */
 function brokenServer(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {

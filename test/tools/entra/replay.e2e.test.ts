@@ -1,5 +1,5 @@
 import { runReplay } from "../../../tools/entra/replay";
-import { formatReport } from "../../../tools/entra/report";
+import { formatReport } from "../../../tools/entra/reportText";
 import { startTestHost, type TestHost } from "../../support/testServices";
 
 jest.setTimeout(120_000);

@@ -1,0 +1,73 @@
+import { expectResource, expectStatus } from "../checks";
+import { isObject, prop, type JsonObject } from "../json";
+import { createGroupBody, createUserBody, generateGroup, generateUser } from "../population";
+import type { StepRecorder } from "../report";
+import type { CreatedGroup, CreatedUser, ReplayContext } from "../steps/context";
+
+/** Objects the gallery tests make for themselves; the replay's clean-up deletes what is left. */
+
+/** Gallery objects get indexes far from the replay's population, so names never collide. */
+const GALLERY_INDEX = 50_000;
+
+function nextIndex(context: ReplayContext): number {
+  const used = [...context.users, ...context.groups].map((object) => object.index);
+  return Math.max(GALLERY_INDEX, ...used.map((index) => index + 1));
+}
+
+/** `POST /Users` as Entra's create; registered for clean-up. */
+export async function createGalleryUser(
+  context: ReplayContext,
+  step: StepRecorder,
+): Promise<CreatedUser | undefined> {
+  const index = nextIndex(context);
+  const state = generateUser(context.run, index);
+  const user = { index, state };
+  context.users.push(user);
+  const created = await context.client.post("/Users", createUserBody(state));
+  if (!expectStatus(step, created, [200, 201], state.userName)) return undefined;
+  const resource = expectResource(step, created, state.userName);
+  if (resource === undefined || typeof resource.id !== "string" || resource.id === "") return undefined;
+  return Object.assign(user, { id: resource.id });
+}
+
+/** `POST /Groups` as Entra's create; registered for clean-up. */
+export async function createGalleryGroup(
+  context: ReplayContext,
+  step: StepRecorder,
+): Promise<CreatedGroup | undefined> {
+  const index = nextIndex(context);
+  const state = generateGroup(context.run, index);
+  const group = { index, state };
+  context.groups.push(group);
+  const created = await context.client.post("/Groups", createGroupBody(state));
+  if (!expectStatus(step, created, [200, 201], state.displayName)) return undefined;
+  const resource = expectResource(step, created, state.displayName);
+  if (resource === undefined || typeof resource.id !== "string" || resource.id === "") return undefined;
+  return Object.assign(group, { id: resource.id });
+}
+
+/** `GET` of one resource by id, as a checked SCIM resource. */
+export async function readResource(
+  context: ReplayContext,
+  step: StepRecorder,
+  path: string,
+  subject: string,
+): Promise<JsonObject | undefined> {
+  const read = await context.client.get(path);
+  if (!expectStatus(step, read, [200], subject)) return undefined;
+  return expectResource(step, read, subject);
+}
+
+/** A value the validator treats as cleared: absent, null, "" or an empty list or object. */
+export function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isObject(value) && Object.values(value).every(isEmptyValue);
+}
+
+/** Reads `a.b` or `urn:…:User:a.b` from a resource. */
+export function readPath(resource: JsonObject, path: string): unknown {
+  const urn = /^(urn:[^[]+):([^:.[]+(?:\.[^:.[]+)?)$/i.exec(path);
+  const [container, rest] = urn ? [prop(resource, urn[1] ?? ""), urn[2] ?? ""] : [resource, path];
+  return rest.split(".").reduce<unknown>((value, name) => prop(value, name), container);
+}
