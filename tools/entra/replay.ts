@@ -222,6 +222,7 @@ export async function runReplay(options: ReplayOptions): Promise<Report> {
       keep: options.keep ?? false,
     },
     startedAt: new Date(started).toISOString(),
+    run,
     durationMs,
     ready: stopped === undefined && failed === 0,
     ...(stopped === undefined ? {} : { stopped }),

@@ -45,6 +45,11 @@ export interface GalleryResult {
 /** Failed checks grouped into what an admin has to fix: one entry per distinct problem. */
 export interface ProblemReport extends ProblemDefinition {
   readonly id: string;
+  /**
+   * Silent: no error in Entra's provisioning log, the result is wrong. Loud: Entra logs failed
+   * events (a refused request), which count toward quarantine.
+   */
+  readonly silent: boolean;
   /** Failed checks behind it (across users, groups and dialects). */
   readonly occurrences: number;
   /** Distinct users or groups it was seen on. */
@@ -85,6 +90,8 @@ export interface Report {
     readonly keep: boolean;
   };
   readonly startedAt: string;
+  /** Part of every name the replay creates (`replay.<run>.3@contoso.example`). */
+  readonly run: string;
   readonly durationMs: number;
   /** True when no check failed and the replay ran to the end. */
   readonly ready: boolean;
@@ -182,12 +189,15 @@ export function groupProblems(checks: readonly CheckResult[]): ProblemReport[] {
   }
   return [...groups].map(([id, failed]) => {
     const [first] = failed as [CheckResult, ...CheckResult[]];
+    const loud = failed.some((check) => check.escrow);
     const definition: ProblemDefinition =
-      first.problem === undefined ? genericProblem(first.name, failed.some((c) => c.escrow)) : PROBLEMS[first.problem];
-    const evidence = failed.find((check) => check.exchange !== undefined);
+      first.problem === undefined ? genericProblem(first.name, loud) : PROBLEMS[first.problem];
+    const evidence = failed.find((check) => check.escrow && check.exchange !== undefined) ??
+      failed.find((check) => check.exchange !== undefined);
     return {
       id,
       ...definition,
+      silent: !loud,
       occurrences: failed.length,
       subjects: new Set(failed.map((check) => check.subject).filter((s) => s !== undefined)).size,
       dialects: [...new Set(failed.map((check) => check.dialect).filter((d) => d !== undefined))],

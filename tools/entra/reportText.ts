@@ -29,7 +29,9 @@ export function headline(report: Report): string {
 function problemLines(problem: ProblemReport, index: number): string[] {
   const seen = [
     plural(problem.occurrences, "failed check"),
-    ...(problem.subjects > 0 ? [`on ${plural(problem.subjects, "user or group")}`] : []),
+    ...(problem.subjects > 0
+      ? [`affecting ${problem.subjects} ${problem.subjects === 1 ? "user or group" : "users or groups"}`]
+      : []),
     ...(problem.dialects.length > 0 ? [`dialect ${problem.dialects.join(" and ")}`] : []),
   ].join(", ");
   const lines = [

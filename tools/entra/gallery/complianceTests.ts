@@ -16,6 +16,8 @@ type GalleryStep = (context: ReplayContext, step: StepRecorder, schemas: Exchang
 /** What Entra's default mapping sends: the replay's mapping plus the manager and group attributes. */
 const MAPPED_USER = [...USER_MAPPING.map((attribute) => attribute.target), MANAGER_PATH];
 const MAPPED_GROUP = ["displayName", "externalId", "members"];
+/** RFC 7643 §3.1: every resource has these; schemas need not list them. */
+const COMMON_ATTRIBUTES = ["id", "externalid", "meta"];
 
 export const schemaDiscoverability: GalleryStep = async (_context, step, schemas) => {
   if (!expectStatus(step, schemas, [200], "/Schemas")) return;
@@ -28,7 +30,10 @@ export const schemaDiscoverability: GalleryStep = async (_context, step, schemas
     ["User", MAPPED_USER],
     ["Group", MAPPED_GROUP],
   ] as const) {
-    const offered = new Set(flattenSchemas(schemas.json, resource).map((a) => a.path.toLowerCase()));
+    const offered = new Set([
+      ...COMMON_ATTRIBUTES,
+      ...flattenSchemas(schemas.json, resource).map((a) => a.path.toLowerCase()),
+    ]);
     const missing = mapped.filter((target) => !offered.has(schemaPath(target).toLowerCase()));
     step.check(`every mapped ${resource} attribute is discoverable in /Schemas`, missing.length === 0, {
       exchange: schemas,

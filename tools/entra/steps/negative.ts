@@ -25,8 +25,12 @@ export async function negativeChecks(context: ReplayContext): Promise<void> {
   const [group] = createdGroups(context);
   if (group) {
     const duplicate = await client.post("/Groups", createGroupBody(group.state), "negative");
-    if (expectStatus(step, duplicate, [409], `duplicate ${group.state.displayName}`))
+    const subject = `duplicate ${group.state.displayName}`;
+    if (expectStatus(step, duplicate, [409], subject, { problem: "groupNameUniqueness" }))
       expectScimError(step, duplicate, "uniqueness");
+    const id = prop(duplicate.json, "id");
+    if (duplicate.status === 201 && typeof id === "string")
+      await client.delete(`/Groups/${encodeURIComponent(id)}`, "cleanup");
   }
   const missing = await client.get(`/Users/${randomUUID()}`, "negative");
   if (expectStatus(step, missing, [404], "random id")) expectScimError(step, missing);
