@@ -157,7 +157,7 @@ export class ScimClient {
         latencyMs,
       };
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : undefined;
+      const cause = rootCause(error);
       exchange = {
         seq,
         kind: options.kind,
@@ -166,10 +166,7 @@ export class ScimClient {
         ...(requestBody === undefined ? {} : { requestBody }),
         status: 0,
         responseText: "",
-        error:
-          cause?.name === "TimeoutError"
-            ? `no response within ${this.timeoutMs} ms`
-            : (cause?.message ?? String(error)),
+        error: cause.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : cause.message,
         latencyMs: performance.now() - started,
       };
     }
@@ -209,6 +206,18 @@ export class ScimClient {
     this.nextSlot = slot + 1000 / rate;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
+}
+
+/**
+ * fetch's "fetch failed" wraps the reason (ECONNREFUSED, a timeout) in `cause`. Read by shape, not
+ * `instanceof`: errors from another realm (a test runner's sandbox) are not `Error` instances here.
+ */
+function rootCause(error: unknown): { name: string; message: string } {
+  const outer = isRecord(error) ? error : {};
+  const inner = isRecord(outer.cause) ? outer.cause : outer;
+  const name = String(inner.name ?? outer.name ?? "Error");
+  const message = typeof inner.message === "string" ? inner.message : String(error);
+  return { name, message };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
