@@ -92,7 +92,8 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
   if (!["default", "aadOptscim062020", "both"].includes(dialect))
     throw new UsageError("--dialect must be default, aadOptscim062020 or both");
   const suite = values.suite ?? DEFAULTS.suite;
-  if (!["all", "entra", "gallery"].includes(suite)) throw new UsageError("--suite must be all, entra or gallery");
+  if (!["all", "entra", "gallery"].includes(suite))
+    throw new UsageError("--suite must be all, entra or gallery");
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     const seconds = Number(values.timeout);
@@ -136,7 +137,13 @@ export function main(argv: readonly string[]): Promise<number> {
     const progress = progressLine(process.stderr);
     const report = await runReplay({
       ...command.options,
-      ...(command.json ? {} : { onProgress: (p) => progress.update(p) }),
+      ...(command.json
+        ? {}
+        : {
+            onProgress: (p) => {
+              progress.update(p);
+            },
+          }),
     });
     progress.done();
     console.log(command.json ? jsonReport(report) : formatReport(report, command.verbose));

@@ -215,7 +215,7 @@ export class ScimClient {
 function rootCause(error: unknown): { name: string; message: string } {
   const outer = isRecord(error) ? error : {};
   const inner = isRecord(outer.cause) ? outer.cause : outer;
-  const name = String(inner.name ?? outer.name ?? "Error");
+  const name = [inner.name, outer.name].find((n): n is string => typeof n === "string") ?? "Error";
   const message = typeof inner.message === "string" ? inner.message : String(error);
   return { name, message };
 }

@@ -19,19 +19,22 @@ export const PROBLEMS = {
     fix: 'Accept "True"/"False" (any case) for boolean attributes. Entra side: add ?aadOptscim062020 to the Tenant URL, which makes Entra send JSON booleans.',
   },
   pathlessDottedKeys: {
-    title: "A path-less replace with dotted keys (name.givenName, urn:…:User:department) is refused, or stored under the literal key",
+    title:
+      "A path-less replace with dotted keys (name.givenName, urn:…:User:department) is refused, or stored under the literal key",
     consequence:
       "With ?aadOptscim062020 in the Tenant URL, Entra combines attribute changes into one such replace: the changes fail, or land under a literal key and never show up.",
     fix: "Treat each key of a path-less replace as an attribute path: expand `name.givenName` into name.givenName and `urn:…:User:department` into the extension object.",
   },
   addMissingElement: {
-    title: 'An Add on a filtered path whose element does not exist yet (phoneNumbers[type eq "work"].value) is refused',
+    title:
+      'An Add on a filtered path whose element does not exist yet (phoneNumbers[type eq "work"].value) is refused',
     consequence:
       "The first time an attribute such as a work phone is filled in Entra, the update fails, and fails again every cycle: the value never arrives.",
     fix: 'Let add (and replace) on attr[type eq "x"].sub create the element {"type":"x","sub":value} when none matches, instead of answering noTarget.',
   },
   userNameCaseUniqueness: {
-    title: "userName uniqueness is case-sensitive: a userName differing only in case creates a second account",
+    title:
+      "userName uniqueness is case-sensitive: a userName differing only in case creates a second account",
     consequence:
       "Two accounts can hold the same userName in different case; Entra's match (case-insensitive) then finds both and fails that user with DuplicateTargetEntries every cycle.",
     fix: "Enforce userName uniqueness case-insensitively (userName is caseExact false in RFC 7643) and answer 409 uniqueness.",
@@ -55,7 +58,8 @@ export const PROBLEMS = {
     fix: "Remove a user's memberships when the user is deleted.",
   },
   managerForm: {
-    title: "A manager sent in one of Entra's forms (bare id, [{value,$ref}], {value}) is refused or returned in another shape",
+    title:
+      "A manager sent in one of Entra's forms (bare id, [{value,$ref}], {value}) is refused or returned in another shape",
     consequence:
       "Managers never link, or Entra cannot read them back: each attempt is a failed reference update, repeated every cycle.",
     fix: 'Accept the manager as a bare id, as {"value":…} and as [{"value":…,"$ref":…}]; always return {"value":"<id>"}.',

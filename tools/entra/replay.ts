@@ -80,7 +80,12 @@ function dialectNotes(url: string, dialect: DialectChoice): string[] {
   ];
 }
 
-function stopReason(error: EndpointUnreachable, timeoutMs: number, url: string, duringProbe: boolean): StopReason {
+function stopReason(
+  error: EndpointUnreachable,
+  timeoutMs: number,
+  url: string,
+  duringProbe: boolean,
+): StopReason {
   const { exchange } = error;
   const timedOut = (exchange.error ?? "").startsWith("no response within");
   const what = timedOut
@@ -96,7 +101,8 @@ function stopReason(error: EndpointUnreachable, timeoutMs: number, url: string, 
 /** Test Connection's probes must answer 200 with an empty list; anything else ends the run. */
 function probeFailure(exchanges: readonly Exchange[], failed: boolean): StopReason | undefined {
   if (!failed) return undefined;
-  const bad = exchanges.find((exchange) => exchange.kind === "probe" && exchange.status !== 200) ?? exchanges[0];
+  const bad =
+    exchanges.find((exchange) => exchange.kind === "probe" && exchange.status !== 200) ?? exchanges[0];
   const status = bad?.status ?? 0;
   const why =
     status === 401 || status === 403

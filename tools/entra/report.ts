@@ -192,7 +192,8 @@ export function groupProblems(checks: readonly CheckResult[]): ProblemReport[] {
     const loud = failed.some((check) => check.escrow);
     const definition: ProblemDefinition =
       first.problem === undefined ? genericProblem(first.name, loud) : PROBLEMS[first.problem];
-    const evidence = failed.find((check) => check.escrow && check.exchange !== undefined) ??
+    const evidence =
+      failed.find((check) => check.escrow && check.exchange !== undefined) ??
       failed.find((check) => check.exchange !== undefined);
     return {
       id,
@@ -248,4 +249,3 @@ export function requestStats(exchanges: readonly Exchange[], durationMs: number)
     perSecond: durationMs > 0 ? round((exchanges.length * 1000) / durationMs) : 0,
   };
 }
-

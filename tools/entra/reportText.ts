@@ -56,7 +56,8 @@ function stepLines(report: Report): string[] {
     const passedByName = new Map<string, number>();
     for (const check of step.checks)
       if (check.ok) passedByName.set(check.name, (passedByName.get(check.name) ?? 0) + 1);
-    for (const [name, count] of passedByName) lines.push(`   ok    ${name}${count > 1 ? ` (×${count})` : ""}`);
+    for (const [name, count] of passedByName)
+      lines.push(`   ok    ${name}${count > 1 ? ` (×${count})` : ""}`);
     for (const check of failed) {
       lines.push(`   FAIL  ${check.name}${check.subject === undefined ? "" : ` [${check.subject}]`}`);
       if (check.detail !== undefined) lines.push(`         ${check.detail}`);

@@ -120,7 +120,9 @@ export function valuesAt(resource: unknown, path: string): unknown[] {
       return [getKey(value, name)];
     });
   }
-  return current.flatMap((value) => (Array.isArray(value) ? value : [value])).filter((v) => v !== undefined && v !== null);
+  return current
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+    .filter((v) => v !== undefined && v !== null);
 }
 
 function compare(actual: unknown, op: string, expected: unknown, caseExact: boolean): boolean {
@@ -151,7 +153,13 @@ function compare(actual: unknown, op: string, expected: unknown, caseExact: bool
   if (op === "eq") return actual === expected;
   if (op === "ne") return actual !== expected;
   if (typeof actual === "number" && typeof expected === "number")
-    return op === "gt" ? actual > expected : op === "ge" ? actual >= expected : op === "lt" ? actual < expected : actual <= expected;
+    return op === "gt"
+      ? actual > expected
+      : op === "ge"
+        ? actual >= expected
+        : op === "lt"
+          ? actual < expected
+          : actual <= expected;
   return false;
 }
 
@@ -169,7 +177,8 @@ export function matches(resource: unknown, filter: Filter, caseExact: (path: str
       return valuesAt(resource, filter.path).some((element) => matches(element, filter.filter, caseExact));
     case "compare": {
       const values = valuesAt(resource, filter.path);
-      if (filter.op === "ne") return values.every((value) => compare(value, "ne", filter.value, caseExact(filter.path)));
+      if (filter.op === "ne")
+        return values.every((value) => compare(value, "ne", filter.value, caseExact(filter.path)));
       return values.some((value) => compare(value, filter.op, filter.value, caseExact(filter.path)));
     }
   }

@@ -33,7 +33,14 @@ export const USER_ATTRIBUTES: readonly Attribute[] = [
   {
     name: "name",
     type: "complex",
-    subAttributes: ["formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"].map((n) => s(n)),
+    subAttributes: [
+      "formatted",
+      "familyName",
+      "givenName",
+      "middleName",
+      "honorificPrefix",
+      "honorificSuffix",
+    ].map((n) => s(n)),
   },
   s("displayName"),
   s("nickName"),
@@ -74,7 +81,11 @@ export const ENTERPRISE_ATTRIBUTES: readonly Attribute[] = [
   {
     name: "manager",
     type: "complex",
-    subAttributes: [s("value"), { name: "$ref", type: "reference" }, s("displayName", { mutability: "readOnly" })],
+    subAttributes: [
+      s("value"),
+      { name: "$ref", type: "reference" },
+      s("displayName", { mutability: "readOnly" }),
+    ],
   },
 ];
 
@@ -123,7 +134,11 @@ const COMMON: readonly Attribute[] = [
 ];
 
 /** The definition of an attribute path (`name.givenName`, `urn:…:User:manager`), if the RFC has one. */
-export function definitionOf(resource: "User" | "Group", urn: string | undefined, path: string): Attribute | undefined {
+export function definitionOf(
+  resource: "User" | "Group",
+  urn: string | undefined,
+  path: string,
+): Attribute | undefined {
   const top =
     urn === undefined
       ? [...COMMON, ...(resource === "User" ? USER_ATTRIBUTES : GROUP_ATTRIBUTES)]

@@ -97,7 +97,8 @@ function parsePath(kind: Kind, path: string): ParsedPath {
   const bracket = path.indexOf("[");
   const head = bracket < 0 ? path : path.slice(0, bracket);
   const [urn, rest] = splitUrn(head);
-  let [attribute = "", sub] = rest.split(".");
+  const [attribute = "", subAttribute] = rest.split(".");
+  let sub = subAttribute;
   let filter: Filter | undefined;
   if (bracket >= 0) {
     const close = path.lastIndexOf("]");
@@ -123,16 +124,19 @@ function caseExact(path: string): boolean {
 /** RFC 7644 §3.5.2: one PATCH operation applied to a copy of the resource. */
 function applyOperation(kind: Kind, resource: Json, operation: unknown): void {
   if (!isJson(operation)) throw new ScimError(400, "invalidSyntax", "an operation must be an object");
-  const op = String(operation.op ?? "").toLowerCase();
+  const op = typeof operation.op === "string" ? operation.op.toLowerCase() : "";
   const { value } = operation;
-  if (!["add", "replace", "remove"].includes(op)) throw new ScimError(400, "invalidSyntax", `unknown op ${String(operation.op)}`);
+  if (!["add", "replace", "remove"].includes(op))
+    throw new ScimError(400, "invalidSyntax", `unknown op ${JSON.stringify(operation.op)}`);
   if (typeof operation.path !== "string" || operation.path === "") {
     if (op === "remove") throw new ScimError(400, "noTarget", "remove needs a path");
-    if (!isJson(value)) throw new ScimError(400, "invalidValue", "a PATCH without path needs an object value");
+    if (!isJson(value))
+      throw new ScimError(400, "invalidValue", "a PATCH without path needs an object value");
     for (const [key, entry] of Object.entries(value)) {
       const current = resource[keyOf(resource, key)];
       if (isJson(current) && isJson(entry)) Object.assign(current, entry);
-      else if (op === "add" && Array.isArray(current) && Array.isArray(entry)) current.push(...(entry as unknown[]));
+      else if (op === "add" && Array.isArray(current) && Array.isArray(entry))
+        current.push(...(entry as unknown[]));
       else resource[keyOf(resource, key)] = entry;
     }
     return;
@@ -155,7 +159,8 @@ function applyOperation(kind: Kind, resource: Json, operation: unknown): void {
     const selected = Array.isArray(elements) ? elements.filter((e) => matches(e, filter, caseExact)) : [];
     if (selected.length === 0) throw new ScimError(400, "noTarget", `no value matches ${operation.path}`);
     if (op === "remove") {
-      if (path.sub === undefined) container[key] = (elements as unknown[]).filter((e) => !selected.includes(e));
+      if (path.sub === undefined)
+        container[key] = (elements as unknown[]).filter((e) => !selected.includes(e));
       else for (const element of selected) delete (element as Json)[keyOf(element as Json, path.sub)];
       return;
     }
@@ -167,7 +172,8 @@ function applyOperation(kind: Kind, resource: Json, operation: unknown): void {
   }
   if (path.sub !== undefined) {
     if (op === "remove") {
-      if (isJson(container[key])) delete (container[key] as Json)[keyOf(container[key] as Json, path.sub)];
+      const parent = container[key];
+      if (isJson(parent)) delete parent[keyOf(parent, path.sub)];
       return;
     }
     if (!isJson(container[key])) container[key] = {};
@@ -184,7 +190,8 @@ function applyOperation(kind: Kind, resource: Json, operation: unknown): void {
     container[key] = [...current, ...(Array.isArray(value) ? value : [value])];
     return;
   }
-  if (op === "add" && isJson(container[key]) && isJson(value)) Object.assign(container[key] as Json, value);
+  const current = container[key];
+  if (op === "add" && isJson(current) && isJson(value)) Object.assign(current, value);
   else container[key] = value;
 }
 
@@ -232,14 +239,21 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
     return {
       ...resource,
       id,
-      meta: { resourceType: kind, created: createdAt, lastModified: now, location: `${origin}${base}/${kind}s/${id}`, version: `W/"${randomUUID()}"` },
+      meta: {
+        resourceType: kind,
+        created: createdAt,
+        lastModified: now,
+        location: `${origin}${base}/${kind}s/${id}`,
+        version: `W/"${randomUUID()}"`,
+      },
     };
   };
 
   const checkUnique = (kind: Kind, resource: Json, id: string): void => {
     if (kind !== "User") return;
     const userName = getKey(resource, "userName");
-    if (typeof userName !== "string" || userName === "") throw new ScimError(400, "invalidValue", "userName is required");
+    if (typeof userName !== "string" || userName === "")
+      throw new ScimError(400, "invalidValue", "userName is required");
     for (const [otherId, other] of stores.User)
       if (otherId !== id && getKey(other, "userName") === userName)
         throw new ScimError(409, "uniqueness", `userName ${userName} is taken`);
@@ -249,7 +263,8 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
     if (!isJson(body)) throw new ScimError(400, "invalidSyntax", "the body must be an object");
     const schemas = body.schemas;
     const core = kind === "User" ? USER : GROUP;
-    if (!Array.isArray(schemas) || !schemas.includes(core)) throw new ScimError(400, "invalidValue", `schemas must include ${core}`);
+    if (!Array.isArray(schemas) || !schemas.includes(core))
+      throw new ScimError(400, "invalidValue", `schemas must include ${core}`);
     const resource: Json = { ...body };
     delete resource.id;
     delete resource.meta;
@@ -260,21 +275,39 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
     return resource;
   };
 
-  const handle = async (method: string, url: URL, body: () => Promise<unknown>): Promise<[number, unknown, Record<string, string>?]> => {
+  const handle = async (
+    method: string,
+    url: URL,
+    body: () => Promise<unknown>,
+  ): Promise<[number, unknown, Record<string, string>?]> => {
     const path = url.pathname.slice(base.length);
     if (method === "GET" && path === "/Schemas")
-      return [200, { schemas: [LIST], totalResults: SCHEMA_DOCUMENTS.length, startIndex: 1, itemsPerPage: SCHEMA_DOCUMENTS.length, Resources: SCHEMA_DOCUMENTS }];
+      return [
+        200,
+        {
+          schemas: [LIST],
+          totalResults: SCHEMA_DOCUMENTS.length,
+          startIndex: 1,
+          itemsPerPage: SCHEMA_DOCUMENTS.length,
+          Resources: SCHEMA_DOCUMENTS,
+        },
+      ];
     if (method === "GET" && path === "/ServiceProviderConfig")
-      return [200, {
-        schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-        patch: { supported: true },
-        bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-        filter: { supported: true, maxResults: 200 },
-        changePassword: { supported: false },
-        sort: { supported: false },
-        etag: { supported: false },
-        authenticationSchemes: [{ type: "oauthbearertoken", name: "OAuth Bearer Token", description: "Bearer token" }],
-      }];
+      return [
+        200,
+        {
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+          patch: { supported: true },
+          bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+          filter: { supported: true, maxResults: 200 },
+          changePassword: { supported: false },
+          sort: { supported: false },
+          etag: { supported: false },
+          authenticationSchemes: [
+            { type: "oauthbearertoken", name: "OAuth Bearer Token", description: "Bearer token" },
+          ],
+        },
+      ];
     const match = /^\/(Users|Groups)(?:\/([^/]+))?$/.exec(path);
     if (match === null) throw new ScimError(404, undefined, `no resource at ${path}`);
     const kind: Kind = match[1] === "Users" ? "User" : "Group";
@@ -296,11 +329,18 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
         if (error instanceof FilterError) throw new ScimError(400, "invalidFilter", error.message);
         throw error;
       }
-      const all = [...store.values()].filter((resource) => filter === undefined || matches(resource, filter, caseExact));
+      const all = [...store.values()].filter(
+        (resource) => filter === undefined || matches(resource, filter, caseExact),
+      );
       const startIndex = Math.max(1, Number(url.searchParams.get("startIndex") ?? 1) || 1);
       const count = Math.max(0, Number(url.searchParams.get("count") ?? 100) || 0);
-      const page = all.slice(startIndex - 1, startIndex - 1 + count).map((resource) => project(resource, url.searchParams));
-      return [200, { schemas: [LIST], totalResults: all.length, startIndex, itemsPerPage: page.length, Resources: page }];
+      const page = all
+        .slice(startIndex - 1, startIndex - 1 + count)
+        .map((resource) => project(resource, url.searchParams));
+      return [
+        200,
+        { schemas: [LIST], totalResults: all.length, startIndex, itemsPerPage: page.length, Resources: page },
+      ];
     }
     const existing = store.get(id);
     if (existing === undefined) throw new ScimError(404, undefined, `${kind} ${id} not found`);
@@ -317,7 +357,12 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
       }
       case "PATCH": {
         const request = await body();
-        if (!isJson(request) || !Array.isArray(request.schemas) || !request.schemas.includes(PATCH_OP) || !Array.isArray(request.Operations))
+        if (
+          !isJson(request) ||
+          !Array.isArray(request.schemas) ||
+          !request.schemas.includes(PATCH_OP) ||
+          !Array.isArray(request.Operations)
+        )
           throw new ScimError(400, "invalidSyntax", "not a PatchOp message");
         const copy = structuredClone(existing);
         for (const operation of request.Operations) applyOperation(kind, copy, operation);
@@ -330,7 +375,12 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
     }
   };
 
-  const respond = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const respond = (
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     response.statusCode = status;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     if (body === undefined) {
@@ -347,7 +397,8 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
       try {
         const url = new URL(request.url ?? "/", origin);
         if (!url.pathname.startsWith(base)) throw new ScimError(404, undefined, "not found");
-        if (request.headers.authorization !== `Bearer ${token}`) throw new ScimError(401, undefined, "bad token");
+        if (request.headers.authorization !== `Bearer ${token}`)
+          throw new ScimError(401, undefined, "bad token");
         const [status, body, headers] = await handle(request.method ?? "GET", url, () => readBody(request));
         respond(response, status, body, headers);
       } catch (error) {
@@ -370,7 +421,9 @@ export async function startRfcScimServer(token: string): Promise<RfcScimServer> 
     },
     close: () =>
       new Promise<void>((done) => {
-        server.close(() => done());
+        server.close(() => {
+          done();
+        });
         server.closeAllConnections();
       }),
   };

@@ -43,13 +43,19 @@ function brokenServer(): Promise<Fake> {
     response.setHeader("Content-Type", "application/scim+json");
     if (request.headers.authorization !== "Bearer right") {
       response.statusCode = 401;
-      response.end(JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401" }));
+      response.end(
+        JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401" }),
+      );
       return;
     }
     if (request.url?.includes("filter=")) {
       response.statusCode = 404;
       response.end(
-        JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404", detail: "no user" }),
+        JSON.stringify({
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+          status: "404",
+          detail: "no user",
+        }),
       );
       return;
     }
@@ -90,7 +96,9 @@ describe("the Entra replay against an endpoint that fails Test Connection", () =
       const report = await runReplay({ url: broken.url, token: "right", users: 2, groups: 1 });
       const text = formatReport(report);
       expect(broken.seen).toHaveLength(2);
-      expect(broken.seen[0]).toMatch(/^GET \/scim\/v2\/broken\/Users\?filter=userName\+eq\+%22[0-9a-f-]{36}%22$/);
+      expect(broken.seen[0]).toMatch(
+        /^GET \/scim\/v2\/broken\/Users\?filter=userName\+eq\+%22[0-9a-f-]{36}%22$/,
+      );
       expect(broken.seen[1]).toMatch(
         /^GET \/scim\/v2\/broken\/Groups\?excludedAttributes=members&filter=displayName\+eq\+%22[0-9a-f-]{36}%22$/,
       );
@@ -120,7 +128,13 @@ describe("the Entra replay against an endpoint that fails Test Connection", () =
 describe("the Entra replay against an endpoint that does not answer", () => {
   it("a closed port: one clear message, exit 1, well within 30 s", async () => {
     const port = await freePort();
-    const { code, lines, ms } = await cli(["replay", "--url", `http://127.0.0.1:${port}/scim/v2/t`, "--token", "x"]);
+    const { code, lines, ms } = await cli([
+      "replay",
+      "--url",
+      `http://127.0.0.1:${port}/scim/v2/t`,
+      "--token",
+      "x",
+    ]);
     expect(code).toBe(1);
     expect(lines[0]).toBe("NOT READY for Entra: the replay had to stop.");
     const messages = lines.filter((line) => line.includes("Test Connection would fail"));
@@ -166,7 +180,9 @@ describe("the Entra replay against an endpoint that does not answer", () => {
     const fake = await listen(server, seen);
     try {
       const report = await runReplay({ url: fake.url, token: "x", users: 2, groups: 1, timeoutMs: 1_000 });
-      expect(report.stopped?.message).toMatch(/^The endpoint stopped answering: GET http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/broken\/Users\?filter=.* did not answer within 1 s/);
+      expect(report.stopped?.message).toMatch(
+        /^The endpoint stopped answering: GET http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/broken\/Users\?filter=.* did not answer within 1 s/,
+      );
       expect(seen).toHaveLength(3);
     } finally {
       await fake.close();

@@ -26,7 +26,11 @@ interface Fault {
   /** Rewrites the connector's answer in place. */
   readonly response?: (exchange: Exchange) => void;
   /** Answers without asking the connector (undefined: forward). */
-  readonly answer?: (method: string, url: string, body: string) => { status: number; body: string } | undefined;
+  readonly answer?: (
+    method: string,
+    url: string,
+    body: string,
+  ) => { status: number; body: string } | undefined;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -59,7 +63,13 @@ function faultyProxy(target: string, fault: Fault): Promise<{ origin: string; cl
         ),
         ...(requestBody === "" ? {} : { body: requestBody }),
       });
-      const exchange: Exchange = { method, url, requestBody, status: upstream.status, body: await upstream.text() };
+      const exchange: Exchange = {
+        method,
+        url,
+        requestBody,
+        status: upstream.status,
+        body: await upstream.text(),
+      };
       fault.response?.(exchange);
       response.statusCode = exchange.status;
       const contentType = upstream.headers.get("content-type");
@@ -99,7 +109,11 @@ function editJson(exchange: Exchange, edit: (json: any) => void): void {
 function scimError(status: number, scimType: string): { status: number; body: string } {
   return {
     status,
-    body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: String(status), scimType }),
+    body: JSON.stringify({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: String(status),
+      scimType,
+    }),
   };
 }
 
@@ -131,9 +145,12 @@ describe("the replay's checks catch faults a server could have", () => {
   }
 
   const failedNames = (report: Report) =>
-    new Set(report.steps.flatMap((step) => step.checks.filter((check) => !check.ok).map((check) => check.name)));
+    new Set(
+      report.steps.flatMap((step) => step.checks.filter((check) => !check.ok).map((check) => check.name)),
+    );
   const problem = (report: Report, id: string) => report.problems.find((p) => p.id === id);
-  const gallery = (report: Report) => Object.fromEntries(report.gallery.map((test) => [test.name, test.result]));
+  const gallery = (report: Report) =>
+    Object.fromEntries(report.gallery.map((test) => [test.name, test.result]));
 
   describe("Entra's traffic", () => {
     it("a manager returned as a bare string (Budibase's bug)", async () => {
@@ -162,9 +179,14 @@ describe("the replay's checks catch faults a server could have", () => {
       const report = await replayThrough(
         {
           response: (exchange) => {
-            if (exchange.method === "PATCH" && isGroupById(exchange.url) && /"op":"Remove","path":"members"/.test(exchange.requestBody))
+            if (
+              exchange.method === "PATCH" &&
+              isGroupById(exchange.url) &&
+              /"op":"Remove","path":"members"/.test(exchange.requestBody)
+            )
               lastPatched = exchange.url;
-            if (exchange.method === "GET" && exchange.url === lastPatched) editJson(exchange, (json) => (json.members = []));
+            if (exchange.method === "GET" && exchange.url === lastPatched)
+              editJson(exchange, (json) => (json.members = []));
           },
         },
         { suite: "entra" },
@@ -195,7 +217,9 @@ describe("the replay's checks catch faults a server could have", () => {
       const report = await replayThrough(
         {
           answer: (method, _url, body) =>
-            method === "PATCH" && body.includes('phoneNumbers[type eq \\"work\\"]') ? scimError(400, "noTarget") : undefined,
+            method === "PATCH" && body.includes('phoneNumbers[type eq \\"work\\"]')
+              ? scimError(400, "noTarget")
+              : undefined,
         },
         { suite: "entra" },
       );
@@ -207,7 +231,8 @@ describe("the replay's checks catch faults a server could have", () => {
       const report = await replayThrough(
         {
           request: (method, url, body) => {
-            if (method !== "POST" || !url.endsWith("/Users") || !body.includes('"userName":"REPLAY.')) return body;
+            if (method !== "POST" || !url.endsWith("/Users") || !body.includes('"userName":"REPLAY.'))
+              return body;
             const json = JSON.parse(body);
             json.userName = `${json.userName}.distinct`;
             return JSON.stringify(json);
@@ -232,7 +257,9 @@ describe("the replay's checks catch faults a server could have", () => {
         },
         { suite: "entra" },
       );
-      expect(failedNames(report)).toContain("reference check (id and manager) finds the user whose manager was set");
+      expect(failedNames(report)).toContain(
+        "reference check (id and manager) finds the user whose manager was set",
+      );
       expect(problem(report, "legacyManagerCheck")).toBeDefined();
     });
 
@@ -257,7 +284,8 @@ describe("the replay's checks catch faults a server could have", () => {
       const report = await replayThrough(
         {
           response: (exchange) => {
-            if (exchange.method === "DELETE" && isUserById(exchange.url)) deleted.push(exchange.url.split("/").at(-1) ?? "");
+            if (exchange.method === "DELETE" && isUserById(exchange.url))
+              deleted.push(exchange.url.split("/").at(-1) ?? "");
             if (exchange.method === "GET" && isGroupById(exchange.url) && deleted.length > 0)
               editJson(exchange, (json) => {
                 json.members = [...(json.members ?? []), ...deleted.map((value) => ({ value }))];
@@ -278,7 +306,8 @@ describe("the replay's checks catch faults a server could have", () => {
     it("users that stay active after a disable fail Disable_User_Test", async () => {
       const report = await galleryRun({
         response: (exchange) => {
-          if (exchange.method === "GET" && isUserById(exchange.url)) editJson(exchange, (json) => (json.active = true));
+          if (exchange.method === "GET" && isUserById(exchange.url))
+            editJson(exchange, (json) => (json.active = true));
         },
       });
       expect(gallery(report).Disable_User_Test).toBe("FAILED");
@@ -308,7 +337,12 @@ describe("the replay's checks catch faults a server could have", () => {
         },
       });
       const results = gallery(report);
-      for (const name of ["Create_Group_Test", "Group_Update_Add_Member_Test", "POD_Group_Test", "SCIM_Group_Create_Test"])
+      for (const name of [
+        "Create_Group_Test",
+        "Group_Update_Add_Member_Test",
+        "POD_Group_Test",
+        "SCIM_Group_Create_Test",
+      ])
         expect({ name, result: results[name] }).toEqual({ name, result: "FAILED" });
       expect(results.Delete_Group_Test).toBe("WARNING");
     });
@@ -317,8 +351,10 @@ describe("the replay's checks catch faults a server could have", () => {
       const cleared = new Set<string>();
       const report = await galleryRun({
         response: (exchange) => {
-          if (exchange.method === "PATCH" && exchange.requestBody.includes('"path":"title","value":""')) cleared.add(exchange.url);
-          if (exchange.method === "GET" && cleared.has(exchange.url)) editJson(exchange, (json) => (json.title = "stale"));
+          if (exchange.method === "PATCH" && exchange.requestBody.includes('"path":"title","value":""'))
+            cleared.add(exchange.url);
+          if (exchange.method === "GET" && cleared.has(exchange.url))
+            editJson(exchange, (json) => (json.title = "stale"));
         },
       });
       expect(gallery(report).SCIM_Null_Update_Test).toBe("FAILED");
@@ -327,7 +363,11 @@ describe("the replay's checks catch faults a server could have", () => {
     it("a page that does not echo its startIndex fails the pagination tests", async () => {
       const report = await galleryRun({
         response: (exchange) => {
-          if (exchange.method === "GET" && exchange.url.includes("startIndex=") && !exchange.url.includes("startIndex=1&"))
+          if (
+            exchange.method === "GET" &&
+            exchange.url.includes("startIndex=") &&
+            !exchange.url.includes("startIndex=1&")
+          )
             editJson(exchange, (json) => (json.startIndex = 1));
         },
       });
@@ -360,7 +400,8 @@ describe("the replay's checks catch faults a server could have", () => {
     it("a create that returns no id fails the create and provision-on-demand tests", async () => {
       const report = await galleryRun({
         response: (exchange) => {
-          if (exchange.method === "POST" && exchange.url.endsWith("/Users")) editJson(exchange, (json) => delete json.id);
+          if (exchange.method === "POST" && exchange.url.endsWith("/Users"))
+            editJson(exchange, (json) => delete json.id);
         },
       });
       for (const name of ["Create_User_Test", "POD_User_Test", "SCIM_User_Create_Test", "Update_User_Test"])
@@ -384,7 +425,8 @@ describe("the replay's checks catch faults a server could have", () => {
       const report = await galleryRun({
         response: (exchange) => {
           if (exchange.method !== "GET") return;
-          if (isUserById(exchange.url)) editJson(exchange, (json) => json.locale !== undefined && (json.locale = "xx-XX"));
+          if (isUserById(exchange.url))
+            editJson(exchange, (json) => json.locale !== undefined && (json.locale = "xx-XX"));
           if (isGroupById(exchange.url)) editJson(exchange, (json) => (json.externalId = "stale"));
         },
       });
@@ -395,12 +437,17 @@ describe("the replay's checks catch faults a server could have", () => {
     it("group changes that do not show fail the group lifecycle tests", async () => {
       const report = await galleryRun({
         response: (exchange) => {
-          if (exchange.method === "GET" && exchange.url.includes("/Groups?") && exchange.url.includes("%28updated%29"))
+          if (
+            exchange.method === "GET" &&
+            exchange.url.includes("/Groups?") &&
+            exchange.url.includes("%28updated%29")
+          )
             editJson(exchange, (json) => {
               json.totalResults = 0;
               json.Resources = [];
             });
-          if (exchange.method === "GET" && isGroupById(exchange.url)) editJson(exchange, (json) => (json.members = []));
+          if (exchange.method === "GET" && isGroupById(exchange.url))
+            editJson(exchange, (json) => (json.members = []));
           if (exchange.method === "DELETE" && isGroupById(exchange.url)) exchange.status = 200;
         },
       });
@@ -438,7 +485,9 @@ describe("the replay's checks catch faults a server could have", () => {
           },
         });
         expect(gallery(report).Validate_Credentials_Test).toBe("FAILED");
-        expect(report.gallery.find((t) => t.name === "Validate_Credentials_Test")?.reason).toContain("expires_in 86400");
+        expect(report.gallery.find((t) => t.name === "Validate_Credentials_Test")?.reason).toContain(
+          "expires_in 86400",
+        );
         expect(gallery(report).Federated_Identity_Test).toBe("FAILED");
         expect(JSON.stringify(report)).not.toContain(client.clientSecret);
       } finally {

@@ -63,7 +63,12 @@ describe("the replay against a plain RFC 7644 server (no Entra handling)", () =>
     expect(byId.get("addMissingElement")?.dialects).toEqual(["default", "aadOptscim062020"]);
     expect(byId.get("memberDuplicated")?.dialects).toEqual(["default", "aadOptscim062020"]);
     expect(byId.get("stringBoolean")?.silent).toBe(false);
-    for (const silent of ["userNameCaseUniqueness", "legacyManagerCheck", "memberDuplicated", "deletedMemberLeft"])
+    for (const silent of [
+      "userNameCaseUniqueness",
+      "legacyManagerCheck",
+      "memberDuplicated",
+      "deletedMemberLeft",
+    ])
       expect({ silent, flag: byId.get(silent)?.silent }).toEqual({ silent, flag: true });
     const ids = report.problems.map((problem) => problem.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -81,7 +86,9 @@ describe("the replay against a plain RFC 7644 server (no Entra handling)", () =>
   it("names silent and loud failures apart and says whose traffic the percentage is", () => {
     const text = formatReport(report);
     expect(text).toContain("from the replay's own");
-    expect(text).toMatch(/Fail loudly \(errors in Entra's provisioning log, counted toward quarantine\): problems \d/);
+    expect(text).toMatch(
+      /Fail loudly \(errors in Entra's provisioning log, counted toward quarantine\): problems \d/,
+    );
     expect(text).toMatch(/Fail silently \(no error, wrong result in the app\): problems \d/);
   });
 
@@ -89,7 +96,10 @@ describe("the replay against a plain RFC 7644 server (no Entra handling)", () =>
     const sample = stable(formatReport(report), report.run);
     if (process.env.UPDATE_SAMPLE === "1") writeFileSync(SAMPLE, `${sample}\n`);
     const committed = readFileSync(SAMPLE, "utf8").trimEnd();
-    const shape = (text: string) => text.split("\n").filter((line) => /^\s*\d+\. \[|^(NOT )?READY|^\s+(PASSED|FAILED|WARNING|SKIPPED) /.test(line));
+    const shape = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => /^\s*\d+\. \[|^(NOT )?READY|^\s+(PASSED|FAILED|WARNING|SKIPPED) /.test(line));
     expect(shape(committed)).toEqual(shape(sample));
   });
 });

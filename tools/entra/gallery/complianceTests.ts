@@ -19,7 +19,12 @@ const MAPPED_GROUP = ["displayName", "externalId", "members"];
 /** RFC 7643 §3.1: every resource has these; schemas need not list them. */
 const COMMON_ATTRIBUTES = ["id", "externalid", "meta"];
 
-export const schemaDiscoverability: GalleryStep = async (_context, step, schemas) => {
+export const schemaDiscoverability: GalleryStep = (_context, step, schemas) => {
+  checkDiscoverable(step, schemas);
+  return Promise.resolve();
+};
+
+function checkDiscoverable(step: StepRecorder, schemas: Exchange): void {
   if (!expectStatus(step, schemas, [200], "/Schemas")) return;
   expectListResponse(step, schemas, "/Schemas");
   const groupSchema = hasSchema(schemas.json, "urn:ietf:params:scim:schemas:core:2.0:Group");
@@ -40,7 +45,7 @@ export const schemaDiscoverability: GalleryStep = async (_context, step, schemas
       detail: `missing: ${missing.join(", ")}`,
     });
   }
-};
+}
 
 /** Optional attributes emptied with "" and then with null: they read back empty. */
 export const nullUpdate: GalleryStep = async (context, step) => {
@@ -81,14 +86,19 @@ function readTarget(resource: JsonObject, target: string): unknown {
   if (valuePath === null) return readPath(resource, target);
   const [, attribute = "", type = "", sub = ""] = valuePath;
   const values = prop(resource, attribute);
-  const element = Array.isArray(values) ? values.find((v) => prop(v, "type") === type) : undefined;
+  const element: unknown = Array.isArray(values) ? values.find((v) => prop(v, "type") === type) : undefined;
   return prop(element, sub);
 }
 
 export const userCreate: GalleryStep = async (context, step) => {
   const user = await createGalleryUser(context, step);
   if (user === undefined) return;
-  const resource = await readResource(context, step, `/Users/${encodeURIComponent(user.id)}`, user.state.userName);
+  const resource = await readResource(
+    context,
+    step,
+    `/Users/${encodeURIComponent(user.id)}`,
+    user.state.userName,
+  );
   step.check("returned userName matches the one sent", prop(resource, "userName") === user.state.userName, {
     subject: user.state.userName,
     detail: `returned ${JSON.stringify(prop(resource, "userName"))}`,
@@ -100,10 +110,14 @@ export const groupCreate: GalleryStep = async (context, step) => {
   if (group === undefined) return;
   const path = `/Groups/${encodeURIComponent(group.id)}`;
   const resource = await readResource(context, step, path, group.state.displayName);
-  step.check("returned displayName matches the one sent", prop(resource, "displayName") === group.state.displayName, {
-    subject: group.state.displayName,
-    detail: `returned ${JSON.stringify(prop(resource, "displayName"))}`,
-  });
+  step.check(
+    "returned displayName matches the one sent",
+    prop(resource, "displayName") === group.state.displayName,
+    {
+      subject: group.state.displayName,
+      detail: `returned ${JSON.stringify(prop(resource, "displayName"))}`,
+    },
+  );
 };
 
 const NOT_UPDATED = new Set(["id", "schemas", "meta", "active", "groups", "roles", "password", "members"]);
@@ -150,10 +164,16 @@ async function updateEligible(
 ): Promise<void> {
   const values = attributes.map((attribute, index) => ({
     attribute,
-    value: attribute.path === "userName" ? `upd.${context.run}.${index}@contoso.example` : generated(attribute, context.run, index),
+    value:
+      attribute.path === "userName"
+        ? `upd.${context.run}.${index}@contoso.example`
+        : generated(attribute, context.run, index),
   }));
   if (values.length === 0) {
-    step.check("the schema offers attributes to update", true, { subject, detail: "no updatable attributes" });
+    step.check("the schema offers attributes to update", true, {
+      subject,
+      detail: "no updatable attributes",
+    });
     return;
   }
   const patch = await context.client.patch(
@@ -178,7 +198,13 @@ export const userUpdate: GalleryStep = async (context, step, schemas) => {
   const user = await createGalleryUser(context, step);
   if (user === undefined) return;
   const attributes = eligible(flattenSchemas(schemas.json, "User")).filter((a) => a.path !== "externalId");
-  await updateEligible(context, step, `/Users/${encodeURIComponent(user.id)}`, user.state.userName, attributes);
+  await updateEligible(
+    context,
+    step,
+    `/Users/${encodeURIComponent(user.id)}`,
+    user.state.userName,
+    attributes,
+  );
   const read = await context.client.get(`/Users/${encodeURIComponent(user.id)}`, "cleanup");
   const userName = prop(read.json, "userName");
   if (typeof userName === "string") user.state = { ...user.state, userName };
@@ -188,7 +214,13 @@ export const groupUpdate: GalleryStep = async (context, step, schemas) => {
   const group = await createGalleryGroup(context, step);
   if (group === undefined) return;
   const attributes = eligible(flattenSchemas(schemas.json, "Group"));
-  await updateEligible(context, step, `/Groups/${encodeURIComponent(group.id)}`, group.state.displayName, attributes);
+  await updateEligible(
+    context,
+    step,
+    `/Groups/${encodeURIComponent(group.id)}`,
+    group.state.displayName,
+    attributes,
+  );
 };
 
 const PAGE = 5;
@@ -198,16 +230,28 @@ const ENOUGH = 11;
 const MAX_PAGES = 6;
 
 async function total(context: ReplayContext, collection: string): Promise<number | undefined> {
-  const first = await context.client.get(`/${collection}?${entraQuery([["startIndex", "1"], ["count", "1"]])}`);
+  const first = await context.client.get(
+    `/${collection}?${entraQuery([
+      ["startIndex", "1"],
+      ["count", "1"],
+    ])}`,
+  );
   const value = prop(first.json, "totalResults");
   return typeof value === "number" ? value : undefined;
 }
 
 /** Fills the collection to 11, then walks `startIndex=1,6,11…&count=5`. */
-async function paginate(context: ReplayContext, step: StepRecorder, collection: "Users" | "Groups"): Promise<void> {
+async function paginate(
+  context: ReplayContext,
+  step: StepRecorder,
+  collection: "Users" | "Groups",
+): Promise<void> {
   let count = (await total(context, collection)) ?? 0;
   while (count < ENOUGH) {
-    const made = collection === "Users" ? await createGalleryUser(context, step) : await createGalleryGroup(context, step);
+    const made =
+      collection === "Users"
+        ? await createGalleryUser(context, step)
+        : await createGalleryGroup(context, step);
     if (made === undefined) return;
     count += 1;
   }
@@ -215,7 +259,10 @@ async function paginate(context: ReplayContext, step: StepRecorder, collection: 
   let pages = 0;
   for (let startIndex = 1; startIndex <= count && pages < MAX_PAGES; startIndex += PAGE) {
     const page = await context.client.get(
-      `/${collection}?${entraQuery([["startIndex", String(startIndex)], ["count", String(PAGE)]])}`,
+      `/${collection}?${entraQuery([
+        ["startIndex", String(startIndex)],
+        ["count", String(PAGE)],
+      ])}`,
     );
     const subject = `startIndex ${startIndex}`;
     if (!expectStatus(step, page, [200], subject)) return;
@@ -228,11 +275,15 @@ async function paginate(context: ReplayContext, step: StepRecorder, collection: 
       detail: `startIndex ${JSON.stringify(page.json.startIndex)}`,
     });
     const ids = resources.map((resource) => String(resource.id));
-    step.check(`a page holds at most count (${PAGE}) resources, none seen before`, ids.length <= PAGE && ids.every((id) => !seen.has(id)), {
-      subject,
-      exchange: page,
-      detail: `${ids.length} resources: ${ids.join(", ")}`,
-    });
+    step.check(
+      `a page holds at most count (${PAGE}) resources, none seen before`,
+      ids.length <= PAGE && ids.every((id) => !seen.has(id)),
+      {
+        subject,
+        exchange: page,
+        detail: `${ids.length} resources: ${ids.join(", ")}`,
+      },
+    );
     step.check("a page before the end is full", startIndex + PAGE > count || ids.length === PAGE, {
       subject,
       exchange: page,
@@ -259,16 +310,27 @@ export const directManager: GalleryStep = async (context, step) => {
     ["remove", "replace", "", undefined],
   ] as const;
   for (const [phase, op, value, expected] of phases) {
-    const patch = await context.client.patch(path, patchBody([{ op, path: MANAGER_PATH, value }]), "reference");
-    if (!expectStatus(step, patch, [200, 204], `${user.state.userName} (${phase})`, { problem: "managerForm" })) return;
+    const patch = await context.client.patch(
+      path,
+      patchBody([{ op, path: MANAGER_PATH, value }]),
+      "reference",
+    );
+    if (
+      !expectStatus(step, patch, [200, 204], `${user.state.userName} (${phase})`, { problem: "managerForm" })
+    )
+      return;
     const resource = await readResource(context, step, path, user.state.userName);
     if (resource === undefined) return;
     const manager = readPath(resource, `${MANAGER_PATH}.value`);
-    step.check(`manager ${phase}: read back as expected`, expected === undefined ? isEmptyValue(manager) : manager === expected, {
-      subject: user.state.userName,
-      exchange: patch,
-      problem: "managerForm",
-      detail: `expected ${JSON.stringify(expected ?? null)}, returned ${JSON.stringify(manager)}`,
-    });
+    step.check(
+      `manager ${phase}: read back as expected`,
+      expected === undefined ? isEmptyValue(manager) : manager === expected,
+      {
+        subject: user.state.userName,
+        exchange: patch,
+        problem: "managerForm",
+        detail: `expected ${JSON.stringify(expected ?? null)}, returned ${JSON.stringify(manager)}`,
+      },
+    );
   }
 };

@@ -30,16 +30,24 @@ async function tokenWorks(
 ): Promise<void> {
   const issued = await context.client.request("POST", tokenEndpoint, { kind: "probe", form });
   const ok = issued.status >= 200 && issued.status < 300;
-  step.check("token endpoint answers 2xx", ok, { exchange: issued, escrow: true, detail: `got ${issued.status}` });
+  step.check("token endpoint answers 2xx", ok, {
+    exchange: issued,
+    escrow: true,
+    detail: `got ${issued.status}`,
+  });
   if (!ok) return;
   const token = context.client.issuedToken(issued);
   step.check("token response carries an access_token", token !== undefined, { exchange: issued });
   checkLifetime(step, issued);
   if (token === undefined) return;
-  const call = await context.client.request("GET", `/Users?${filterQuery("userName", `probe.${context.run}`)}`, {
-    kind: "probe",
-    token,
-  });
+  const call = await context.client.request(
+    "GET",
+    `/Users?${filterQuery("userName", `probe.${context.run}`)}`,
+    {
+      kind: "probe",
+      token,
+    },
+  );
   expectStatus(step, call, [200], "SCIM call with the issued token");
 }
 

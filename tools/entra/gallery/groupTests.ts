@@ -74,7 +74,11 @@ export const updateGroup: GalleryStep = async (context, step) => {
   expectMatch(step, old, undefined, `old displayName ${before}`);
 };
 
-async function deprovisionGroup(context: ReplayContext, step: StepRecorder, group: CreatedGroup): Promise<boolean> {
+async function deprovisionGroup(
+  context: ReplayContext,
+  step: StepRecorder,
+  group: CreatedGroup,
+): Promise<boolean> {
   const removed = await context.client.delete(`/Groups/${encodeURIComponent(group.id)}`);
   if (!expectStatus(step, removed, [204], group.state.displayName)) return false;
   delete (group as { id?: string }).id;

@@ -50,7 +50,12 @@ export function galleryDefinitions(oauth: OAuthSettings): readonly GalleryDefini
     { name: "Validate_Credentials_Test", mandatory: true, run: validateCredentials(oauth) },
     { name: "Federated_Identity_Test", mandatory: true, run: federatedIdentity(oauth) },
     { name: "SCIM_User_Pagination_Test", mandatory: true, run: compliance.userPagination },
-    { name: "SCIM_Group_Pagination_Test", mandatory: false, needs: "groups", run: compliance.groupPagination },
+    {
+      name: "SCIM_Group_Pagination_Test",
+      mandatory: false,
+      needs: "groups",
+      run: compliance.groupPagination,
+    },
     { name: "SCIM_Update_Manager_Test", mandatory: true, needs: "manager", run: compliance.directManager },
   ];
 }

@@ -22,6 +22,10 @@ export function schemaResources(body: unknown): JsonObject[] {
   return Array.isArray(resources) ? resources.filter(isObject) : [];
 }
 
+function text(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
+}
+
 function describe(attribute: unknown, path: string, parentReference = false): SchemaAttribute {
   const subAttributes = prop(attribute, "subAttributes");
   const reference =
@@ -32,9 +36,9 @@ function describe(attribute: unknown, path: string, parentReference = false): Sc
   const canonical = prop(attribute, "canonicalValues");
   return {
     path,
-    type: String(prop(attribute, "type") ?? "string"),
+    type: text(prop(attribute, "type"), "string"),
     multiValued: prop(attribute, "multiValued") === true,
-    mutability: String(prop(attribute, "mutability") ?? "readWrite"),
+    mutability: text(prop(attribute, "mutability"), "readWrite"),
     canonicalValues: Array.isArray(canonical) ? canonical.map(String) : [],
     reference,
   };
@@ -45,19 +49,19 @@ export function flattenSchemas(body: unknown, resource: "User" | "Group"): Schem
   const core = resource === "User" ? CORE_USER : CORE_GROUP;
   const flat: SchemaAttribute[] = [];
   for (const schema of schemaResources(body)) {
-    const id = String(prop(schema, "id") ?? "");
+    const id = text(prop(schema, "id"), "");
     const extension = id !== core && id.toLowerCase().endsWith(`:${resource.toLowerCase()}`);
     if (id !== core && !extension) continue;
     const prefix = id === core ? "" : `${id}:`;
     const attributes = prop(schema, "attributes");
     for (const attribute of Array.isArray(attributes) ? attributes : []) {
-      const name = `${prefix}${String(prop(attribute, "name"))}`;
+      const name = `${prefix}${text(prop(attribute, "name"), "")}`;
       const parent = describe(attribute, name);
       flat.push(parent);
       const subAttributes = prop(attribute, "subAttributes");
       for (const sub of Array.isArray(subAttributes) ? subAttributes : [])
         flat.push({
-          ...describe(sub, `${name}.${String(prop(sub, "name"))}`, parent.reference),
+          ...describe(sub, `${name}.${text(prop(sub, "name"), "")}`, parent.reference),
           multiValued: parent.multiValued,
         });
     }

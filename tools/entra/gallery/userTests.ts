@@ -27,7 +27,9 @@ async function provisionUser(context: ReplayContext, step: StepRecorder): Promis
 }
 
 export const createUser: GalleryStep = async (context, step) => {
-  const miss = await context.client.get(`/Users?${filterQuery("userName", `absent.${context.run}@contoso.example`)}`);
+  const miss = await context.client.get(
+    `/Users?${filterQuery("userName", `absent.${context.run}@contoso.example`)}`,
+  );
   expectMatch(step, miss, undefined, "userName not provisioned yet");
   await provisionUser(context, step);
 };
@@ -125,7 +127,9 @@ export const updateManager: GalleryStep = async (context, step) => {
 export function offersManager(schemas: unknown): boolean {
   const resources = prop(schemas, "Resources");
   if (!Array.isArray(resources)) return false;
-  const enterprise = resources.find((schema) => prop(schema, "id") === ENTERPRISE_USER);
+  const enterprise: unknown = resources.find((schema) => prop(schema, "id") === ENTERPRISE_USER);
   const attributes = prop(enterprise, "attributes");
-  return Array.isArray(attributes) && attributes.some((a) => String(prop(a, "name")).toLowerCase() === "manager");
+  return (
+    Array.isArray(attributes) && attributes.some((a) => String(prop(a, "name")).toLowerCase() === "manager")
+  );
 }

@@ -80,12 +80,16 @@ async function expectMembershipGone(
     if (!expectStatus(step, read, [200], group.state.displayName)) continue;
     const resource = expectResource(step, read, group.state.displayName);
     if (resource === undefined) continue;
-    step.check("a deleted user is no longer listed in its groups' members", !(memberIds(resource) ?? []).includes(userId), {
-      subject: `${group.state.displayName} after deleting ${userName}`,
-      exchange: read,
-      problem: "deletedMemberLeft",
-      detail: `members: ${JSON.stringify(memberIds(resource))}`,
-    });
+    step.check(
+      "a deleted user is no longer listed in its groups' members",
+      !(memberIds(resource) ?? []).includes(userId),
+      {
+        subject: `${group.state.displayName} after deleting ${userName}`,
+        exchange: read,
+        problem: "deletedMemberLeft",
+        detail: `members: ${JSON.stringify(memberIds(resource))}`,
+      },
+    );
   }
 }
 

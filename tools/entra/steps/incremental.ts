@@ -99,7 +99,8 @@ export async function disableAndReenable(context: ReplayContext): Promise<void> 
     );
     const subject = `${user.state.userName} (${dialect})`;
     const blame = { dialect, ...(dialect === "default" ? { problem: "stringBoolean" as const } : {}) };
-    if (expectStatus(step, disable, [200, 204], subject, blame)) user.state = { ...user.state, active: false };
+    if (expectStatus(step, disable, [200, 204], subject, blame))
+      user.state = { ...user.state, active: false };
     await verifyUser(context, step, user);
     for (const attribute of ["userName", "externalId"] as const) {
       const match = await context.client.get(`/Users?${filterQuery(attribute, user.state[attribute])}`);
@@ -247,12 +248,16 @@ export async function fillMissingElement(context: ReplayContext, dialect: Dialec
   if (resource === undefined) return;
   const phones = prop(resource, "phoneNumbers");
   const work = Array.isArray(phones) ? phones.filter((phone) => prop(phone, "type") === "work") : [];
-  step.check("the Add created one work phone with the value sent", work.length === 1 && prop(work[0], "value") === workPhone, {
-    subject,
-    exchange: patch,
-    problem: "addMissingElement",
-    detail: `phoneNumbers: ${JSON.stringify(phones)}`,
-  });
+  step.check(
+    "the Add created one work phone with the value sent",
+    work.length === 1 && prop(work[0], "value") === workPhone,
+    {
+      subject,
+      exchange: patch,
+      problem: "addMissingElement",
+      detail: `phoneNumbers: ${JSON.stringify(phones)}`,
+    },
+  );
 }
 
 /** Entra re-sends memberships (retries, re-assignment): adding a present member changes nothing. */

@@ -64,7 +64,7 @@ async function caseDuplicate(context: ReplayContext, step: StepRecorder, state: 
 }
 
 function swapCase(text: string): string {
-  return [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
+  return text.replace(/\p{L}/gu, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
 }
 
 /**
