@@ -71,7 +71,7 @@ export const DEFAULTS = {
 };
 
 /** Entra sends the flagged dialect only; say so when the replay is asked to try both. */
-function dialectNotes(url: string, dialect: DialectChoice): string[] {
+export function dialectNotes(url: string, dialect: DialectChoice): string[] {
   const query = url.split("?")[1] ?? "";
   const flagged = query.split("&").some((part) => part.split("=")[0]?.toLowerCase() === "aadoptscim062020");
   if (!flagged || dialect !== "both") return [];

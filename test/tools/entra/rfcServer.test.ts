@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runReplay } from "../../../tools/entra/replay";
 import type { Report } from "../../../tools/entra/report";
-import { formatReport } from "../../../tools/entra/reportText";
+import { formatReport, jsonReport } from "../../../tools/entra/reportText";
 import { startRfcScimServer, type RfcScimServer } from "../../support/rfcScim/server";
 
 jest.setTimeout(120_000);
@@ -90,6 +90,19 @@ describe("the replay against a plain RFC 7644 server (no Entra handling)", () =>
       /Fail loudly \(errors in Entra's provisioning log, counted toward quarantine\): problems \d/,
     );
     expect(text).toMatch(/Fail silently \(no error, wrong result in the app\): problems \d/);
+  });
+
+  it("keeps the full log: --verbose lists every check and request, --json every request with its bodies", () => {
+    const verbose = formatReport(report, true).split("\n");
+    const requestLines = verbose.filter((line) => /^\s+\d+ (GET|POST|PATCH|PUT|DELETE) \//.test(line));
+    expect(requestLines).toHaveLength(report.requests.total);
+    expect(verbose.filter((line) => /^(PASS|FAIL|SKIP) +\d+\. /.test(line))).toHaveLength(
+      report.steps.length,
+    );
+    const json = JSON.parse(jsonReport(report)) as { exchanges: unknown[]; problems: unknown[] };
+    expect(json.exchanges).toHaveLength(report.requests.total);
+    expect(json.problems).toHaveLength(report.problems.length);
+    expect(formatReport(report).split("\n").length).toBeLessThan(verbose.length / 5);
   });
 
   it("keeps docs/entra-replay-sample-report.txt current (UPDATE_SAMPLE=1 rewrites it)", () => {
