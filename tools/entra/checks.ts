@@ -194,7 +194,12 @@ export function expectUser(
       {
         subject,
         exchange,
-        problem: attribute.key === "active" ? "stringBoolean" : "roundTrip",
+        problem:
+          attribute.key === "active"
+            ? "stringBoolean"
+            : expected.writtenPathless?.includes(attribute.key)
+              ? "pathlessDottedKeys"
+              : "roundTrip",
         detail: `sent ${JSON.stringify(want)}, returned ${JSON.stringify(actual)}`,
       },
     );

@@ -22,6 +22,11 @@ export interface UserState {
   nickName?: string;
   /** Filled later, so the element `phoneNumbers[type eq "work"]` does not exist when it is added. */
   workPhone?: string;
+  /**
+   * Attributes last written by a path-less replace (aadOptscim062020): a value that does not come
+   * back shows that problem rather than a storage fault.
+   */
+  writtenPathless?: readonly (keyof UserState)[];
 }
 
 export type MappedValue = string | boolean | undefined;

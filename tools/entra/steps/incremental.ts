@@ -8,10 +8,11 @@ import {
   patchBody,
   userDiff,
   type Dialect,
+  type PatchOperation,
 } from "../dialect";
 import { filterQuery } from "../encoding";
 import { prop } from "../json";
-import type { UserState } from "../population";
+import { USER_MAPPING, type UserState } from "../population";
 import type { StepRecorder } from "../report";
 import { createdGroups, createdUsers, verifyUser, type CreatedUser, type ReplayContext } from "./context";
 import { groupQuery, verifyGroup } from "./initialCycle";
@@ -47,15 +48,35 @@ function edit(dialect: Dialect, state: UserState, round: string): UserState {
   };
 }
 
+/** Which attributes the operations write through a path-less replace, after this PATCH. */
+function pathlessKeys(
+  dialect: Dialect,
+  before: UserState,
+  operations: readonly PatchOperation[],
+): (keyof UserState)[] {
+  const written = new Set<string>();
+  for (const operation of operations)
+    if (operation.path === undefined && typeof operation.value === "object" && operation.value !== null)
+      for (const key of Object.keys(operation.value)) written.add(key);
+  const paths = new Set(operations.map((operation) => operation.path).filter((p) => p !== undefined));
+  const keys = new Set(before.writtenPathless ?? []);
+  for (const attribute of USER_MAPPING) {
+    if (dialect === "aadOptscim062020" && written.has(attribute.target)) keys.add(attribute.key);
+    if (paths.has(attribute.target)) keys.delete(attribute.key);
+  }
+  return [...keys];
+}
+
 /** PATCH → 200 (with the resource) or 204, then GET: the round-trip covers changed and unchanged values. */
 async function patchUser(
   context: ReplayContext,
   step: StepRecorder,
   user: CreatedUser,
   dialect: Dialect,
-  next: UserState,
+  wanted: UserState,
 ): Promise<boolean> {
-  const operations = userDiff(dialect, user.state, next);
+  const operations = userDiff(dialect, user.state, wanted);
+  const next = { ...wanted, writtenPathless: pathlessKeys(dialect, user.state, operations) };
   const patch = await context.client.patch(`/Users/${encodeURIComponent(user.id)}`, patchBody(operations));
   const blame = dialect === "aadOptscim062020" ? { problem: "pathlessDottedKeys" as const } : {};
   if (!expectStatus(step, patch, [200, 204], user.state.userName, { ...blame, dialect })) return false;
