@@ -114,5 +114,7 @@ describe("the replay against a plain RFC 7644 server (no Entra handling)", () =>
         .split("\n")
         .filter((line) => /^\s*\d+\. \[|^(NOT )?READY|^\s+(PASSED|FAILED|WARNING|SKIPPED) /.test(line));
     expect(shape(committed)).toEqual(shape(sample));
+    const readme = readFileSync(join(__dirname, "../../../tools/entra/README.md"), "utf8");
+    expect(readme).toContain(sample.split("\n")[0]);
   });
 });
