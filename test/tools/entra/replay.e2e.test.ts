@@ -4,6 +4,18 @@ import { startTestHost, type TestHost } from "../../support/testServices";
 
 jest.setTimeout(180_000);
 
+/** A tenant with an OAuth client, and the replay's settings for Microsoft's credentials test. */
+async function oauthTenant(host: TestHost, prefix: string) {
+  const tenant = await host.createTenant(prefix);
+  const client = await host.services.tenants.createClient(tenant.tenantId);
+  const oauth = {
+    tokenEndpoint: `${tenant.tenantUrl}/oauth/token`,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+  };
+  return { tenant, client, oauth };
+}
+
 describe("the Entra replay against the local host", () => {
   let host: TestHost;
 
@@ -16,8 +28,7 @@ describe("the Entra replay against the local host", () => {
   });
 
   it("says ready with zero problems, and passes Microsoft's gallery tests (OAuth client credentials included)", async () => {
-    const tenant = await host.createTenant("replay");
-    const client = await host.services.tenants.createClient(tenant.tenantId);
+    const { tenant, oauth } = await oauthTenant(host, "replay");
     const report = await runReplay({
       url: tenant.tenantUrl,
       token: tenant.token,
@@ -25,11 +36,7 @@ describe("the Entra replay against the local host", () => {
       groups: 2,
       concurrency: 2,
       dialect: "both",
-      oauth: {
-        tokenEndpoint: `${tenant.tenantUrl}/oauth/token`,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-      },
+      oauth,
     });
     const text = formatReport(report);
     const failures = report.steps.flatMap((step) => step.checks.filter((check) => !check.ok));
@@ -51,18 +58,8 @@ describe("the Entra replay against the local host", () => {
   });
 
   it("keeps the client secret and issued tokens out of the report", async () => {
-    const tenant = await host.createTenant("secret");
-    const client = await host.services.tenants.createClient(tenant.tenantId);
-    const report = await runReplay({
-      url: tenant.tenantUrl,
-      token: tenant.token,
-      suite: "gallery",
-      oauth: {
-        tokenEndpoint: `${tenant.tenantUrl}/oauth/token`,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-      },
-    });
+    const { tenant, client, oauth } = await oauthTenant(host, "secret");
+    const report = await runReplay({ url: tenant.tenantUrl, token: tenant.token, suite: "gallery", oauth });
     const json = jsonReport(report);
     const verbose = formatReport(report, true);
     const issued = report.exchanges.find((exchange) => exchange.path.endsWith("/oauth/token"));

@@ -61,33 +61,41 @@ function checkLifetime(step: StepRecorder, issued: Exchange): void {
   );
 }
 
-export function validateCredentials(settings: OAuthSettings) {
-  return async (context: ReplayContext, step: StepRecorder): Promise<void> => {
-    const { tokenEndpoint, clientId, clientSecret } = settings;
-    if (tokenEndpoint === undefined || clientId === undefined || clientSecret === undefined) {
-      step.skip("no --token-endpoint, --client-id and --client-secret given (a static bearer token)");
+type GalleryStep = (context: ReplayContext, step: StepRecorder) => Promise<void>;
+
+/** Runs the token test with `form`, or skips it (as Microsoft does) when a setting is missing. */
+function tokenTest(
+  tokenEndpoint: string | undefined,
+  form: Record<string, string | undefined>,
+  missing: string,
+): GalleryStep {
+  return async (context, step) => {
+    const fields = Object.entries(form).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    if (tokenEndpoint === undefined || fields.length < Object.keys(form).length) {
+      step.skip(missing);
       return;
     }
-    await tokenWorks(context, step, tokenEndpoint, {
-      grant_type: "client_credentials",
-      client_id: clientId,
-      client_secret: clientSecret,
-    });
+    await tokenWorks(context, step, tokenEndpoint, Object.fromEntries(fields));
   };
 }
 
-export function federatedIdentity(settings: OAuthSettings) {
-  return async (context: ReplayContext, step: StepRecorder): Promise<void> => {
-    const { tokenEndpoint, clientAssertion } = settings;
-    if (tokenEndpoint === undefined || clientAssertion === undefined) {
-      step.skip("no --token-endpoint and --client-assertion given");
-      return;
-    }
-    await tokenWorks(context, step, tokenEndpoint, {
+export function validateCredentials(settings: OAuthSettings): GalleryStep {
+  return tokenTest(
+    settings.tokenEndpoint,
+    { grant_type: "client_credentials", client_id: settings.clientId, client_secret: settings.clientSecret },
+    "no --token-endpoint, --client-id and --client-secret given (a static bearer token)",
+  );
+}
+
+export function federatedIdentity(settings: OAuthSettings): GalleryStep {
+  return tokenTest(
+    settings.tokenEndpoint,
+    {
       grant_type: "client_credentials",
       client_assertion_type: JWT_BEARER,
-      client_assertion: clientAssertion,
+      client_assertion: settings.clientAssertion,
       ...(settings.clientId === undefined ? {} : { client_id: settings.clientId }),
-    });
-  };
+    },
+    "no --token-endpoint and --client-assertion given",
+  );
 }

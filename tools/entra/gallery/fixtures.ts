@@ -14,36 +14,42 @@ function nextIndex(context: ReplayContext): number {
   return Math.max(GALLERY_INDEX, ...used.map((index) => index + 1));
 }
 
-/** `POST /Users` as Entra's create; registered for clean-up. */
-export async function createGalleryUser(
+/** POSTs a new object's body; registers it for clean-up; its id once created. */
+async function createObject<T extends { index: number }>(
+  context: ReplayContext,
+  step: StepRecorder,
+  object: T,
+  collection: "/Users" | "/Groups",
+  body: unknown,
+  subject: string,
+): Promise<(T & { id: string }) | undefined> {
+  const created = await context.client.post(collection, body);
+  if (!expectStatus(step, created, [200, 201], subject)) return undefined;
+  const resource = expectResource(step, created, subject);
+  if (resource === undefined || typeof resource.id !== "string" || resource.id === "") return undefined;
+  return Object.assign(object, { id: resource.id });
+}
+
+/** `POST /Users` as Entra's create. */
+export function createGalleryUser(
   context: ReplayContext,
   step: StepRecorder,
 ): Promise<CreatedUser | undefined> {
   const index = nextIndex(context);
-  const state = generateUser(context.run, index);
-  const user = { index, state };
+  const user = { index, state: generateUser(context.run, index) };
   context.users.push(user);
-  const created = await context.client.post("/Users", createUserBody(state));
-  if (!expectStatus(step, created, [200, 201], state.userName)) return undefined;
-  const resource = expectResource(step, created, state.userName);
-  if (resource === undefined || typeof resource.id !== "string" || resource.id === "") return undefined;
-  return Object.assign(user, { id: resource.id });
+  return createObject(context, step, user, "/Users", createUserBody(user.state), user.state.userName);
 }
 
-/** `POST /Groups` as Entra's create; registered for clean-up. */
-export async function createGalleryGroup(
+/** `POST /Groups` as Entra's create. */
+export function createGalleryGroup(
   context: ReplayContext,
   step: StepRecorder,
 ): Promise<CreatedGroup | undefined> {
   const index = nextIndex(context);
-  const state = generateGroup(context.run, index);
-  const group = { index, state };
+  const group = { index, state: generateGroup(context.run, index) };
   context.groups.push(group);
-  const created = await context.client.post("/Groups", createGroupBody(state));
-  if (!expectStatus(step, created, [200, 201], state.displayName)) return undefined;
-  const resource = expectResource(step, created, state.displayName);
-  if (resource === undefined || typeof resource.id !== "string" || resource.id === "") return undefined;
-  return Object.assign(group, { id: resource.id });
+  return createObject(context, step, group, "/Groups", createGroupBody(group.state), group.state.displayName);
 }
 
 /** `GET` of one resource by id, as a checked SCIM resource. */
