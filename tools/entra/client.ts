@@ -40,12 +40,11 @@ export function maskSecrets(fields: Readonly<Record<string, unknown>>): Record<s
   );
 }
 
-/** Entra gives up on a request after 60 seconds (docs/entra-behaviour.md#the-60-second-budget). */
-export const ENTRA_TIMEOUT_MS = 60_000;
-
 /**
- * The replay's own budget per request: shorter than Entra's, so that a silent endpoint is
- * reported in seconds rather than after a minute per request (`--timeout` changes it).
+ * The replay's own budget per request. Entra gives up after 60 seconds
+ * (docs/entra-behaviour.md#the-60-second-budget); the replay waits less, so
+ * that a silent endpoint is reported in seconds rather than after a minute per request (`--timeout`
+ * changes it).
  */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 

@@ -182,6 +182,8 @@ export async function runReplay(options: ReplayOptions): Promise<Report> {
     if (!(error instanceof EndpointUnreachable)) throw error;
     stopped = stopReason(error, client.timeoutMs, client.url(error.exchange.path), true);
   }
+  // A failed Test Connection is the whole story; problems found before a later stop are kept.
+  const stoppedAtProbe = stopped !== undefined;
   for (const step of stopped === undefined ? steps : []) {
     try {
       await step(context);
@@ -233,7 +235,7 @@ export async function runReplay(options: ReplayOptions): Promise<Report> {
     ready: stopped === undefined && failed === 0,
     ...(stopped === undefined ? {} : { stopped }),
     notes: dialectNotes(options.url, dialect),
-    problems: stopped === undefined ? groupProblems(checks) : [],
+    problems: stoppedAtProbe ? [] : groupProblems(checks),
     gallery: galleryResults(stepReports),
     steps: stepReports,
     exchanges: client.exchanges,

@@ -119,7 +119,8 @@ export function formatReport(report: Report, verbose = false): string {
     lines.push("", report.stopped.message);
     if (report.stopped.exchange !== undefined) lines.push(...describeExchange(report.stopped.exchange, "  "));
   }
-  if (report.problems.length > 0) lines.push("", "Problems:");
+  if (report.problems.length > 0)
+    lines.push("", report.stopped === undefined ? "Problems:" : "Problems found before the stop:");
   report.problems.forEach((problem, index) => lines.push(...problemLines(problem, index)));
   lines.push(...galleryLines(report));
   if (report.stopped === undefined) lines.push(...forecastLines(report));

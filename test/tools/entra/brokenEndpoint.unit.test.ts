@@ -161,20 +161,20 @@ describe("the Entra replay against an endpoint that does not answer", () => {
     }
   });
 
-  it("a server that stops answering midway: the run ends with one message naming the request", async () => {
+  it("a server that stops answering midway: one message naming the request, and what was found before", async () => {
     let answered = 0;
     const seen: string[] = [];
     const server = createServer((request, response) => {
       seen.push(request.url ?? "");
       answered += 1;
-      if (answered > 2) return;
+      if (answered > 3) return;
       response.setHeader("Content-Type", "application/scim+json");
+      const list = { totalResults: 0, Resources: [] };
+      // The two probes are right; the third answer lacks the ListResponse schema.
       response.end(
-        JSON.stringify({
-          schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-          totalResults: 0,
-          Resources: [],
-        }),
+        JSON.stringify(
+          answered < 3 ? { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], ...list } : list,
+        ),
       );
     });
     const fake = await listen(server, seen);
@@ -183,7 +183,11 @@ describe("the Entra replay against an endpoint that does not answer", () => {
       expect(report.stopped?.message).toMatch(
         /^The endpoint stopped answering: GET http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/broken\/Users\?filter=.* did not answer within 1 s/,
       );
-      expect(seen).toHaveLength(3);
+      expect(seen).toHaveLength(4);
+      expect(report.problems.map((problem) => problem.title)).toEqual([
+        "ListResponse carries the ListResponse schema",
+      ]);
+      expect(formatReport(report)).toContain("Problems found before the stop:");
     } finally {
       await fake.close();
     }
