@@ -228,6 +228,8 @@ export async function runReplay(options: ReplayOptions): Promise<Report> {
       concurrency,
       ...(options.rate === undefined ? {} : { rate: options.rate }),
       keep: options.keep ?? false,
+      suite,
+      timeoutMs: client.timeoutMs,
     },
     startedAt: new Date(started).toISOString(),
     run,

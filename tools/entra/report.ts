@@ -88,6 +88,8 @@ export interface Report {
     readonly concurrency: number;
     readonly rate?: number;
     readonly keep: boolean;
+    readonly suite: string;
+    readonly timeoutMs: number;
   };
   readonly startedAt: string;
   /** Part of every name the replay creates (`replay.<run>.3@contoso.example`). */

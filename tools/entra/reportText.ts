@@ -112,7 +112,7 @@ export function formatReport(report: Report, verbose = false): string {
   const lines = [
     headline(report),
     `  target ${report.target}`,
-    `  dialect ${settings.dialect}, ${settings.users} users, ${settings.groups} groups, concurrency ${settings.concurrency}${settings.rate === undefined ? "" : `, rate ≤ ${settings.rate}/s`}`,
+    `  suite ${settings.suite}, dialect ${settings.dialect}, ${settings.users} users, ${settings.groups} groups, concurrency ${settings.concurrency}${settings.rate === undefined ? "" : `, rate ≤ ${settings.rate}/s`}, timeout ${settings.timeoutMs / 1000} s per request`,
     ...report.notes.map((note) => `  Note: ${note}`),
   ];
   if (report.stopped !== undefined) {

@@ -75,7 +75,6 @@ export const nullUpdate: GalleryStep = async (context, step) => {
       });
     }
   }
-  user.state = { ...user.state };
 };
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
