@@ -1,17 +1,20 @@
 import type { Exchange } from "../client";
 import { expectListResponse, expectStatus } from "../checks";
 import { MANAGER_PATH, patchBody } from "../dialect";
-import { entraQuery } from "../encoding";
-import { isObject, prop, type JsonObject } from "../json";
+import { prop, type JsonObject } from "../json";
 import { USER_MAPPING } from "../population";
 import type { StepRecorder } from "../report";
-import type { ReplayContext } from "../steps/context";
-import { createGalleryGroup, createGalleryUser, isEmptyValue, readPath, readResource } from "./fixtures";
-import { flattenSchemas, hasSchema, schemaPath, type SchemaAttribute } from "./schemaAttributes";
+import {
+  createGalleryGroup,
+  createGalleryUser,
+  isEmptyValue,
+  readPath,
+  readResource,
+  type GalleryStep,
+} from "./fixtures";
+import { flattenSchemas, hasSchema, schemaPath } from "./schemaAttributes";
 
 /** Microsoft's direct SCIM compliance tests (SCIMTests_Workflow): plain calls, lowercase ops. */
-
-type GalleryStep = (context: ReplayContext, step: StepRecorder, schemas: Exchange) => Promise<void>;
 
 /** What Entra's default mapping sends: the replay's mapping plus the manager and group attributes. */
 const MAPPED_USER = [...USER_MAPPING.map((attribute) => attribute.target), MANAGER_PATH];
@@ -118,183 +121,6 @@ export const groupCreate: GalleryStep = async (context, step) => {
     },
   );
 };
-
-const NOT_UPDATED = new Set(["id", "schemas", "meta", "active", "groups", "roles", "password", "members"]);
-
-/** Single-valued, non-reference, writable simple attributes (the test's "eligible attributes"). */
-function eligible(attributes: readonly SchemaAttribute[]): SchemaAttribute[] {
-  return attributes.filter(
-    (a) =>
-      !a.multiValued &&
-      !a.reference &&
-      a.mutability === "readWrite" &&
-      ["string", "integer", "dateTime", "boolean"].includes(a.type) &&
-      !NOT_UPDATED.has((a.path.split(".")[0] ?? "").split(":").at(-1) ?? ""),
-  );
-}
-
-function generated(attribute: SchemaAttribute, run: string, index: number): unknown {
-  if (attribute.canonicalValues.length > 0) return attribute.canonicalValues[0];
-  switch (attribute.type) {
-    case "integer":
-      return 1000 + index;
-    case "boolean":
-      return true;
-    case "dateTime":
-      return `2026-0${1 + (index % 9)}-15T10:20:30Z`;
-    default:
-      return `Upd ${run} ${index}`;
-  }
-}
-
-function same(sent: unknown, returned: unknown, type: string): boolean {
-  if (type === "dateTime" && typeof sent === "string" && typeof returned === "string")
-    return Date.parse(sent) === Date.parse(returned);
-  return sent === returned;
-}
-
-/** PATCH every eligible attribute with a generated value, then GET: every value matches. */
-async function updateEligible(
-  context: ReplayContext,
-  step: StepRecorder,
-  path: string,
-  subject: string,
-  attributes: readonly SchemaAttribute[],
-): Promise<void> {
-  const values = attributes.map((attribute, index) => ({
-    attribute,
-    value:
-      attribute.path === "userName"
-        ? `upd.${context.run}.${index}@contoso.example`
-        : generated(attribute, context.run, index),
-  }));
-  if (values.length === 0) {
-    step.check("the schema offers attributes to update", true, {
-      subject,
-      detail: "no updatable attributes",
-    });
-    return;
-  }
-  const patch = await context.client.patch(
-    path,
-    patchBody(values.map(({ attribute, value }) => ({ op: "replace", path: attribute.path, value }))),
-  );
-  if (!expectStatus(step, patch, [200, 204], subject)) return;
-  const resource = await readResource(context, step, path, subject);
-  if (resource === undefined) return;
-  for (const { attribute, value } of values) {
-    const returned = readPath(resource, attribute.path);
-    step.check(`${attribute.path} updated`, same(value, returned, attribute.type), {
-      subject,
-      exchange: patch,
-      problem: "roundTrip",
-      detail: `sent ${JSON.stringify(value)}, returned ${JSON.stringify(returned)}`,
-    });
-  }
-}
-
-export const userUpdate: GalleryStep = async (context, step, schemas) => {
-  const user = await createGalleryUser(context, step);
-  if (user === undefined) return;
-  const attributes = eligible(flattenSchemas(schemas.json, "User")).filter((a) => a.path !== "externalId");
-  await updateEligible(
-    context,
-    step,
-    `/Users/${encodeURIComponent(user.id)}`,
-    user.state.userName,
-    attributes,
-  );
-  const read = await context.client.get(`/Users/${encodeURIComponent(user.id)}`, "cleanup");
-  const userName = prop(read.json, "userName");
-  if (typeof userName === "string") user.state = { ...user.state, userName };
-};
-
-export const groupUpdate: GalleryStep = async (context, step, schemas) => {
-  const group = await createGalleryGroup(context, step);
-  if (group === undefined) return;
-  const attributes = eligible(flattenSchemas(schemas.json, "Group"));
-  await updateEligible(
-    context,
-    step,
-    `/Groups/${encodeURIComponent(group.id)}`,
-    group.state.displayName,
-    attributes,
-  );
-};
-
-const PAGE = 5;
-/** Microsoft's test makes sure at least this many exist, so that there are several pages. */
-const ENOUGH = 11;
-/** Pages walked at most: enough to prove paging without reading a whole production tenant. */
-const MAX_PAGES = 6;
-
-async function total(context: ReplayContext, collection: string): Promise<number | undefined> {
-  const first = await context.client.get(
-    `/${collection}?${entraQuery([
-      ["startIndex", "1"],
-      ["count", "1"],
-    ])}`,
-  );
-  const value = prop(first.json, "totalResults");
-  return typeof value === "number" ? value : undefined;
-}
-
-/** Fills the collection to 11, then walks `startIndex=1,6,11…&count=5`. */
-async function paginate(
-  context: ReplayContext,
-  step: StepRecorder,
-  collection: "Users" | "Groups",
-): Promise<void> {
-  let count = (await total(context, collection)) ?? 0;
-  while (count < ENOUGH) {
-    const made =
-      collection === "Users"
-        ? await createGalleryUser(context, step)
-        : await createGalleryGroup(context, step);
-    if (made === undefined) return;
-    count += 1;
-  }
-  const seen = new Set<string>();
-  let pages = 0;
-  for (let startIndex = 1; startIndex <= count && pages < MAX_PAGES; startIndex += PAGE) {
-    const page = await context.client.get(
-      `/${collection}?${entraQuery([
-        ["startIndex", String(startIndex)],
-        ["count", String(PAGE)],
-      ])}`,
-    );
-    const subject = `startIndex ${startIndex}`;
-    if (!expectStatus(step, page, [200], subject)) return;
-    const resources = expectListResponse(step, page, subject);
-    if (resources === undefined || !isObject(page.json)) return;
-    pages += 1;
-    step.check("response startIndex matches the page asked for", page.json.startIndex === startIndex, {
-      subject,
-      exchange: page,
-      detail: `startIndex ${JSON.stringify(page.json.startIndex)}`,
-    });
-    const ids = resources.map((resource) => String(resource.id));
-    step.check(
-      `a page holds at most count (${PAGE}) resources, none seen before`,
-      ids.length <= PAGE && ids.every((id) => !seen.has(id)),
-      {
-        subject,
-        exchange: page,
-        detail: `${ids.length} resources: ${ids.join(", ")}`,
-      },
-    );
-    step.check("a page before the end is full", startIndex + PAGE > count || ids.length === PAGE, {
-      subject,
-      exchange: page,
-      detail: `${ids.length} resources of ${count}`,
-    });
-    for (const id of ids) seen.add(id);
-  }
-  step.check("at least two pages traversed", pages >= 2, { detail: `${pages} pages` });
-}
-
-export const userPagination: GalleryStep = (context, step) => paginate(context, step, "Users");
-export const groupPagination: GalleryStep = (context, step) => paginate(context, step, "Groups");
 
 /** Set (add), change (replace) and remove (replace with an empty value), read back after each. */
 export const directManager: GalleryStep = async (context, step) => {

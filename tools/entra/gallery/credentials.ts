@@ -4,6 +4,7 @@ import { filterQuery } from "../encoding";
 import { prop } from "../json";
 import type { StepRecorder } from "../report";
 import type { ReplayContext } from "../steps/context";
+import type { GalleryStep } from "./fixtures";
 
 /** Microsoft's authentication tests: OAuth client credentials, or workload identity federation. */
 
@@ -60,8 +61,6 @@ function checkLifetime(step: StepRecorder, issued: Exchange): void {
     { exchange: issued, detail: `expires_in ${JSON.stringify(lifetime)} s` },
   );
 }
-
-type GalleryStep = (context: ReplayContext, step: StepRecorder) => Promise<void>;
 
 /** Runs the token test with `form`, or skips it (as Microsoft does) when a setting is missing. */
 function tokenTest(

@@ -1,3 +1,4 @@
+import type { Exchange } from "../client";
 import { expectResource, expectStatus } from "../checks";
 import { isObject, prop, type JsonObject } from "../json";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../population";
@@ -5,6 +6,9 @@ import type { StepRecorder } from "../report";
 import type { CreatedGroup, CreatedUser, ReplayContext } from "../steps/context";
 
 /** Objects the gallery tests make for themselves; the replay's clean-up deletes what is left. */
+
+/** One of Microsoft's tests: its checks go to `step`; `schemas` is the target's `GET /Schemas`. */
+export type GalleryStep = (context: ReplayContext, step: StepRecorder, schemas: Exchange) => Promise<void>;
 
 /** Gallery objects get indexes far from the replay's population, so names never collide. */
 const GALLERY_INDEX = 50_000;

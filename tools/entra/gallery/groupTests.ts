@@ -5,11 +5,9 @@ import { createGroupBody } from "../population";
 import type { StepRecorder } from "../report";
 import type { CreatedGroup, ReplayContext } from "../steps/context";
 import { groupQuery } from "../steps/initialCycle";
-import { createGalleryGroup, createGalleryUser } from "./fixtures";
+import { createGalleryGroup, createGalleryUser, type GalleryStep } from "./fixtures";
 
 /** Microsoft's group lifecycle tests (GroupTests_Workflow), as the requests Entra sends. */
-
-type GalleryStep = (context: ReplayContext, step: StepRecorder) => Promise<void>;
 
 /** Entra's group create: match by displayName (members excluded), POST, then found by the filter. */
 async function provisionGroup(context: ReplayContext, step: StepRecorder): Promise<CreatedGroup | undefined> {

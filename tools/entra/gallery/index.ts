@@ -1,10 +1,12 @@
 import type { Exchange } from "../client";
-import type { StepRecorder } from "../report";
 import type { ReplayContext } from "../steps/context";
+import type { GalleryStep } from "./fixtures";
 import { CORE_GROUP } from "../urns";
+import * as updates from "./attributeUpdates";
 import * as compliance from "./complianceTests";
 import { federatedIdentity, validateCredentials, type OAuthSettings } from "./credentials";
 import * as groups from "./groupTests";
+import * as pagination from "./pagination";
 import { hasSchema } from "./schemaAttributes";
 import * as users from "./userTests";
 
@@ -16,13 +18,12 @@ export type { OAuthSettings } from "./credentials";
  */
 
 type Needs = "groups" | "manager";
-type Run = (context: ReplayContext, step: StepRecorder, schemas: Exchange) => Promise<void>;
 
 interface GalleryDefinition {
   readonly name: string;
   readonly mandatory: boolean;
   readonly needs?: Needs;
-  readonly run: Run;
+  readonly run: GalleryStep;
 }
 
 export function galleryDefinitions(oauth: OAuthSettings): readonly GalleryDefinition[] {
@@ -44,17 +45,17 @@ export function galleryDefinitions(oauth: OAuthSettings): readonly GalleryDefini
     { name: "Schema_Discoverability_Test", mandatory: true, run: compliance.schemaDiscoverability },
     { name: "SCIM_Null_Update_Test", mandatory: true, run: compliance.nullUpdate },
     { name: "SCIM_User_Create_Test", mandatory: true, run: compliance.userCreate },
-    { name: "SCIM_User_Update_Test", mandatory: true, run: compliance.userUpdate },
+    { name: "SCIM_User_Update_Test", mandatory: true, run: updates.userUpdate },
     { name: "SCIM_Group_Create_Test", mandatory: true, needs: "groups", run: compliance.groupCreate },
-    { name: "SCIM_Group_Update_Test", mandatory: true, needs: "groups", run: compliance.groupUpdate },
+    { name: "SCIM_Group_Update_Test", mandatory: true, needs: "groups", run: updates.groupUpdate },
     { name: "Validate_Credentials_Test", mandatory: true, run: validateCredentials(oauth) },
     { name: "Federated_Identity_Test", mandatory: true, run: federatedIdentity(oauth) },
-    { name: "SCIM_User_Pagination_Test", mandatory: true, run: compliance.userPagination },
+    { name: "SCIM_User_Pagination_Test", mandatory: true, run: pagination.userPagination },
     {
       name: "SCIM_Group_Pagination_Test",
       mandatory: false,
       needs: "groups",
-      run: compliance.groupPagination,
+      run: pagination.groupPagination,
     },
     { name: "SCIM_Update_Manager_Test", mandatory: true, needs: "manager", run: compliance.directManager },
   ];

@@ -6,15 +6,13 @@ import { createUserBody } from "../population";
 import type { StepRecorder } from "../report";
 import { verifyUser, type CreatedUser, type ReplayContext } from "../steps/context";
 import { ENTERPRISE_USER } from "../urns";
-import { createGalleryUser } from "./fixtures";
+import { createGalleryUser, type GalleryStep } from "./fixtures";
 
 /**
  * Microsoft's user lifecycle tests (UserTests_Workflow), as the requests Entra's provisioning
  * engine sends for each: the replay stands in for Entra, so "the provisioning log shows success"
  * becomes "every request Entra would send succeeded and the result reads back".
  */
-
-type GalleryStep = (context: ReplayContext, step: StepRecorder) => Promise<void>;
 
 /** Entra's create: match by userName (no result), POST, then the user is found by the filter. */
 async function provisionUser(context: ReplayContext, step: StepRecorder): Promise<CreatedUser | undefined> {
