@@ -456,7 +456,34 @@ describe("the replay's checks catch faults a server could have", () => {
       expect(results.Group_Update_Add_Member_Test).toBe("FAILED");
       expect(results.Group_Update_Remove_Member_Test).toBe("FAILED");
       expect(results.Delete_Group_Test).toBe("WARNING");
+      expect(results.POD_Group_Test).toBe("FAILED");
       expect(results.Create_Group_Test).toBe("PASSED");
+    });
+
+    it("an update that does not stick fails Update_User_Test", async () => {
+      const report = await galleryRun({
+        response: (exchange) => {
+          if (exchange.method === "GET" && isUserById(exchange.url))
+            editJson(exchange, (json) => {
+              if (json[ENTERPRISE]?.department === "Validation") json[ENTERPRISE].department = "Research";
+            });
+        },
+      });
+      expect(gallery(report).Update_User_Test).toBe("FAILED");
+      expect(gallery(report).Create_User_Test).toBe("PASSED");
+    });
+
+    it("deletes that fail are warnings for the optional delete tests, and fail the restore", async () => {
+      const report = await galleryRun({
+        answer: (method, url) =>
+          method === "DELETE" && !url.includes("/oauth/") ? scimError(500, "internal") : undefined,
+      });
+      const results = gallery(report);
+      expect(results.Delete_User_Test).toBe("WARNING");
+      expect(results.Delete_Group_Test).toBe("WARNING");
+      expect(results.Restore_User_Test).toBe("FAILED");
+      expect(results.Restore_Group_Test).toBe("WARNING");
+      expect(results.Create_User_Test).toBe("PASSED");
     });
 
     it("a token outside 60–360 minutes fails Validate_Credentials_Test; a refused assertion fails Federated_Identity_Test", async () => {
