@@ -4,13 +4,16 @@ import type { ProblemReport, Report } from "./report";
 
 /** The report an admin reads: verdict first, then each distinct problem with its fix. */
 
-function describeExchange(exchange: Exchange, indent: string): string[] {
+/** Bodies are cut at `limit` characters: the problem list stays short, --verbose shows more. */
+function describeExchange(exchange: Exchange, indent: string, limit = 600): string[] {
   const lines = [`${indent}request:  ${exchange.method} ${exchange.path}`];
-  if (exchange.requestBody !== undefined) lines.push(`${indent}          ${preview(exchange.requestBody)}`);
+  if (exchange.requestBody !== undefined)
+    lines.push(`${indent}          ${preview(exchange.requestBody, limit)}`);
   if (exchange.status === 0) lines.push(`${indent}response: none (${exchange.error ?? "no response"})`);
   else {
     lines.push(`${indent}response: ${exchange.status} ${exchange.contentType ?? "(no Content-Type)"}`);
-    if (exchange.responseText !== "") lines.push(`${indent}          ${preview(exchange.responseText)}`);
+    if (exchange.responseText !== "")
+      lines.push(`${indent}          ${preview(exchange.responseText, limit)}`);
   }
   return lines;
 }
@@ -41,7 +44,7 @@ function problemLines(problem: ProblemReport, index: number): string[] {
     `    Seen: ${seen}${problem.checks.length > 1 || problem.checks[0] !== problem.title ? ` (${problem.checks.join("; ")})` : ""}`,
   ];
   if (problem.detail !== undefined) lines.push(`    ${problem.detail}`);
-  if (problem.evidence !== undefined) lines.push(...describeExchange(problem.evidence, "    "));
+  if (problem.evidence !== undefined) lines.push(...describeExchange(problem.evidence, "    ", 300));
   return lines;
 }
 
