@@ -83,6 +83,8 @@ export class ScimClient {
   readonly exchanges: Exchange[] = [];
   private readonly base: string;
   private readonly issuedTokens = new Map<number, string>();
+  /** Set at the first request that got no response: later requests fail at once, unsent. */
+  private unreachable: EndpointUnreachable | undefined;
   private nextSlot = 0;
 
   constructor(private readonly options: ClientOptions) {
@@ -100,6 +102,7 @@ export class ScimClient {
 
   /** `path` starts with `/` and is appended to the Tenant URL (`/Users?filter=…`). */
   async request(method: string, path: string, options: RequestOptions): Promise<Exchange> {
+    if (this.unreachable !== undefined) throw this.unreachable;
     await this.throttle();
     const headers: Record<string, string> = {};
     let wireBody: string | undefined;
@@ -171,7 +174,10 @@ export class ScimClient {
     }
     this.exchanges.push(exchange);
     this.options.onExchange?.(exchange);
-    if (exchange.status === 0) throw new EndpointUnreachable(exchange);
+    if (exchange.status === 0) {
+      this.unreachable ??= new EndpointUnreachable(exchange);
+      throw this.unreachable;
+    }
     return exchange;
   }
 

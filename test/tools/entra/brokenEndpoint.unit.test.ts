@@ -193,3 +193,41 @@ describe("the Entra replay against an endpoint that does not answer", () => {
     }
   });
 });
+
+describe("after the first request without an answer", () => {
+  it("sends nothing more, though other requests in parallel were still being answered", async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.url ?? "");
+      // The two probes and then every request but the third are answered, slowly; the third never.
+      if (seen.length === 3) return;
+      setTimeout(() => {
+        response.setHeader("Content-Type", "application/scim+json");
+        response.end(
+          JSON.stringify({
+            schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            totalResults: 0,
+            Resources: [],
+          }),
+        );
+      }, 30);
+    });
+    const fake = await listen(server, seen);
+    try {
+      const report = await runReplay({
+        url: fake.url,
+        token: "x",
+        users: 40,
+        concurrency: 2,
+        timeoutMs: 500,
+      });
+      const sentByTheEnd = seen.length;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(report.stopped?.message).toContain("did not answer within 0.5 s");
+      expect(sentByTheEnd).toBeGreaterThan(4);
+      expect(seen).toHaveLength(sentByTheEnd);
+    } finally {
+      await fake.close();
+    }
+  });
+});
