@@ -12,8 +12,11 @@ import { definitionOf, ENTERPRISE, GROUP, SCHEMA_DOCUMENTS, USER, type Attribute
  * - uniqueness of userName is checked on the stored value (as a unique index on the column would);
  *   filters compare userName case-insensitively (caseExact false);
  * - a PATCH path must name an attribute of the schema; a value filter that selects nothing is
- *   400 noTarget (§3.5.2); `add` appends to a multi-valued attribute; `remove` of a multi-valued
- *   attribute without a filter removes all its values (§3.5.2.2);
+ *   400 noTarget (§3.5.2); `add` appends to a multi-valued attribute as §3.5.2.1's first rule
+ *   says (its later SHOULD about values already present is left out, as in many RFC libraries);
+ *   `remove` of a multi-valued attribute without a filter removes all its values (§3.5.2.2);
+ * - a filter on a name that is not a core attribute (`manager`, which lives in the enterprise
+ *   extension) matches nothing;
  * - attributes the schema does not define are kept as sent; defined ones are type-checked;
  * - deleting a resource deletes that resource only.
  */
