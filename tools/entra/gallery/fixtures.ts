@@ -1,9 +1,11 @@
 import type { Exchange } from "../client";
-import { expectResource, expectStatus } from "../checks";
+import { expectMatch, expectResource, expectStatus } from "../checks";
+import { filterQuery } from "../encoding";
 import { isObject, prop, type JsonObject } from "../json";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../population";
 import type { StepRecorder } from "../report";
 import type { CreatedGroup, CreatedUser, ReplayContext } from "../steps/context";
+import { groupQuery } from "../steps/initialCycle";
 
 /** Objects the gallery tests make for themselves; the replay's clean-up deletes what is left. */
 
@@ -18,7 +20,10 @@ function nextIndex(context: ReplayContext): number {
   return Math.max(GALLERY_INDEX, ...used.map((index) => index + 1));
 }
 
-/** POSTs a new object's body; registers it for clean-up; its id once created. */
+/**
+ * POSTs a new object's body (after Entra's matching query finds nothing, when `match` is given);
+ * its id once created.
+ */
 async function createObject<T extends { index: number }>(
   context: ReplayContext,
   step: StepRecorder,
@@ -26,7 +31,10 @@ async function createObject<T extends { index: number }>(
   collection: "/Users" | "/Groups",
   body: unknown,
   subject: string,
+  match: string | undefined,
 ): Promise<(T & { id: string }) | undefined> {
+  if (match !== undefined)
+    expectMatch(step, await context.client.get(match), undefined, `${subject} before create`);
   const created = await context.client.post(collection, body);
   if (!expectStatus(step, created, [200, 201], subject)) return undefined;
   const resource = expectResource(step, created, subject);
@@ -34,26 +42,31 @@ async function createObject<T extends { index: number }>(
   return Object.assign(object, { id: resource.id });
 }
 
-/** `POST /Users` as Entra's create. */
+/** `POST /Users`; with `matchFirst`, Entra's whole create (the userName match comes first). */
 export function createGalleryUser(
   context: ReplayContext,
   step: StepRecorder,
+  matchFirst = false,
 ): Promise<CreatedUser | undefined> {
   const index = nextIndex(context);
   const user = { index, state: generateUser(context.run, index) };
   context.users.push(user);
-  return createObject(context, step, user, "/Users", createUserBody(user.state), user.state.userName);
+  const match = matchFirst ? `/Users?${filterQuery("userName", user.state.userName)}` : undefined;
+  return createObject(context, step, user, "/Users", createUserBody(user.state), user.state.userName, match);
 }
 
-/** `POST /Groups` as Entra's create. */
+/** `POST /Groups`; with `matchFirst`, Entra's whole create (the displayName match comes first). */
 export function createGalleryGroup(
   context: ReplayContext,
   step: StepRecorder,
+  matchFirst = false,
 ): Promise<CreatedGroup | undefined> {
   const index = nextIndex(context);
   const group = { index, state: generateGroup(context.run, index) };
   context.groups.push(group);
-  return createObject(context, step, group, "/Groups", createGroupBody(group.state), group.state.displayName);
+  const match = matchFirst ? `/Groups?${groupQuery(group.state.displayName)}` : undefined;
+  const body = createGroupBody(group.state);
+  return createObject(context, step, group, "/Groups", body, group.state.displayName, match);
 }
 
 /** `GET` of one resource by id, as a checked SCIM resource. */

@@ -11,7 +11,7 @@ import { createGalleryGroup, createGalleryUser, type GalleryStep } from "./fixtu
 
 /** Entra's group create: match by displayName (members excluded), POST, then found by the filter. */
 async function provisionGroup(context: ReplayContext, step: StepRecorder): Promise<CreatedGroup | undefined> {
-  const group = await createGalleryGroup(context, step);
+  const group = await createGalleryGroup(context, step, true);
   if (group === undefined) return undefined;
   const found = await context.client.get(`/Groups?${groupQuery(group.state.displayName)}`);
   const resource = expectMatch(step, found, group.id, group.state.displayName);
