@@ -13,6 +13,7 @@ import {
   type GalleryStep,
 } from "./fixtures";
 import { flattenSchemas, hasSchema, schemaPath } from "./schemaAttributes";
+import { CORE_GROUP, ENTERPRISE_USER } from "../urns";
 
 /** Microsoft's direct SCIM compliance tests (SCIMTests_Workflow): plain calls, lowercase ops. */
 
@@ -30,7 +31,7 @@ export const schemaDiscoverability: GalleryStep = (_context, step, schemas) => {
 function checkDiscoverable(step: StepRecorder, schemas: Exchange): void {
   if (!expectStatus(step, schemas, [200], "/Schemas")) return;
   expectListResponse(step, schemas, "/Schemas");
-  const groupSchema = hasSchema(schemas.json, "urn:ietf:params:scim:schemas:core:2.0:Group");
+  const groupSchema = hasSchema(schemas.json, CORE_GROUP);
   step.check("/Schemas returns the Group schema (group provisioning is mandatory)", groupSchema, {
     exchange: schemas,
   });
@@ -55,7 +56,12 @@ export const nullUpdate: GalleryStep = async (context, step) => {
   const user = await createGalleryUser(context, step);
   if (user === undefined) return;
   const path = `/Users/${encodeURIComponent(user.id)}`;
-  const targets = ["title", "nickName", 'addresses[type eq "work"].locality', `${ENTERPRISE}:department`];
+  const targets = [
+    "title",
+    "nickName",
+    'addresses[type eq "work"].locality',
+    `${ENTERPRISE_USER}:department`,
+  ];
   const nick = await context.client.patch(path, patchBody([{ op: "add", path: "nickName", value: "Nick" }]));
   expectStatus(step, nick, [200, 204], user.state.userName);
   for (const [phase, value] of [
@@ -79,8 +85,6 @@ export const nullUpdate: GalleryStep = async (context, step) => {
     }
   }
 };
-
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 /** Reads a mapping target, value paths included (`addresses[type eq "work"].locality`). */
 function readTarget(resource: JsonObject, target: string): unknown {
