@@ -110,6 +110,6 @@ export function genericProblem(checkName: string, loud: boolean): ProblemDefinit
     consequence: loud
       ? "Entra logs each such request as a failed event (counted toward quarantine) and retries it on later cycles."
       : "No error in Entra's log, but the result differs from what Entra expects.",
-    fix: "See the evidence below; docs/entra-setup.md lists what Entra sends and expects.",
+    fix: "See the evidence below; docs/entra-behaviour.md describes what Entra sends and expects.",
   };
 }
