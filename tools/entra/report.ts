@@ -211,6 +211,34 @@ export function groupProblems(checks: readonly CheckResult[]): ProblemReport[] {
   });
 }
 
+const AUTHENTICATION_TESTS = ["Validate_Credentials_Test", "Federated_Identity_Test"];
+
+/**
+ * Microsoft's overall result: every mandatory test passed or was skipped, and at least one of the
+ * two authentication tests passed. Undefined when the gallery tests did not run.
+ */
+export function galleryOverall(
+  results: readonly GalleryResult[],
+): { readonly succeeded: boolean; readonly reason: string } | undefined {
+  if (results.length === 0) return undefined;
+  const failed = results.filter((test) => test.mandatory && test.result === "FAILED");
+  if (failed.length > 0)
+    return {
+      succeeded: false,
+      reason: `mandatory tests failed: ${failed.map((test) => test.name).join(", ")}`,
+    };
+  const authenticated = results.some(
+    (test) => AUTHENTICATION_TESTS.includes(test.name) && test.result === "PASSED",
+  );
+  if (!authenticated)
+    return {
+      succeeded: false,
+      reason:
+        "one of Validate_Credentials_Test and Federated_Identity_Test must pass (OAuth client credentials or workload identity federation; see --token-endpoint)",
+    };
+  return { succeeded: true, reason: "every mandatory test passed or does not apply" };
+}
+
 /** Microsoft's outcome for each gallery test: optional tests that fail are warnings. */
 export function galleryResults(steps: readonly StepReport[]): GalleryResult[] {
   return steps.flatMap((step): GalleryResult[] => {

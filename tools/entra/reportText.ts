@@ -1,6 +1,6 @@
 import type { Exchange } from "./client";
 import { preview } from "./json";
-import type { ProblemReport, Report } from "./report";
+import { galleryOverall, type ProblemReport, type Report } from "./report";
 
 /** The report an admin reads: verdict first, then each distinct problem with its fix. */
 
@@ -88,6 +88,11 @@ function galleryLines(report: Report): string[] {
     "",
     `Microsoft gallery validation tests: ${count("PASSED")} passed, ${count("FAILED")} failed, ${count("WARNING")} warnings (optional tests), ${count("SKIPPED")} skipped`,
   ];
+  const overall = galleryOverall(report.gallery);
+  if (overall !== undefined)
+    lines.push(
+      `  Microsoft's overall result: ${overall.succeeded ? "Succeeded" : "Failed"} (${overall.reason})`,
+    );
   for (const test of report.gallery)
     lines.push(
       `  ${test.result.padEnd(7)} ${test.name}${test.mandatory ? "" : " (optional)"}${test.reason === undefined ? "" : ` — ${test.reason}`}`,

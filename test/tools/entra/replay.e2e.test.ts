@@ -54,6 +54,7 @@ describe("the Entra replay against the local host", () => {
     expect(Object.entries(results).filter(([, result]) => result !== "PASSED")).toEqual([
       ["Federated_Identity_Test", "SKIPPED"],
     ]);
+    expect(text).toContain("Microsoft's overall result: Succeeded");
     expect(text.split("\n").at(-1)).toBe(`${report.passed} passed, 0 failed`);
   });
 

@@ -1,5 +1,11 @@
 import type { Exchange } from "../../../tools/entra/client";
-import { galleryResults, groupProblems, Recorder } from "../../../tools/entra/report";
+import {
+  galleryOverall,
+  galleryResults,
+  groupProblems,
+  Recorder,
+  type GalleryResult,
+} from "../../../tools/entra/report";
 
 const exchange = (seq: number, status: number): Exchange => ({
   seq,
@@ -85,5 +91,39 @@ describe("Microsoft's outcome per gallery test", () => {
       ["Federated_Identity_Test", "SKIPPED"],
       ["POD_User_Test", "FAILED"],
     ]);
+  });
+});
+
+describe("Microsoft's overall result", () => {
+  const test = (name: string, result: GalleryResult["result"], mandatory = true): GalleryResult => ({
+    name,
+    mandatory,
+    result,
+  });
+
+  it("succeeds when every mandatory test passed or was skipped and one authentication test passed", () => {
+    expect(
+      galleryOverall([
+        test("Create_User_Test", "PASSED"),
+        test("User_Update_Manager_Test", "SKIPPED"),
+        test("Delete_User_Test", "WARNING", false),
+        test("Validate_Credentials_Test", "PASSED"),
+        test("Federated_Identity_Test", "SKIPPED"),
+      ])?.succeeded,
+    ).toBe(true);
+  });
+
+  it("fails on a mandatory failure, naming it, and when neither authentication test passed", () => {
+    expect(
+      galleryOverall([test("Disable_User_Test", "FAILED"), test("Validate_Credentials_Test", "PASSED")]),
+    ).toEqual({ succeeded: false, reason: "mandatory tests failed: Disable_User_Test" });
+    const unauthenticated = galleryOverall([
+      test("Create_User_Test", "PASSED"),
+      test("Validate_Credentials_Test", "SKIPPED"),
+      test("Federated_Identity_Test", "SKIPPED"),
+    ]);
+    expect(unauthenticated?.succeeded).toBe(false);
+    expect(unauthenticated?.reason).toContain("must pass");
+    expect(galleryOverall([])).toBeUndefined();
   });
 });
