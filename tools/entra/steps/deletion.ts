@@ -1,5 +1,5 @@
 import { expectMatch, expectResource, expectScimError, expectStatus, memberIds } from "../checks";
-import { patchBody } from "../dialect";
+import { opName, patchBody } from "../dialect";
 import { filterQuery } from "../encoding";
 import type { StepRecorder } from "../report";
 import {
@@ -58,7 +58,13 @@ async function ensureMembership(
   if (holding.length > 0 || first === undefined) return holding;
   const patch = await context.client.patch(
     `/Groups/${encodeURIComponent(first.id)}`,
-    patchBody([{ op: "Add", path: "members", value: [{ $ref: null, value: user.id }] }]),
+    patchBody([
+      {
+        op: opName(context.dialects[0] ?? "default", "add"),
+        path: "members",
+        value: [{ $ref: null, value: user.id }],
+      },
+    ]),
     "reference",
   );
   if (!expectStatus(step, patch, [204, 200], first.state.displayName)) return [];
