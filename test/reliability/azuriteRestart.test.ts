@@ -90,6 +90,7 @@ describe("Azurite stopped and restarted during Entra's initial cycle", () => {
       concurrency: 2,
       keep: true,
       timeoutMs: 60_000,
+      suite: "entra",
     });
   }
 

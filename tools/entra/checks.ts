@@ -1,6 +1,7 @@
 import type { Exchange } from "./client";
 import { isObject, prop, type JsonObject } from "./json";
 import { USER_MAPPING, type GroupState, type UserState } from "./population";
+import type { ProblemId } from "./problems";
 import type { StepRecorder } from "./report";
 import { ENTERPRISE_USER, ERROR, LIST_RESPONSE } from "./urns";
 
@@ -10,18 +11,26 @@ function got(exchange: Exchange): string {
   return exchange.status === 0 ? (exchange.error ?? "no response") : `got ${exchange.status}`;
 }
 
+/** Which problem a failure shows, and in which dialect. */
+export interface Blame {
+  readonly problem?: ProblemId;
+  readonly dialect?: string;
+}
+
 /** Status first: anything else is a failed event in Entra's provisioning log. */
 export function expectStatus(
   step: StepRecorder,
   exchange: Exchange,
   allowed: readonly number[],
   subject?: string,
+  blame: Blame = {},
 ): boolean {
   const name = `${exchange.method} ${route(exchange)} → ${allowed.join(" or ")}`;
   const ok = allowed.includes(exchange.status);
   step.check(name, ok, {
     exchange,
     escrow: true,
+    ...blame,
     ...(subject ? { subject } : {}),
     ...(ok ? {} : { detail: got(exchange) }),
   });
@@ -121,13 +130,23 @@ export function expectMatch(
     });
     return undefined;
   }
-  step.check("match returns exactly one resource (no duplicates)", resources.length === 1, {
+  if (resources.length === 0) {
+    step.check("match finds the resource Entra created", false, {
+      ...extra,
+      problem: "matchMissing",
+      detail: "0 resources returned",
+    });
+    return undefined;
+  }
+  step.check("match returns one resource, no duplicates", resources.length === 1, {
     ...extra,
+    problem: "matchDuplicates",
     detail: `${resources.length} resources returned`,
   });
   const [first] = resources;
   step.check("match returns the resource with the id Entra holds", first?.id === expectedId, {
     ...extra,
+    problem: "matchMissing",
     detail: `expected id ${expectedId}, got ${JSON.stringify(first?.id)}`,
   });
   return first;
@@ -172,13 +191,24 @@ export function expectUser(
         ? "active returned as a JSON boolean with the sent value"
         : `round-trip ${attribute.target}`,
       actual === want,
-      { subject, exchange, detail: `sent ${JSON.stringify(want)}, returned ${JSON.stringify(actual)}` },
+      {
+        subject,
+        exchange,
+        problem:
+          attribute.key === "active"
+            ? "stringBoolean"
+            : expected.writtenPathless?.includes(attribute.key)
+              ? "pathlessDottedKeys"
+              : "roundTrip",
+        detail: `sent ${JSON.stringify(want)}, returned ${JSON.stringify(actual)}`,
+      },
     );
   }
   const literal = Object.keys(resource).filter((key) => key.includes(".") && !key.startsWith("urn:"));
   step.check("no attribute stored under a literal dotted key", literal.length === 0, {
     subject,
     exchange,
+    problem: "pathlessDottedKeys",
     detail: `keys: ${literal.join(", ")}`,
   });
   const emails = prop(resource, "emails");
@@ -189,7 +219,7 @@ export function expectUser(
         const primary = prop(email, "primary");
         return primary === undefined || typeof primary === "boolean";
       }),
-      { subject, exchange, detail: `emails: ${JSON.stringify(emails)}` },
+      { subject, exchange, problem: "roundTrip", detail: `emails: ${JSON.stringify(emails)}` },
     );
   if (manager === undefined) return;
   const value = prop(prop(resource, ENTERPRISE_USER), "manager");
@@ -205,6 +235,7 @@ export function expectUser(
     subject,
     exchange,
     escrow: !isObject(value),
+    problem: "managerForm",
     detail: `expected {"value":"${manager}"}, returned ${JSON.stringify(value)}`,
   });
 }
@@ -222,6 +253,7 @@ export function expectMembers(
   resource: JsonObject,
   group: GroupState,
   exchange: Exchange,
+  problem: ProblemId = "memberRemoval",
 ): void {
   const ids = memberIds(resource);
   const want = [...group.members].sort();
@@ -229,6 +261,7 @@ export function expectMembers(
   step.check("group members are exactly the ones added", JSON.stringify(have) === JSON.stringify(want), {
     subject: group.displayName,
     exchange,
+    problem,
     detail: `expected ${JSON.stringify(want)}, returned ${JSON.stringify(have)}`,
   });
 }
@@ -244,6 +277,7 @@ export function expectGroup(
     step.check(`round-trip group ${key}`, prop(resource, key) === group[key], {
       subject,
       exchange,
+      problem: "roundTrip",
       detail: `sent ${JSON.stringify(group[key])}, returned ${JSON.stringify(prop(resource, key))}`,
     });
 }
@@ -259,6 +293,7 @@ export function expectNoMembers(
   step.check("excludedAttributes=members honoured (no members returned)", members === undefined, {
     subject,
     exchange,
+    problem: "excludedMembers",
     detail: `members: ${JSON.stringify(members)}`,
   });
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { runAsScript, runCli, UsageError } from "../cli";
 import { parseArgs } from "node:util";
-import { formatReport, jsonReport } from "./report";
-import { DEFAULTS, runReplay, type DialectChoice, type ReplayOptions } from "./replay";
+import { DEFAULT_TIMEOUT_MS } from "./client";
+import { progressLine } from "./progress";
+import { DEFAULTS, runReplay, type DialectChoice, type ReplayOptions, type Suite } from "./replay";
+import { formatReport, jsonReport } from "./reportText";
 
 export const USAGE = `Usage: entra-scim-replay replay --url <Tenant URL> --token <Secret Token> [options]
 
-Replays Microsoft Entra ID's provisioning traffic against a SCIM endpoint and checks every
-response the way Entra would.
+Replays Microsoft Entra ID's provisioning traffic against any SCIM endpoint, runs Microsoft's
+gallery validation tests, checks every response the way Entra would, and says whether the
+endpoint is ready for Entra (see tools/entra/README.md).
 
 Options:
   --users N          users in the generated population (default ${DEFAULTS.users})
@@ -15,12 +18,22 @@ Options:
   --concurrency N    objects provisioned in parallel (default ${DEFAULTS.concurrency})
   --rate R           at most R requests per second
   --dialect D        default | aadOptscim062020 | both (default both)
+  --suite S          entra (Entra's traffic) | gallery (Microsoft's tests) | all (default)
+  --timeout S        seconds to wait for each response (default ${DEFAULT_TIMEOUT_MS / 1000}; Entra waits 60)
+  --token-endpoint U the app's OAuth token endpoint, for Validate_Credentials_Test and
+                     Federated_Identity_Test (skipped without it)
+  --client-id ID     OAuth client id
+  --client-secret S  OAuth client secret (Validate_Credentials_Test)
+  --client-assertion J  a signed JWT the app trusts (Federated_Identity_Test)
   --keep             leave the created users and groups in place
-  --verbose          list the passed checks too
-  --json             print the machine-readable report
+  --verbose          every check and every request
+  --json             the machine-readable report with every check and request
   -h, --help         this text
 
-Exit code: 0 when every check passed, 1 when any failed, 2 on a usage error.`;
+A progress line is shown on a terminal (stderr). The run stops at once, with one message,
+when Test Connection fails or the endpoint does not answer.
+
+Exit code: 0 when ready for Entra, 1 when not, 2 on a usage error.`;
 
 export interface CliCommand {
   readonly options: ReplayOptions;
@@ -49,6 +62,12 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
         concurrency: { type: "string" },
         rate: { type: "string" },
         dialect: { type: "string" },
+        suite: { type: "string" },
+        timeout: { type: "string" },
+        "token-endpoint": { type: "string" },
+        "client-id": { type: "string" },
+        "client-secret": { type: "string" },
+        "client-assertion": { type: "string" },
         keep: { type: "boolean" },
         json: { type: "boolean" },
         verbose: { type: "boolean" },
@@ -72,6 +91,22 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
   const dialect = values.dialect ?? "both";
   if (!["default", "aadOptscim062020", "both"].includes(dialect))
     throw new UsageError("--dialect must be default, aadOptscim062020 or both");
+  const suite = values.suite ?? DEFAULTS.suite;
+  if (!["all", "entra", "gallery"].includes(suite))
+    throw new UsageError("--suite must be all, entra or gallery");
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    const seconds = Number(values.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600)
+      throw new UsageError("--timeout must be a number of seconds between 0 and 600");
+    timeoutMs = seconds * 1000;
+  }
+  const oauth = {
+    ...(values["token-endpoint"] === undefined ? {} : { tokenEndpoint: values["token-endpoint"] }),
+    ...(values["client-id"] === undefined ? {} : { clientId: values["client-id"] }),
+    ...(values["client-secret"] === undefined ? {} : { clientSecret: values["client-secret"] }),
+    ...(values["client-assertion"] === undefined ? {} : { clientAssertion: values["client-assertion"] }),
+  };
   let rate: number | undefined;
   if (values.rate !== undefined) {
     rate = Number(values.rate);
@@ -88,7 +123,10 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
       concurrency: positiveInteger("concurrency", values.concurrency, DEFAULTS.concurrency),
       dialect: dialect as DialectChoice,
       keep: values.keep ?? false,
+      suite: suite as Suite,
+      oauth,
       ...(rate === undefined ? {} : { rate }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     },
   };
 }
@@ -96,9 +134,20 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
 /** Runs the CLI and returns the exit code. */
 export function main(argv: readonly string[]): Promise<number> {
   return runCli(argv, USAGE, parseCommand, async (command) => {
-    const report = await runReplay(command.options);
+    const progress = progressLine(process.stderr);
+    const report = await runReplay({
+      ...command.options,
+      ...(command.json
+        ? {}
+        : {
+            onProgress: (p) => {
+              progress.update(p);
+            },
+          }),
+    });
+    progress.done();
     console.log(command.json ? jsonReport(report) : formatReport(report, command.verbose));
-    return report.failed === 0 ? 0 : 1;
+    return report.ready ? 0 : 1;
   });
 }
 

@@ -27,10 +27,36 @@ export interface RequestOptions {
   readonly body?: unknown;
   /** Overrides the Secret Token (the bad-token check). */
   readonly token?: string;
+  /** An OAuth token request: `path` is an absolute URL, the body is a form, no bearer token. */
+  readonly form?: Readonly<Record<string, string>>;
 }
 
-/** Entra gives up on a request after 60 seconds (docs/entra-behaviour.md#the-60-second-budget). */
-export const ENTRA_TIMEOUT_MS = 60_000;
+/** Form fields and response fields that are secrets: kept out of reports and logs. */
+const SECRET_FIELDS = /^(client_secret|client_assertion|access_token|refresh_token)$/;
+
+export function maskSecrets(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [key, SECRET_FIELDS.test(key) ? "***" : value]),
+  );
+}
+
+/**
+ * The replay's own budget per request. Entra gives up after 60 seconds
+ * (docs/entra-behaviour.md#the-60-second-budget); the replay waits less, so
+ * that a silent endpoint is reported in seconds rather than after a minute per request (`--timeout`
+ * changes it).
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * No response arrived (refused, reset, name not found, or the time budget ran out). The replay
+ * stops at the first one: every later request would wait the same way.
+ */
+export class EndpointUnreachable extends Error {
+  constructor(readonly exchange: Exchange) {
+    super(`${exchange.method} ${exchange.path}: ${exchange.error ?? "no response"}`);
+  }
+}
 
 export interface ClientOptions {
   readonly url: string;
@@ -38,6 +64,8 @@ export interface ClientOptions {
   /** Requests per second, at most; unlimited when undefined. */
   readonly rate?: number;
   readonly timeoutMs?: number;
+  /** Called after every exchange (the progress line). */
+  readonly onExchange?: (exchange: Exchange) => void;
 }
 
 /**
@@ -54,29 +82,49 @@ export function resourceBase(tenantUrl: string): string {
 export class ScimClient {
   readonly exchanges: Exchange[] = [];
   private readonly base: string;
+  private readonly issuedTokens = new Map<number, string>();
+  /** Set at the first request that got no response: later requests fail at once, unsent. */
+  private unreachable: EndpointUnreachable | undefined;
   private nextSlot = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.base = resourceBase(options.url);
   }
 
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** The absolute URL of a path, for messages. */
+  url(path: string): string {
+    return this.base + path;
+  }
+
   /** `path` starts with `/` and is appended to the Tenant URL (`/Users?filter=…`). */
   async request(method: string, path: string, options: RequestOptions): Promise<Exchange> {
+    if (this.unreachable !== undefined) throw this.unreachable;
     await this.throttle();
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${options.token ?? this.options.token}`,
-    };
-    const requestBody = options.body === undefined ? undefined : JSON.stringify(options.body);
-    if (requestBody !== undefined) headers["Content-Type"] = "application/scim+json";
+    const headers: Record<string, string> = {};
+    let wireBody: string | undefined;
+    let requestBody: string | undefined;
+    if (options.form === undefined) {
+      headers.Authorization = `Bearer ${options.token ?? this.options.token}`;
+      wireBody = requestBody = options.body === undefined ? undefined : JSON.stringify(options.body);
+      if (requestBody !== undefined) headers["Content-Type"] = "application/scim+json";
+    } else {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      wireBody = new URLSearchParams({ ...options.form }).toString();
+      requestBody = new URLSearchParams(maskSecrets(options.form) as Record<string, string>).toString();
+    }
     const started = performance.now();
     const seq = this.exchanges.length + 1;
     let exchange: Exchange;
     try {
-      const response = await fetch(this.base + path, {
+      const response = await fetch(options.form === undefined ? this.base + path : path, {
         method,
         headers,
-        ...(requestBody === undefined ? {} : { body: requestBody }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? ENTRA_TIMEOUT_MS),
+        ...(wireBody === undefined ? {} : { body: wireBody }),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const responseText = await response.text();
       const latencyMs = performance.now() - started;
@@ -89,6 +137,13 @@ export class ScimClient {
           parseError = error instanceof Error ? error.message : String(error);
         }
       }
+      let shownText = responseText;
+      if (options.form !== undefined && isRecord(json)) {
+        const issued = json.access_token;
+        if (typeof issued === "string") this.issuedTokens.set(seq, issued);
+        json = maskSecrets(json);
+        shownText = JSON.stringify(json);
+      }
       exchange = {
         seq,
         kind: options.kind,
@@ -98,13 +153,13 @@ export class ScimClient {
         status: response.status,
         ...optional("contentType", response.headers.get("content-type")),
         ...optional("location", response.headers.get("location")),
-        responseText,
+        responseText: shownText,
         ...(json === undefined ? {} : { json }),
         ...(parseError === undefined ? {} : { parseError }),
         latencyMs,
       };
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : undefined;
+      const cause = rootCause(error);
       exchange = {
         seq,
         kind: options.kind,
@@ -113,15 +168,22 @@ export class ScimClient {
         ...(requestBody === undefined ? {} : { requestBody }),
         status: 0,
         responseText: "",
-        error:
-          cause?.name === "TimeoutError"
-            ? `no response within ${this.options.timeoutMs ?? ENTRA_TIMEOUT_MS} ms`
-            : (cause?.message ?? String(error)),
+        error: cause.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : cause.message,
         latencyMs: performance.now() - started,
       };
     }
     this.exchanges.push(exchange);
+    this.options.onExchange?.(exchange);
+    if (exchange.status === 0) {
+      this.unreachable ??= new EndpointUnreachable(exchange);
+      throw this.unreachable;
+    }
     return exchange;
+  }
+
+  /** The access token a token request returned (kept out of the exchange, which is reported). */
+  issuedToken(exchange: Exchange): string | undefined {
+    return this.issuedTokens.get(exchange.seq);
   }
 
   get(path: string, kind: RequestKind = "provisioning"): Promise<Exchange> {
@@ -149,6 +211,22 @@ export class ScimClient {
     this.nextSlot = slot + 1000 / rate;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
+}
+
+/**
+ * fetch's "fetch failed" wraps the reason (ECONNREFUSED, a timeout) in `cause`. Read by shape, not
+ * `instanceof`: errors from another realm (a test runner's sandbox) are not `Error` instances here.
+ */
+function rootCause(error: unknown): { name: string; message: string } {
+  const outer = isRecord(error) ? error : {};
+  const inner = isRecord(outer.cause) ? outer.cause : outer;
+  const name = [inner.name, outer.name].find((n): n is string => typeof n === "string") ?? "Error";
+  const message = typeof inner.message === "string" ? inner.message : String(error);
+  return { name, message };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {

@@ -57,6 +57,7 @@ export function userDiff(dialect: Dialect, before: UserState, after: UserState):
 }
 
 export const MANAGER_PATH = `${ENTERPRISE_USER}:manager`;
+export const WORK_PHONE_PATH = 'phoneNumbers[type eq "work"].value';
 
 /** The three manager shapes seen from Entra and its validator (docs/entra-behaviour.md#manager-as-a-bare-id). */
 export type ManagerForm = "bare string" | "array with $ref" | "object {value}";

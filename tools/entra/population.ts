@@ -20,6 +20,13 @@ export interface UserState {
   employeeNumber: string;
   /** Not in the Teamgo table; §11 step 5 adds it to a user that had none. */
   nickName?: string;
+  /** Filled later, so the element `phoneNumbers[type eq "work"]` does not exist when it is added. */
+  workPhone?: string;
+  /**
+   * Attributes last written by a path-less replace (aadOptscim062020): a value that does not come
+   * back shows that problem rather than a storage fault.
+   */
+  writtenPathless?: readonly (keyof UserState)[];
 }
 
 export type MappedValue = string | boolean | undefined;
@@ -76,6 +83,11 @@ export const USER_MAPPING: readonly MappedAttribute[] = [
     read: (r) => prop(enterprise(r), "employeeNumber"),
   },
   { target: "nickName", key: "nickName", read: (r) => prop(r, "nickName") },
+  {
+    target: 'phoneNumbers[type eq "work"].value',
+    key: "workPhone",
+    read: (r) => prop(typed(prop(r, "phoneNumbers"), "work"), "value"),
+  },
 ];
 
 const GIVEN = ["Zoë", "Adele", "Björn", "Chidi", "Mei", "Ōta", "Renée", "Søren", "Ana María", "Kwame"];
@@ -146,7 +158,10 @@ export function createUserBody(user: UserState): Record<string, unknown> {
     addresses: [
       { type: "work", streetAddress: user.streetAddress, locality: user.locality, region: user.region },
     ],
-    phoneNumbers: [{ type: "mobile", value: user.mobile }],
+    phoneNumbers: [
+      { type: "mobile", value: user.mobile },
+      ...(user.workPhone === undefined ? [] : [{ type: "work", value: user.workPhone }]),
+    ],
     roles: [],
     [ENTERPRISE_USER]: { department: user.department, employeeNumber: user.employeeNumber },
     ...(user.nickName === undefined ? {} : { nickName: user.nickName }),

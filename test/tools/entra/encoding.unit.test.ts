@@ -2,6 +2,7 @@ import { resourceBase } from "../../../tools/entra/client";
 import { activeValue, userDiff } from "../../../tools/entra/dialect";
 import { entraQuery, eqFilter, filterQuery } from "../../../tools/entra/encoding";
 import { generateUser } from "../../../tools/entra/population";
+import { dialectNotes } from "../../../tools/entra/replay";
 
 describe("query encoding as Entra puts it on the wire", () => {
   it("encodes spaces as + and quotes as %22", () => {
@@ -74,5 +75,16 @@ describe("PATCH dialects", () => {
     ]);
     expect(activeValue("aadOptscim062020", true)).toBe(true);
     expect(activeValue("default", true)).toBe("True");
+  });
+});
+
+describe("the dialect flag in the Tenant URL", () => {
+  it("is said out loud when the replay tests both dialects anyway", () => {
+    expect(dialectNotes("https://h/scim/v2/t?aadOptscim062020", "both")[0]).toContain(
+      "Entra would send only the aadOptscim062020 dialect",
+    );
+    expect(dialectNotes("https://h/scim/v2/t?AADOPTSCIM062020=1", "both")).toHaveLength(1);
+    expect(dialectNotes("https://h/scim/v2/t?aadOptscim062020", "aadOptscim062020")).toEqual([]);
+    expect(dialectNotes("https://h/scim/v2/t", "both")).toEqual([]);
   });
 });

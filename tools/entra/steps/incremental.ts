@@ -1,15 +1,18 @@
-import { expectMatch, expectMembers, expectResource, expectStatus, expectUser } from "../checks";
+import { expectMatch, expectMembers, expectResource, expectStatus, expectUser, memberIds } from "../checks";
 import {
   activeValue,
   MANAGER_PATH,
+  WORK_PHONE_PATH,
   managerOperation,
   opName,
   patchBody,
   userDiff,
   type Dialect,
+  type PatchOperation,
 } from "../dialect";
 import { filterQuery } from "../encoding";
-import type { UserState } from "../population";
+import { prop } from "../json";
+import { USER_MAPPING, type UserState } from "../population";
 import type { StepRecorder } from "../report";
 import { createdGroups, createdUsers, verifyUser, type CreatedUser, type ReplayContext } from "./context";
 import { groupQuery, verifyGroup } from "./initialCycle";
@@ -45,17 +48,38 @@ function edit(dialect: Dialect, state: UserState, round: string): UserState {
   };
 }
 
+/** Which attributes the operations write through a path-less replace, after this PATCH. */
+function pathlessKeys(
+  dialect: Dialect,
+  before: UserState,
+  operations: readonly PatchOperation[],
+): (keyof UserState)[] {
+  const written = new Set<string>();
+  for (const operation of operations)
+    if (operation.path === undefined && typeof operation.value === "object" && operation.value !== null)
+      for (const key of Object.keys(operation.value)) written.add(key);
+  const paths = new Set(operations.map((operation) => operation.path).filter((p) => p !== undefined));
+  const keys = new Set(before.writtenPathless ?? []);
+  for (const attribute of USER_MAPPING) {
+    if (dialect === "aadOptscim062020" && written.has(attribute.target)) keys.add(attribute.key);
+    if (paths.has(attribute.target)) keys.delete(attribute.key);
+  }
+  return [...keys];
+}
+
 /** PATCH → 200 (with the resource) or 204, then GET: the round-trip covers changed and unchanged values. */
 async function patchUser(
   context: ReplayContext,
   step: StepRecorder,
   user: CreatedUser,
   dialect: Dialect,
-  next: UserState,
+  wanted: UserState,
 ): Promise<boolean> {
-  const operations = userDiff(dialect, user.state, next);
+  const operations = userDiff(dialect, user.state, wanted);
+  const next = { ...wanted, writtenPathless: pathlessKeys(dialect, user.state, operations) };
   const patch = await context.client.patch(`/Users/${encodeURIComponent(user.id)}`, patchBody(operations));
-  if (!expectStatus(step, patch, [200, 204], user.state.userName)) return false;
+  const blame = dialect === "aadOptscim062020" ? { problem: "pathlessDottedKeys" as const } : {};
+  if (!expectStatus(step, patch, [200, 204], user.state.userName, { ...blame, dialect })) return false;
   user.state = next;
   if (patch.status === 200 && patch.responseText.trim() !== "") {
     const resource = expectResource(step, patch, next.userName);
@@ -66,7 +90,9 @@ async function patchUser(
 }
 
 export async function attributeChanges(context: ReplayContext, dialect: Dialect): Promise<void> {
-  const step = context.recorder.step(`Incremental cycle: attribute changes (${dialect} dialect)`);
+  const step = context.recorder.step(`Incremental cycle: attribute changes (${dialect} dialect)`, {
+    dialect,
+  });
   await inParallel(createdUsers(context), context.concurrency, async (user) => {
     await patchUser(
       context,
@@ -93,7 +119,9 @@ export async function disableAndReenable(context: ReplayContext): Promise<void> 
       patchBody([{ op: opName(dialect, "replace"), path: "active", value: activeValue(dialect, false) }]),
     );
     const subject = `${user.state.userName} (${dialect})`;
-    if (expectStatus(step, disable, [200, 204], subject)) user.state = { ...user.state, active: false };
+    const blame = { dialect, ...(dialect === "default" ? { problem: "stringBoolean" as const } : {}) };
+    if (expectStatus(step, disable, [200, 204], subject, blame))
+      user.state = { ...user.state, active: false };
     await verifyUser(context, step, user);
     for (const attribute of ["userName", "externalId"] as const) {
       const match = await context.client.get(`/Users?${filterQuery(attribute, user.state[attribute])}`);
@@ -110,7 +138,7 @@ export async function disableAndReenable(context: ReplayContext): Promise<void> 
       `/Users/${encodeURIComponent(user.id)}`,
       patchBody([{ op: opName(dialect, "replace"), path: "active", value: activeValue(dialect, true) }]),
     );
-    if (expectStatus(step, enable, [200, 204], subject)) user.state = { ...user.state, active: true };
+    if (expectStatus(step, enable, [200, 204], subject, blame)) user.state = { ...user.state, active: true };
     await verifyUser(context, step, user);
   }
 }
@@ -149,14 +177,17 @@ export async function removeManager(context: ReplayContext): Promise<void> {
       patchBody([managerOperation("object {value}", manager.id, context.usersUrl)]),
       "reference",
     );
-    if (expectStatus(step, set, [200, 204], `${user.state.userName} (${dialect})`)) user.manager = manager.id;
+    const blame = { problem: "managerForm" as const, dialect };
+    if (expectStatus(step, set, [200, 204], `${user.state.userName} (${dialect})`, blame))
+      user.manager = manager.id;
     await verifyUser(context, step, user, "reference");
     const remove = await context.client.patch(
       path,
       patchBody([{ op: opName(dialect, "remove"), path: MANAGER_PATH }]),
       "reference",
     );
-    if (expectStatus(step, remove, [200, 204], `${user.state.userName} (${dialect})`)) delete user.manager;
+    if (expectStatus(step, remove, [200, 204], `${user.state.userName} (${dialect})`, blame))
+      delete user.manager;
     await verifyUser(context, step, user, "reference", user.manager ?? null);
   }
 }
@@ -181,7 +212,8 @@ export async function removeMembers(context: ReplayContext): Promise<void> {
       patchBody([operation]),
       "reference",
     );
-    if (expectStatus(step, patch, [204, 200], `${group.state.displayName} (${dialect})`))
+    const blame = { problem: "memberRemoval" as const, dialect };
+    if (expectStatus(step, patch, [204, 200], `${group.state.displayName} (${dialect})`, blame))
       group.state.members.delete(member);
     await verifyGroup(context, step, group);
   }
@@ -211,4 +243,71 @@ export async function updateGroups(context: ReplayContext): Promise<void> {
     expectMatch(step, old, undefined, `old displayName ${before}`);
     await verifyGroup(context, step, group);
   });
+}
+
+/**
+ * The first time an attribute is filled, Entra sends an Add on a filtered path whose element does
+ * not exist yet (`phoneNumbers[type eq "work"].value` on a user with only a mobile); the target
+ * must create the element. Each dialect gets a user that has no work phone yet.
+ */
+export async function fillMissingElement(context: ReplayContext, dialect: Dialect): Promise<void> {
+  const step = context.recorder.step(
+    `Incremental cycle: Add on a filtered path whose element does not exist yet (${dialect} dialect)`,
+    { dialect },
+  );
+  const user = createdUsers(context).find((candidate) => candidate.state.workPhone === undefined);
+  if (user === undefined) return;
+  const workPhone = `+1 (425) 555-${String(2000 + user.index).padStart(4, "0")} ext. 7`;
+  const patch = await context.client.patch(
+    `/Users/${encodeURIComponent(user.id)}`,
+    patchBody([{ op: opName(dialect, "add"), path: WORK_PHONE_PATH, value: workPhone }]),
+  );
+  const subject = user.state.userName;
+  if (!expectStatus(step, patch, [200, 204], subject, { problem: "addMissingElement" })) return;
+  user.state = { ...user.state, workPhone };
+  const resource = await verifyUser(context, step, user);
+  if (resource === undefined) return;
+  const phones = prop(resource, "phoneNumbers");
+  const work = Array.isArray(phones) ? phones.filter((phone) => prop(phone, "type") === "work") : [];
+  step.check(
+    "the Add created one work phone with the value sent",
+    work.length === 1 && prop(work[0], "value") === workPhone,
+    {
+      subject,
+      exchange: patch,
+      problem: "addMissingElement",
+      detail: `phoneNumbers: ${JSON.stringify(phones)}`,
+    },
+  );
+}
+
+/** Entra re-sends memberships (retries, re-assignment): adding a present member changes nothing. */
+export async function reAddMember(context: ReplayContext): Promise<void> {
+  const step = context.recorder.step("Incremental cycle: add a member who is already in the group");
+  const groups = createdGroups(context).filter((group) => group.state.members.size > 0);
+  for (const [index, dialect] of context.dialects.entries()) {
+    const group = groups[index % Math.max(1, groups.length)];
+    const [member] = group ? [...group.state.members] : [];
+    if (group === undefined || member === undefined) continue;
+    const path = `/Groups/${encodeURIComponent(group.id)}`;
+    const patch = await context.client.patch(
+      path,
+      patchBody([{ op: opName(dialect, "add"), path: "members", value: [{ $ref: null, value: member }] }]),
+      "reference",
+    );
+    const subject = `${group.state.displayName} (${dialect})`;
+    if (!expectStatus(step, patch, [204, 200], subject, { problem: "memberDuplicated", dialect })) continue;
+    const read = await context.client.get(path);
+    if (!expectStatus(step, read, [200], subject)) continue;
+    const resource = expectResource(step, read, subject);
+    const ids = resource === undefined ? undefined : memberIds(resource);
+    const copies = (ids ?? []).filter((id) => id === member).length;
+    step.check("re-adding a member keeps it listed once", copies === 1, {
+      subject,
+      exchange: read,
+      problem: "memberDuplicated",
+      dialect,
+      detail: `member ${member} listed ${copies} times`,
+    });
+  }
 }

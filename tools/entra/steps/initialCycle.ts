@@ -99,7 +99,7 @@ export async function linkManagers(context: ReplayContext): Promise<void> {
         "reference",
       );
       const subject = `${user.state.userName} (${form})`;
-      if (!expectStatus(step, patch, [200, 204], subject)) continue;
+      if (!expectStatus(step, patch, [200, 204], subject, { problem: "managerForm" })) continue;
       user.manager = manager.id;
       await verifyUser(context, step, user, "reference");
     }
@@ -109,14 +109,22 @@ export async function linkManagers(context: ReplayContext): Promise<void> {
       ["attributes", "id"],
     ]);
     const check = await context.client.get(`/Users?${query}`, "reference");
-    if (expectStatus(step, check, [200], user.state.userName)) {
+    if (expectStatus(step, check, [200], user.state.userName, { problem: "legacyManagerCheck" })) {
       const resources = prop(check.json, "Resources");
       const count = Array.isArray(resources) ? resources.length : 0;
-      step.check("reference check (id and manager) returns 0 or 1 resource", count <= 1, {
-        subject: user.state.userName,
-        exchange: check,
-        detail: `${count} resources`,
-      });
+      const linked = user.manager === manager.id;
+      step.check(
+        linked
+          ? "reference check (id and manager) finds the user whose manager was set"
+          : "reference check (id and manager) finds nothing while no manager is set",
+        count === (linked ? 1 : 0),
+        {
+          subject: user.state.userName,
+          exchange: check,
+          problem: "legacyManagerCheck",
+          detail: `${count} resources`,
+        },
+      );
     }
   });
 }

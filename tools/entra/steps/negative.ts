@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { expectListResponse, expectResource, expectScimError, expectStatus } from "../checks";
 import { entraQuery, filterQuery } from "../encoding";
-import { isObject } from "../json";
-import { createGroupBody, createUserBody, generateUser } from "../population";
+import { isObject, prop } from "../json";
+import { createGroupBody, createUserBody, generateUser, type UserState } from "../population";
+import type { StepRecorder } from "../report";
 import { CORE_USER, ENTERPRISE_USER } from "../urns";
 import { createdGroups, createdUsers, type ReplayContext } from "./context";
 
@@ -12,19 +13,24 @@ const MAX_LISTED = 50;
 
 /** §11 step 11: duplicates → 409 uniqueness, unknown id → 404, bad token → 401, pagination. */
 export async function negativeChecks(context: ReplayContext): Promise<void> {
-  const step = context.recorder.step("Negative checks: 409, 404, 401, pagination");
+  const step = context.recorder.step("Negative checks: 409 (also in another case), 404, 401, pagination");
   const { client } = context;
   const [user] = createdUsers(context);
   if (user) {
     const duplicate = await client.post("/Users", createUserBody(user.state), "negative");
     if (expectStatus(step, duplicate, [409], `duplicate ${user.state.userName}`))
       expectScimError(step, duplicate, "uniqueness");
+    await caseDuplicate(context, step, user.state);
   }
   const [group] = createdGroups(context);
   if (group) {
     const duplicate = await client.post("/Groups", createGroupBody(group.state), "negative");
-    if (expectStatus(step, duplicate, [409], `duplicate ${group.state.displayName}`))
+    const subject = `duplicate ${group.state.displayName}`;
+    if (expectStatus(step, duplicate, [409], subject, { problem: "groupNameUniqueness" }))
       expectScimError(step, duplicate, "uniqueness");
+    const id = prop(duplicate.json, "id");
+    if (duplicate.status === 201 && typeof id === "string")
+      await client.delete(`/Groups/${encodeURIComponent(id)}`, "cleanup");
   }
   const missing = await client.get(`/Users/${randomUUID()}`, "negative");
   if (expectStatus(step, missing, [404], "random id")) expectScimError(step, missing);
@@ -39,6 +45,26 @@ export async function negativeChecks(context: ReplayContext): Promise<void> {
   });
   if (expectStatus(step, badToken, [401], "wrong Secret Token")) expectScimError(step, badToken);
   await pagination(context);
+}
+
+/** userName is caseExact false: a create that differs only in case is a duplicate (409). */
+async function caseDuplicate(context: ReplayContext, step: StepRecorder, state: UserState): Promise<void> {
+  const userName = swapCase(state.userName);
+  const body = createUserBody({ ...state, userName, externalId: `${state.externalId}-case` });
+  const duplicate = await context.client.post("/Users", body, "negative");
+  step.check("a userName differing only in case → 409 uniqueness", duplicate.status === 409, {
+    subject: userName,
+    exchange: duplicate,
+    problem: "userNameCaseUniqueness",
+    detail: `got ${duplicate.status}`,
+  });
+  const id = prop(duplicate.json, "id");
+  if (duplicate.status === 201 && typeof id === "string")
+    await context.client.delete(`/Users/${encodeURIComponent(id)}`, "cleanup");
+}
+
+function swapCase(text: string): string {
+  return text.replace(/\p{L}/gu, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
 }
 
 /**
