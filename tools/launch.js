@@ -1,0 +1,97 @@
+// Starts a compiled tool (dist/tools/...) and compiles first only when a source is newer than the
+// last compile, so `npm run tenant -- list` costs a compile only after an edit, a pull or a clean.
+// Plain JavaScript on purpose: it must run before anything is compiled.
+//
+//   node tools/launch.js tools/tenantCli [arguments]   run dist/tools/tenantCli.js, compiling if stale
+//   node tools/launch.js --build                       compile now (npm run build)
+"use strict";
+
+const { spawnSync } = require("node:child_process");
+const { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
+const { join, resolve } = require("node:path");
+
+const ROOT = resolve(__dirname, "..");
+const DIST = join(ROOT, "dist");
+/** Written after each successful compile; its mtime is the time that compile started. */
+const STAMP = join(DIST, ".compiled");
+const SOURCE_FOLDERS = ["src", "tools"];
+const SOURCE_FILES = ["tsconfig.json", "tsconfig.build.json"];
+
+function mtimeOrZero(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The newest change under the source folders. Folders count too: adding, deleting or renaming a
+ * file changes its folder's mtime, which a file's own mtime would miss.
+ */
+function newestSourceChange(root = ROOT) {
+  let newest = Math.max(...SOURCE_FILES.map((file) => mtimeOrZero(join(root, file))));
+  const visit = (folder) => {
+    newest = Math.max(newest, mtimeOrZero(folder));
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, mtimeOrZero(path));
+    }
+  };
+  for (const folder of SOURCE_FOLDERS) {
+    if (mtimeOrZero(join(root, folder)) > 0) visit(join(root, folder));
+  }
+  return newest;
+}
+
+/** True when no source changed since the last compile into `dist`. */
+function isFresh(root = ROOT) {
+  const compiled = mtimeOrZero(join(root, "dist", ".compiled"));
+  return compiled > 0 && newestSourceChange(root) <= compiled;
+}
+
+/** Compiles src/ and tools/ into dist/ (tsc, incremental); returns false when tsc reports errors. */
+function compile() {
+  const started = new Date();
+  const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
+  const result = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) return false;
+  mkdirSync(DIST, { recursive: true });
+  writeFileSync(STAMP, `${started.toISOString()}\n`);
+  // An edit made while tsc ran is newer than this, so the next start compiles again.
+  utimesSync(STAMP, started, started);
+  return true;
+}
+
+function main(argv) {
+  if (argv[0] === "--build") {
+    process.exitCode = compile() ? 0 : 1;
+    return;
+  }
+  const [tool, ...args] = argv;
+  if (tool === undefined) {
+    console.error("Usage: node tools/launch.js <tools/name> [arguments] | --build");
+    process.exitCode = 2;
+    return;
+  }
+  if (!isFresh()) {
+    console.error("Sources changed since the last build: compiling (tsc)...");
+    if (!compile()) {
+      console.error("The build failed (see above); fix it, or run 'npm run typecheck' for the errors.");
+      process.exitCode = 1;
+      return;
+    }
+  }
+  // Run the tool as the main module, in this process: its `require.main === module` check holds and
+  // no second Node.js start is paid.
+  process.argv.splice(1, process.argv.length - 1, join(DIST, `${tool}.js`), ...args);
+  require("node:module").runMain();
+}
+
+module.exports = { isFresh, newestSourceChange };
+
+if (require.main === module) main(process.argv.slice(2));
