@@ -1,0 +1,78 @@
+import { createServices, type Services } from "../src/app/services";
+import { loadConfig } from "../src/config";
+import { ensureTables } from "../src/store/tableClients";
+import { CliError, usageError, type CliContext } from "./cliCommand";
+import { findRunningConnector, RUNNING_FILE, type RunningConnector } from "./runningConnector";
+
+const DEFAULT_ORIGIN = "http://127.0.0.1:7071";
+
+export interface ContextOptions {
+  /** --url: the SCIM base URL, for the Tenant URLs printed. */
+  readonly url?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where the running local connector records itself. */
+  readonly runningFile?: string;
+  /** Services made elsewhere (tests), instead of from the environment. */
+  readonly services?: () => Promise<Services>;
+}
+
+/** Whether the environment names storage itself (Azure, or any Azurite), so no local connector is needed. */
+export function storageConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.STORAGE_CONNECTION_STRING || env.STORAGE_TABLE_ENDPOINT);
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+function configFrom(env: NodeJS.ProcessEnv): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    const problems = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+    throw usageError(`${problems}.`);
+  }
+}
+
+/**
+ * The tenant CLI's context: storage from STORAGE_CONNECTION_STRING / STORAGE_TABLE_ENDPOINT, else
+ * the running local connector's. Nothing is resolved until a command asks.
+ */
+export function tenantCliContext(options: ContextOptions = {}): CliContext & { keyVaultUri?: string } {
+  const env = options.env ?? process.env;
+  const connector = once<RunningConnector | undefined>(async () =>
+    storageConfigured(env) ? undefined : findRunningConnector(options.runningFile ?? RUNNING_FILE),
+  );
+  const services =
+    options.services ??
+    once(async () => {
+      const running = await connector();
+      const config = configFrom(
+        running ? { ...env, STORAGE_CONNECTION_STRING: running.storageConnectionString } : env,
+      );
+      const created = createServices(config);
+      if (config.STORAGE_CONNECTION_STRING !== undefined) await ensureTables(created.tables);
+      return created;
+    });
+  return {
+    keyVaultUri: env.KEY_VAULT_URI,
+    services,
+    async scimBaseUrl() {
+      const explicit = options.url ?? env.SCIM_BASE_URL;
+      const base = explicit ?? `${(await connector())?.origin ?? DEFAULT_ORIGIN}/scim/v2`;
+      return base.replace(/\/+$/, "");
+    },
+    async tenantServices(tenantId) {
+      const current = await services();
+      if (!(await current.tenants.exists(tenantId))) {
+        throw new CliError(
+          "notFound",
+          `Tenant '${tenantId}' does not exist.`,
+          "'npm run tenant -- list' shows the tenants.",
+        );
+      }
+      return current;
+    },
+  };
+}
