@@ -52,7 +52,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+/** Whether a TCP connection to host:port opens within the timeout. */
+export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port, timeout: timeoutMs });
     const done = (open: boolean) => {

@@ -2,9 +2,16 @@ import { createServices, type Services } from "../src/app/services";
 import { loadConfig } from "../src/config";
 import { ensureTables } from "../src/store/tableClients";
 import { CliError, usageError, type CliContext } from "./cliCommand";
-import { findRunningConnector, RUNNING_FILE, type RunningConnector } from "./runningConnector";
+import {
+  findRunningConnector,
+  portOpen,
+  RUNNING_FILE,
+  tableEndpointOf,
+  type RunningConnector,
+} from "./runningConnector";
 
 const DEFAULT_ORIGIN = "http://127.0.0.1:7071";
+const PROBE_TIMEOUT_MS = 3000;
 
 export interface ContextOptions {
   /** --url: the SCIM base URL, for the Tenant URLs printed. */
@@ -19,6 +26,34 @@ export interface ContextOptions {
 /** Whether the environment names storage itself (Azure, or any Azurite), so no local connector is needed. */
 export function storageConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.STORAGE_CONNECTION_STRING || env.STORAGE_TABLE_ENDPOINT);
+}
+
+/** The Table service the settings name, when they name one (an account name alone is left to the SDK). */
+function configuredEndpoint(env: NodeJS.ProcessEnv): URL | undefined {
+  if (env.STORAGE_CONNECTION_STRING) {
+    if (/UseDevelopmentStorage=true/i.test(env.STORAGE_CONNECTION_STRING))
+      return new URL("http://127.0.0.1:10002");
+    return tableEndpointOf(env.STORAGE_CONNECTION_STRING);
+  }
+  return URL.canParse(env.STORAGE_TABLE_ENDPOINT ?? "")
+    ? new URL(env.STORAGE_TABLE_ENDPOINT ?? "")
+    : undefined;
+}
+
+/**
+ * A closed port fails in one TCP connect here, where the SDK's retries would take seconds before
+ * saying the same.
+ */
+async function ensureReachable(env: NodeJS.ProcessEnv): Promise<void> {
+  const endpoint = configuredEndpoint(env);
+  if (endpoint === undefined) return;
+  const port = Number(endpoint.port || (endpoint.protocol === "https:" ? 443 : 80));
+  if (await portOpen(endpoint.hostname, port, PROBE_TIMEOUT_MS)) return;
+  throw new CliError(
+    "unreachable",
+    `The storage at ${endpoint.host} is not reachable (nothing answers on port ${port}).`,
+    "Check STORAGE_CONNECTION_STRING / STORAGE_TABLE_ENDPOINT and your network, or start the storage it names.",
+  );
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -48,6 +83,7 @@ export function tenantCliContext(options: ContextOptions = {}): CliContext & { k
     options.services ??
     once(async () => {
       const running = await connector();
+      if (running === undefined) await ensureReachable(env);
       const config = configFrom(
         running ? { ...env, STORAGE_CONNECTION_STRING: running.storageConnectionString } : env,
       );
