@@ -85,8 +85,12 @@ function parse(command: CliCommand, argv: readonly string[]): CommandArgs {
     });
     return new CommandArgs(command.name, positionals, values);
   } catch (error) {
-    if (error instanceof TypeError) throw usageError(error.message.split("\n")[0] ?? "", command.name);
-    throw error;
+    // node:util's errors (ERR_PARSE_ARGS_*) come from another realm under jest: test the code.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw error;
+    // Its first sentence: the rest is advice about positionals that start with '-'.
+    const [sentence = ""] = (error as Error).message.split(/(?<=\.) /);
+    throw usageError(sentence, command.name);
   }
 }
 
