@@ -88,7 +88,9 @@ export function tenantCliContext(options: ContextOptions = {}): CliContext & { k
         running ? { ...env, STORAGE_CONNECTION_STRING: running.storageConnectionString } : env,
       );
       const created = createServices(config);
-      if (config.STORAGE_CONNECTION_STRING !== undefined) await ensureTables(created.tables);
+      // The running connector made its tables when it started.
+      if (running === undefined && config.STORAGE_CONNECTION_STRING !== undefined)
+        await ensureTables(created.tables);
       return created;
     });
   return {

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import {
+  symlinkSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -18,8 +19,9 @@ import { join } from "node:path";
  */
 describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistency)", () => {
   let root: string;
-  const compiles = () =>
-    existsSync(join(root, "compiles")) ? readFileSync(join(root, "compiles"), "utf8").length : 0;
+  const count = (file: string) =>
+    existsSync(join(root, file)) ? readFileSync(join(root, file), "utf8").length : 0;
+  const compiles = () => count("compiles");
   const launch = (...args: string[]) =>
     spawnSync(process.execPath, [join(root, "tools", "launch.js"), ...args], { cwd: root, encoding: "utf8" });
   const age = (path: string, secondsAgo: number) => {
@@ -34,6 +36,16 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
     copyFileSync(join(__dirname, "..", "..", "tools", "launch.js"), join(root, "tools", "launch.js"));
     writeFileSync(join(root, "src", "store", "table.ts"), "export {};\n");
     writeFileSync(join(root, "tsconfig.build.json"), "{}\n");
+    // The Functions bundle step: one character per run.
+    writeFileSync(
+      join(root, "package.json"),
+      JSON.stringify({ scripts: { bundle: `node -e "require('fs').appendFileSync('bundles', 'x')"` } }),
+    );
+    mkdirSync(join(root, "node_modules"));
+    symlinkSync(
+      join(__dirname, "..", "..", "node_modules", "esbuild"),
+      join(root, "node_modules", "esbuild"),
+    );
     // The fake compiler: one character per compile, then the tool a real compile would emit.
     mkdirSync(join(root, "node_modules", "typescript", "bin"), { recursive: true });
     writeFileSync(
@@ -42,8 +54,10 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
        if (process.env.FAIL_TSC) { console.error("error TS1005"); process.exit(2); }
        fs.appendFileSync(path.join(process.cwd(), "compiles"), "x");
        fs.mkdirSync("dist/tools", { recursive: true });
-       fs.writeFileSync("dist/tools/hello.js",
-         'console.log(JSON.stringify({ main: require.main === module, args: process.argv.slice(2) }));');`,
+       const n = fs.readFileSync("compiles", "utf8").length;
+       fs.writeFileSync("dist/tools/greeting.js", 'module.exports = "hello ' + n + '";');
+       fs.writeFileSync("dist/tools/hello.js", 'const greeting = require("./greeting");' +
+         'console.log(JSON.stringify({ greeting, main: require.main === module, args: process.argv.slice(2) }));');`,
     );
     for (const path of [
       "tools/launch.js",
@@ -63,12 +77,13 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
   it("compiles on the first start, then runs the tool as the main module with its arguments", () => {
     const first = launch("tools/hello", "list", "--json");
     expect(first.status).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ main: true, args: ["list", "--json"] });
+    expect(JSON.parse(first.stdout)).toEqual({ greeting: "hello 1", main: true, args: ["list", "--json"] });
     expect(first.stderr).toContain("compiling");
     expect(compiles()).toBe(1);
+    expect(count("bundles")).toBe(1);
 
     const second = launch("tools/hello", "list");
-    expect(JSON.parse(second.stdout)).toEqual({ main: true, args: ["list"] });
+    expect(JSON.parse(second.stdout)).toEqual({ greeting: "hello 1", main: true, args: ["list"] });
     expect(second.stderr).toBe("");
     expect(compiles()).toBe(1);
   });
@@ -106,6 +121,22 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
     expect(failed.stderr).toContain("The build failed");
     expect(launch("tools/hello").status).toBe(0);
     expect(compiles()).toBe(1);
+  });
+
+  it("--single-file runs the tool bundled into one file, bundled again only after a compile", () => {
+    const first = launch("--single-file", "tools/hello", "a");
+    expect(JSON.parse(first.stdout)).toEqual({ greeting: "hello 1", main: true, args: ["a"] });
+    const bundled = join(root, "dist", "cli", "tools", "hello.js");
+    expect(readFileSync(bundled, "utf8")).toContain('"hello 1"');
+    // One file: the compiled module it required is inside it.
+    rmSync(join(root, "dist", "tools", "greeting.js"));
+    expect(JSON.parse(launch("--single-file", "tools/hello").stdout)).toMatchObject({ greeting: "hello 1" });
+    expect(compiles()).toBe(1);
+
+    writeFileSync(join(root, "src", "store", "table.ts"), "export const edited = 1;\n");
+    expect(JSON.parse(launch("--single-file", "tools/hello").stdout)).toMatchObject({ greeting: "hello 2" });
+    expect(compiles()).toBe(2);
+    expect(existsSync(join(root, "dist", "tools", "greeting.js"))).toBe(true);
   });
 
   it("--build always compiles (npm run build)", () => {
