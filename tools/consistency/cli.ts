@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../src/config";
 import { openTables } from "../../src/store/tableClients";
-import { CliError } from "../cliCommand";
+import { toCliError } from "../cliErrors";
 import { findRunningConnector } from "../runningConnector";
 import { storageConfigured } from "../tenantContext";
 import { checkAllTenants, checkTenant, formatFinding, type TenantReport } from "./checker";
@@ -57,8 +57,9 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) console.error(error.line);
-    else console.error(error instanceof UsageError || error instanceof TypeError ? error.message : error);
+    // One line naming the cause and the fix, as the tenant CLI prints it (the SDK's object never).
+    if (error instanceof UsageError || error instanceof TypeError) console.error(error.message);
+    else console.error(toCliError(error).line);
     process.exitCode = 2;
   },
 );
