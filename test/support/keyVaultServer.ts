@@ -279,3 +279,19 @@ export class FakeKeyVault {
     response.end(JSON.stringify(body));
   }
 }
+
+/** A fake vault for the test file: started before its tests, recovered after each, closed after all. */
+export function useFakeKeyVault(): () => FakeKeyVault {
+  let vault: FakeKeyVault | undefined;
+  beforeAll(async () => {
+    vault = await FakeKeyVault.start();
+  });
+  afterAll(() => vault?.close());
+  afterEach(() => {
+    vault?.recover();
+  });
+  return () => {
+    if (vault === undefined) throw new Error("the fake vault starts in beforeAll");
+    return vault;
+  };
+}

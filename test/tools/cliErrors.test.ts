@@ -2,13 +2,13 @@ import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { CredentialUnavailableError, type TokenCredential } from "@azure/identity";
 import type { SecretClient } from "@azure/keyvault-secrets";
 import { createServices, type Services } from "../../src/app/services";
-import { StorageUnavailableError } from "../../src/store/storageErrors";
+import { StorageUnavailableError } from "../../src/service/storageUnavailable";
 import { createSecretClient } from "../../src/tenants/keyVaultClient";
 import { KeyVaultCredentialStore } from "../../src/tenants/keyVaultCredentialStore";
 import { EXIT_CODES } from "../../tools/cliCommand";
 import { toCliError } from "../../tools/cliErrors";
 import { main } from "../../tools/tenantCli";
-import { FakeKeyVault } from "../support/keyVaultServer";
+import { useFakeKeyVault, type FakeKeyVault } from "../support/keyVaultServer";
 import { createTestServices } from "../support/testServices";
 
 /** Services whose credentials live in the (fake) vault, behind the real SecretClient. */
@@ -31,14 +31,10 @@ async function cli(services: Services, keyVaultUri: string, ...argv: string[]) {
 }
 
 describe("tenant CLI errors from Azure: one line naming the cause and the fix", () => {
+  const fakeVault = useFakeKeyVault();
   let vault: FakeKeyVault;
-
-  beforeAll(async () => {
-    vault = await FakeKeyVault.start();
-  });
-  afterAll(() => vault.close());
-  afterEach(() => {
-    vault.recover();
+  beforeEach(() => {
+    vault = fakeVault();
   });
 
   it("a Key Vault that refuses the identity (403) names the role it needs; exit 7", async () => {
