@@ -53,8 +53,9 @@ The tenant's audit trail, newest first (at most --limit records, up to 1000).
   async run(args, context) {
     const tenantId = args.required(0, "a tenant id");
     const since = sinceOption(args.string("since"));
-    const limit = args.number("limit", DEFAULT_AUDIT_LIMIT);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIMIT)
+    // More than the maximum is the maximum, as it always was; nonsense is a usage error.
+    const limit = Math.min(args.number("limit", DEFAULT_AUDIT_LIMIT), MAX_AUDIT_LIMIT);
+    if (!Number.isInteger(limit) || limit < 1)
       throw usageError(`--limit must be a whole number from 1 to ${MAX_AUDIT_LIMIT}.`, "audit");
     const user = args.string("user");
     const page = await (
