@@ -46,7 +46,9 @@ function configuredEndpoint(env: NodeJS.ProcessEnv): URL | undefined {
  */
 async function ensureReachable(env: NodeJS.ProcessEnv): Promise<void> {
   const endpoint = configuredEndpoint(env);
-  if (endpoint === undefined) return;
+  // Behind a proxy the SDK reaches storage through it; a direct connect says nothing.
+  const proxied = ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"].some((name) => env[name]);
+  if (endpoint === undefined || proxied) return;
   const port = Number(endpoint.port || (endpoint.protocol === "https:" ? 443 : 80));
   if (await portOpen(endpoint.hostname, port, PROBE_TIMEOUT_MS)) return;
   throw new CliError(
