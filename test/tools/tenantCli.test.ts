@@ -37,6 +37,50 @@ describe("tenant CLI as a process", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  /** The bundled `npm run dev -- --in-memory` in `cwd`, once it serves. */
+  async function startDev(cwd: string): Promise<{ child: ChildProcess; origin: string; azuritePid: number }> {
+    const child = spawn(process.execPath, [dev.path, "--in-memory"], {
+      cwd,
+      env: cleanEnvironment({ PORT: "0" }),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    return new Promise((resolve, reject) => {
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const started = /SCIM connector running at (http:\/\/\S+) \(Azurite Table service pid (\d+)\)/.exec(
+          output,
+        );
+        if (started?.[1] !== undefined)
+          resolve({ child, origin: started[1], azuritePid: Number(started[2]) });
+      });
+      child.once("exit", (code) => {
+        reject(new Error(`npm run dev exited with ${code}: ${output}`));
+      });
+    });
+  }
+
+  it("after 'npm run dev' was killed (no clean stop): its record is stale, one line, exit 5", async () => {
+    const { child, azuritePid } = await startDev(folder);
+    expect((await tenant(["list", "--json"])).code).toBe(0);
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    try {
+      expect(existsSync(runningFile())).toBe(true);
+      const run = await tenant(["list"]);
+      expect(run.code).toBe(EXIT_CODES.noConnector);
+      expect(run.stdout).toBe("");
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(
+          /is not running: its process \d+ is gone \(stale record\)\. Start it with 'npm run dev'/,
+        ),
+      ]);
+    } finally {
+      // Its Azurite outlives it (as after a real kill -9): stop that by its pid.
+      process.kill(azuritePid, "SIGKILL");
+    }
+  });
+
   async function exitedPid(): Promise<number> {
     const child = spawn(process.execPath, ["-e", ""]);
     await new Promise((resolve) => child.once("exit", resolve));
@@ -149,22 +193,7 @@ describe("tenant CLI as a process", () => {
 
     beforeAll(async () => {
       devFolder = mkdtempSync(join(tmpdir(), "tenant-cli-dev-"));
-      connector = spawn(process.execPath, [dev.path, "--in-memory"], {
-        cwd: devFolder,
-        env: cleanEnvironment({ PORT: "0" }),
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      origin = await new Promise<string>((resolve, reject) => {
-        let output = "";
-        connector.stdout?.on("data", (chunk: Buffer) => {
-          output += chunk.toString();
-          const started = /SCIM connector running at (http:\/\/\S+)/.exec(output);
-          if (started?.[1] !== undefined) resolve(started[1]);
-        });
-        connector.once("exit", (code) => {
-          reject(new Error(`npm run dev exited with ${code}: ${output}`));
-        });
-      });
+      ({ child: connector, origin } = await startDev(devFolder));
     });
 
     afterAll(async () => {
