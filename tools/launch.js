@@ -45,8 +45,8 @@ function mtimeOrZero(path) {
  * The newest change under the source folders. Folders count too: adding, deleting or renaming a
  * file changes its folder's mtime, which a file's own mtime would miss.
  */
-function newestSourceChange(root = ROOT) {
-  let newest = Math.max(...SOURCE_FILES.map((file) => mtimeOrZero(join(root, file))));
+function newestSourceChange() {
+  let newest = Math.max(...SOURCE_FILES.map((file) => mtimeOrZero(join(ROOT, file))));
   const visit = (folder) => {
     newest = Math.max(newest, mtimeOrZero(folder));
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -56,16 +56,19 @@ function newestSourceChange(root = ROOT) {
     }
   };
   for (const folder of SOURCE_FOLDERS) {
-    if (mtimeOrZero(join(root, folder)) > 0) visit(join(root, folder));
+    if (mtimeOrZero(join(ROOT, folder)) > 0) visit(join(ROOT, folder));
   }
   return newest;
 }
 
 /** True when no source changed since the last compile into `dist`. */
-function isFresh(root = ROOT) {
-  const compiled = mtimeOrZero(join(root, "dist", ".compiled"));
-  return compiled > 0 && newestSourceChange(root) <= compiled;
+function isFresh() {
+  const compiled = mtimeOrZero(STAMP);
+  return compiled > 0 && newestSourceChange() <= compiled;
 }
+
+/** A compile's messages go to stderr: stdout is the tool's (JSON for a script that asked for it). */
+const TO_STDERR = ["inherit", 2, 2];
 
 /**
  * What `npm run build` makes: src/ and tools/ into dist/ (tsc, incremental), then the Functions
@@ -76,12 +79,12 @@ function compile() {
   const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
   const result = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
     cwd: ROOT,
-    stdio: "inherit",
+    stdio: TO_STDERR,
   });
   if (result.status !== 0) return false;
   const bundle = spawnSync(require(join(ROOT, "package.json")).scripts.bundle, {
     cwd: ROOT,
-    stdio: "inherit",
+    stdio: TO_STDERR,
     shell: true,
     env: {
       ...process.env,
@@ -139,7 +142,5 @@ function main(argv) {
   process.argv.splice(1, process.argv.length - 1, entry, ...args);
   require("node:module").runMain();
 }
-
-module.exports = { isFresh, newestSourceChange };
 
 if (require.main === module) main(process.argv.slice(2));

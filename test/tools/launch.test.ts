@@ -51,7 +51,7 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
     writeFileSync(
       join(root, "node_modules", "typescript", "bin", "tsc"),
       `const fs = require("fs"), path = require("path");
-       if (process.env.FAIL_TSC) { console.error("error TS1005"); process.exit(2); }
+       if (process.env.FAIL_TSC) { console.log("error TS1005"); process.exit(2); }
        fs.appendFileSync(path.join(process.cwd(), "compiles"), "x");
        fs.mkdirSync("dist/tools", { recursive: true });
        const n = fs.readFileSync("compiles", "utf8").length;
@@ -117,7 +117,9 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
       env: { ...process.env, FAIL_TSC: "1" },
     });
     expect(failed.status).toBe(1);
+    // tsc writes its errors to stdout; the launcher sends them to stderr, where they belong here.
     expect(failed.stdout).toBe("");
+    expect(failed.stderr).toContain("error TS1005");
     expect(failed.stderr).toContain("The build failed");
     expect(launch("tools/hello").status).toBe(0);
     expect(compiles()).toBe(1);
