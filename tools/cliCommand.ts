@@ -74,6 +74,8 @@ export class CommandArgs {
     readonly command: string,
     readonly positionals: readonly string[],
     private readonly values: Readonly<Record<string, string | boolean | undefined>>,
+    /** Everything after the command word, as typed. */
+    readonly raw: readonly string[] = [],
   ) {}
 
   string(name: string): string | undefined {
@@ -131,9 +133,33 @@ export interface CliCommand {
   /** The full help of `npm run tenant -- help <name>`. */
   readonly usage: string;
   readonly options?: Readonly<Record<string, OptionSpec>>;
+  /** The command parses its own arguments (args.raw): the runner checks no option of it. */
+  readonly parsesOwnArguments?: boolean;
   run(args: CommandArgs, context: CliContext): Promise<CommandResult>;
 }
 
 export function result(data: unknown, text: string): CommandResult {
   return { data, text };
+}
+
+/**
+ * A command written as `(argv, context) => text` with its own option parsing, which prints JSON text
+ * when given --json: wrapped so the runner still owns help, errors and exit codes.
+ */
+export function textCommand(spec: {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(argv: readonly string[], context: CliContext): Promise<string>;
+}): CliCommand {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    parsesOwnArguments: true,
+    async run(args, context) {
+      const text = await spec.run(args.raw, context);
+      return result(args.flag("json") ? (JSON.parse(text) as unknown) : text, text);
+    },
+  };
 }

@@ -108,6 +108,13 @@ function fromSdkError(error: SdkError, setting: ErrorSetting): CliError | undefi
   return undefined;
 }
 
+/** node:util parseArgs's errors; tested by code, as under jest they come from another realm. */
+function isOptionError(error: unknown): error is Error {
+  if (typeof error !== "object" || error === null) return false;
+  const { code } = error as { code?: unknown };
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
 function fromAdminError(error: TenantAdminError, command: string | undefined): CliError {
   switch (error.reason) {
     case "notFound":
@@ -127,6 +134,11 @@ function fromAdminError(error: TenantAdminError, command: string | undefined): C
  */
 export function toCliError(error: unknown, setting: ErrorSetting = {}): CliError {
   if (error instanceof CliError) return error;
+  if (isOptionError(error)) {
+    // Its first sentence: the rest is advice about positionals that start with '-'.
+    const [sentence = ""] = error.message.split(/(?<=\.) /);
+    return usageError(sentence, setting.command);
+  }
   if (error instanceof TenantAdminError) return fromAdminError(error, setting.command);
   if (error instanceof TenantSchemaError)
     return new CliError("refused", firstLine(error.message), "", { cause: error });

@@ -74,24 +74,12 @@ function commandIndex(argv: readonly string[]): number {
   return -1;
 }
 
+/** Option mistakes throw node:util's ERR_PARSE_ARGS_* errors, which toCliError reports as usage. */
 function parse(command: CliCommand, argv: readonly string[]): CommandArgs {
   const options = { ...GLOBAL_OPTIONS, ...command.options };
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-    return new CommandArgs(command.name, positionals, values);
-  } catch (error) {
-    // node:util's errors (ERR_PARSE_ARGS_*) come from another realm under jest: test the code.
-    const code = (error as { code?: unknown }).code;
-    if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw error;
-    // Its first sentence: the rest is advice about positionals that start with '-'.
-    const [sentence = ""] = (error as Error).message.split(/(?<=\.) /);
-    throw usageError(sentence, command.name);
-  }
+  const strict = command.parsesOwnArguments !== true;
+  const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict });
+  return new CommandArgs(command.name, positionals, values, argv);
 }
 
 function help(program: CliProgram, topic: string | undefined): CommandResult {
