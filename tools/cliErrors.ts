@@ -136,8 +136,8 @@ export function toCliError(error: unknown, setting: ErrorSetting = {}): CliError
   if (error instanceof CliError) return error;
   if (isOptionError(error)) {
     // Its first sentence: the rest is advice about positionals that start with '-'.
-    const [sentence = ""] = error.message.split(/(?<=\.) /);
-    return usageError(sentence, setting.command);
+    const [sentence = ""] = error.message.split(/\.? (?=To specify)/);
+    return usageError(`${sentence.replace(/\.$/, "")}.`, setting.command);
   }
   if (error instanceof TenantAdminError) return fromAdminError(error, setting.command);
   if (error instanceof TenantSchemaError)
