@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { tableConnectionString } from "../../tools/azurite";
 import { EXIT_CODES } from "../../tools/cliCommand";
 import { freePort } from "../../tools/freePort";
@@ -169,6 +169,31 @@ describe("tenant CLI as a process", () => {
     }
     // The SDK retries a hang-up a few times before it gives up: two runs of that.
   }, 120_000);
+
+  it("Azure storage without an Azure sign-in (the real DefaultAzureCredential): one line, exit 8", async () => {
+    // Something listens (the reachability probe passes); no token is ever got to talk to it.
+    const listener = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const { port } = listener.address() as AddressInfo;
+    try {
+      const run = await tenant(["list"], {
+        STORAGE_TABLE_ENDPOINT: `https://127.0.0.1:${port}/scimdata`,
+        // No az, azd or pwsh to borrow a sign-in from, and no service principal or managed identity.
+        PATH: dirname(process.execPath),
+        AZURE_CLIENT_ID: "",
+        AZURE_TENANT_ID: "",
+        AZURE_CLIENT_SECRET: "",
+        IDENTITY_ENDPOINT: "",
+        MSI_ENDPOINT: "",
+      });
+      expect(run.code).toBe(EXIT_CODES.login);
+      expect(lines(run.stderr)).toEqual([
+        "No Azure sign-in to reach storage with (AggregateAuthenticationError). Run 'az login' (or 'azd auth login'), then run the command again.",
+      ]);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
 
   it("usage mistakes: exit 2 with the help to read; help <command> prints that command's help", async () => {
     const unknown = await tenant(["rotat", "acme"]);
