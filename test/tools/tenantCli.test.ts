@@ -6,7 +6,17 @@ import { dirname, join } from "node:path";
 import { tableConnectionString } from "../../tools/azurite";
 import { EXIT_CODES } from "../../tools/cliCommand";
 import { freePort } from "../../tools/freePort";
+import { COMMANDS } from "../../tools/tenantCli";
 import { bundleTool, cleanEnvironment, runNode, type ProcessRun } from "../support/toolProcess";
+
+describe("the README's table of --json shapes", () => {
+  it("has a row for every command of the tenant CLI", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("| Command "), readme.indexOf("**Errors**"));
+    const documented = new Set([...table.matchAll(/`([a-z-]+)(?: [a-z<>-]+)?`/g)].map((match) => match[1]));
+    expect(COMMANDS.map((command) => command.name).filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
 
 /** `npm run tenant` as an operator runs it: a process, with a working folder, env, output and exit code. */
 describe("tenant CLI as a process", () => {
