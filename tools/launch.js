@@ -4,7 +4,7 @@
 //
 //   node tools/launch.js tools/dev [arguments]            run dist/tools/dev.js, compiling if stale
 //   node tools/launch.js --single-file tools/tenantCli    the same from one bundled file (dist/cli/...):
-//                                                         a short-lived command starts twice as fast
+//                                                         a short-lived command starts faster
 //                                                         without resolving hundreds of package files
 //   node tools/launch.js --build                          compile now (npm run build)
 "use strict";
