@@ -14,6 +14,7 @@ import {
 } from "./devEnvironment";
 import { freePort } from "./freePort";
 import { startLocalHost } from "./localHost";
+import { recordRunningConnector } from "./runningConnector";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -30,7 +31,9 @@ async function main(): Promise<void> {
   });
   let host: Awaited<ReturnType<typeof startLocalHost>> | undefined;
   let retention: NodeJS.Timeout | undefined;
+  let forgetRecord = (): void => undefined;
   const stopAll = async () => {
+    forgetRecord();
     clearInterval(retention);
     await host?.close();
     await azurite.stop();
@@ -53,12 +56,14 @@ async function main(): Promise<void> {
       if (level === "error" || level === "warning") console.error(...args);
       else console.log(...args);
     });
-    if (!inMemory)
-      writeDevState({
-        storageConnectionString: azurite.tableConnectionString,
-        origin: host.origin,
-        demoToken: token,
-      });
+    if (!inMemory) writeDevState({ demoToken: token });
+    forgetRecord = recordRunningConnector({
+      pid: process.pid,
+      origin: host.origin,
+      storageConnectionString: azurite.tableConnectionString,
+      inMemory,
+      startedAt: new Date().toISOString(),
+    });
     console.log(`\nSCIM connector running at ${host.origin} (Azurite Table service pid ${azurite.pid})`);
     console.log(`  Tenant URL:   ${tenantUrl(host.origin, DEMO_TENANT)}`);
     console.log(`  Secret Token: ${token}`);

@@ -3,15 +3,14 @@ import { join } from "node:path";
 import type { Services } from "../src/app/services";
 import { ensureTables } from "../src/store/tableClients";
 
-/** Where `npm run dev` keeps Azurite's data and what the tenant CLI needs to find it (git-ignored). */
+/** Where `npm run dev` keeps Azurite's data, the demo token and its running record (git-ignored). */
 export const DEV_FOLDER = join(process.cwd(), ".azurite");
 const STATE_FILE = join(DEV_FOLDER, "dev.json");
 
 export const DEMO_TENANT = "demo";
 
+/** What a restart of the persistent `npm run dev` reuses (how to reach it: runningConnector.ts). */
 export interface DevState {
-  readonly storageConnectionString: string;
-  readonly origin: string;
   /** The demo tenant's token, kept so a restart can print it again (local development only). */
   readonly demoToken?: string;
 }

@@ -11,6 +11,7 @@ import {
   tenantUrl,
   writeDevState,
 } from "./devEnvironment";
+import { recordRunningConnector } from "./runningConnector";
 
 /** UseDevelopmentStorage=true, as the Functions host and local.settings.json expect it. */
 const DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true";
@@ -33,7 +34,14 @@ async function main(): Promise<void> {
     loadConfig({ ...process.env, STORAGE_CONNECTION_STRING: DEVELOPMENT_STORAGE }),
   );
   const token = await prepareDemoTenant(services, readDevState()?.demoToken);
-  writeDevState({ storageConnectionString: azurite.tableConnectionString, origin, demoToken: token });
+  writeDevState({ demoToken: token });
+  const forgetRecord = recordRunningConnector({
+    pid: process.pid,
+    origin,
+    storageConnectionString: azurite.tableConnectionString,
+    inMemory: false,
+    startedAt: new Date().toISOString(),
+  });
   console.log(`\nTenant URL:   ${tenantUrl(origin, DEMO_TENANT)}\nSecret Token: ${token}\n`);
 
   const func = spawn("func", ["start", "--port", String(FUNC_PORT)], { stdio: "inherit" });
@@ -45,9 +53,11 @@ async function main(): Promise<void> {
     } else {
       console.error(error.message);
     }
+    forgetRecord();
     void azurite.stop().then(() => process.exit(1));
   });
   func.once("exit", (code) => {
+    forgetRecord();
     void azurite.stop().then(() => process.exit(code ?? 0));
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,16 +1,15 @@
-import { parseArgs } from "node:util";
 import {
   declareAttribute,
   EXTENSION_ATTRIBUTE_TYPES,
   removeDeclarations,
-  TenantSchemaError,
   type ExtensionAttributeDeclaration,
   type ExtensionAttributeType,
   type TenantSchema,
 } from "../src/scim/schema/tenantSchema";
 import type { TenantSchemaRepository } from "../src/service/tenantResourceTypes";
+import { CliError, result, usageError, type CliCommand, type CommandArgs } from "./cliCommand";
 
-export const SCHEMA_USAGE = `Tenant-defined extension attributes:
+const SCHEMA_USAGE = `Tenant-defined extension attributes:
   schema list <tenantId>
                         the tenant's declared attributes and what happens to undeclared ones
   schema add <tenantId> <urn:...:attribute> [--type t] [--multi-valued] [--case-exact]
@@ -26,16 +25,14 @@ export const SCHEMA_USAGE = `Tenant-defined extension attributes:
   schema undeclared <tenantId> refuse|store
                         undeclared extension attributes: refuse with 400 invalidValue, or store and
                         return them as sent (the default)
-Running instances see a change within AUTH_CACHE_TTL_SECONDS.`;
+Running instances see a change within AUTH_CACHE_TTL_SECONDS.
+--json (every action): {"undeclaredExtensions":"refuse|store","attributes":[{"schema","resourceType",
+  "name","type","multiValued","caseExact","description"?}]}`;
 
-export interface SchemaCommandContext {
-  readonly repository: TenantSchemaRepository;
-  /** Whether the tenant exists (declarations of an unknown tenant are refused). */
-  readonly tenantExists: (tenantId: string) => Promise<boolean>;
-}
+const ACTIONS = ["list", "add", "remove", "undeclared"];
 
 function fail(message: string): never {
-  throw new TenantSchemaError(`${message}\n\n${SCHEMA_USAGE}`);
+  throw usageError(message, "schema");
 }
 
 function qualifiedName(declaration: ExtensionAttributeDeclaration): string {
@@ -72,51 +69,60 @@ function splitQualified(name: string): { schema: string; attribute: string } {
 }
 
 /** `npm run tenant -- schema …`: declares a tenant's extension attributes in the tenants table. */
-export async function schemaCommand(args: readonly string[], context: SchemaCommandContext): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean", default: false },
-      type: { type: "string", default: "string" },
-      "multi-valued": { type: "boolean", default: false },
-      "case-exact": { type: "boolean", default: false },
-      "write-only": { type: "boolean", default: false },
-      resource: { type: "string" },
-      description: { type: "string" },
-    },
-  });
-  const [action, tenantId, target] = positionals;
-  if (action === undefined) return SCHEMA_USAGE;
-  if (tenantId === undefined) fail(`'schema ${action}' needs a tenant id.`);
-  if (!(await context.tenantExists(tenantId))) throw new TenantSchemaError(`No tenant '${tenantId}'.`);
-  const { repository } = context;
+export const schemaCommand: CliCommand = {
+  name: "schema",
+  summary: "a tenant's extension attributes: schema list|add|remove|undeclared <tenantId> …",
+  usage: SCHEMA_USAGE,
+  options: {
+    type: { type: "string" },
+    "multi-valued": { type: "boolean" },
+    "case-exact": { type: "boolean" },
+    "write-only": { type: "boolean" },
+    resource: { type: "string" },
+    description: { type: "string" },
+  },
+  async run(args, context) {
+    const action = args.required(0, "an action: list, add, remove or undeclared");
+    if (!ACTIONS.includes(action)) fail(`Unknown schema action '${action}'.`);
+    const tenantId = args.required(1, "a tenant id");
+    const repository = (await context.tenantServices(tenantId)).tenantSchemas;
+    const schema = await schemaAction(repository, action, tenantId, args);
+    return result(schema.document, schema.text);
+  },
+};
+
+async function schemaAction(
+  repository: TenantSchemaRepository,
+  action: string,
+  tenantId: string,
+  args: CommandArgs,
+): Promise<{ document: TenantSchema; text: string }> {
+  const target = args.positionals[2];
   switch (action) {
     case "list": {
       const schema = await repository.read(tenantId);
-      return values.json ? JSON.stringify(schema) : describe(schema);
+      return { document: schema, text: describe(schema) };
     }
     case "add": {
       if (target === undefined) fail("'schema add' needs the attribute's urn:...:attribute name.");
       const { schema, attribute } = splitQualified(target);
-      if (!isAttributeType(values.type))
-        fail(`--type must be one of ${EXTENSION_ATTRIBUTE_TYPES.join(", ")}.`);
-      const resource = values.resource ?? (schema.toLowerCase().endsWith(":group") ? "Group" : "User");
+      const type = args.string("type") ?? "string";
+      if (!isAttributeType(type)) fail(`--type must be one of ${EXTENSION_ATTRIBUTE_TYPES.join(", ")}.`);
+      const resource =
+        args.string("resource") ?? (schema.toLowerCase().endsWith(":group") ? "Group" : "User");
       if (resource !== "User" && resource !== "Group") fail("--resource must be User or Group.");
       const declaration: ExtensionAttributeDeclaration = {
         schema,
         resourceType: resource,
         name: attribute,
-        type: values.type,
-        multiValued: values["multi-valued"],
-        caseExact: values["case-exact"],
-        ...(values["write-only"] ? { mutability: "writeOnly" as const } : {}),
-        ...(values.description === undefined ? {} : { description: values.description }),
+        type,
+        multiValued: args.flag("multi-valued"),
+        caseExact: args.flag("case-exact"),
+        ...(args.flag("write-only") ? { mutability: "writeOnly" as const } : {}),
+        ...(args.string("description") === undefined ? {} : { description: args.string("description") }),
       };
       const next = await repository.update(tenantId, (current) => declareAttribute(current, declaration));
-      return values.json
-        ? JSON.stringify(next)
-        : `Declared ${qualifiedName(declaration)} for tenant '${tenantId}'.`;
+      return { document: next, text: `Declared ${qualifiedName(declaration)} for tenant '${tenantId}'.` };
     }
     case "remove": {
       if (target === undefined) fail("'schema remove' needs a urn:...:attribute name or an extension URN.");
@@ -126,13 +132,20 @@ export async function schemaCommand(args: readonly string[], context: SchemaComm
         const { schema, attribute } = declared
           ? { schema: target, attribute: undefined }
           : splitQualified(target);
-        const result = removeDeclarations(current, schema, attribute);
-        removed = result.removed;
-        return result.schema;
+        const outcome = removeDeclarations(current, schema, attribute);
+        removed = outcome.removed;
+        return outcome.schema;
       });
-      if (removed.length === 0) throw new TenantSchemaError(`Tenant '${tenantId}' declares no '${target}'.`);
-      if (values.json) return JSON.stringify(next);
-      return `Removed ${removed.map(qualifiedName).join(", ")}. Values already stored are kept (returned as stored).`;
+      if (removed.length === 0)
+        throw new CliError(
+          "notFound",
+          `Tenant '${tenantId}' declares no '${target}'.`,
+          `'npm run tenant -- schema list ${tenantId}' shows what it declares.`,
+        );
+      return {
+        document: next,
+        text: `Removed ${removed.map(qualifiedName).join(", ")}. Values already stored are kept (returned as stored).`,
+      };
     }
     case "undeclared": {
       if (target !== "refuse" && target !== "store") fail("'schema undeclared' needs refuse or store.");
@@ -140,11 +153,12 @@ export async function schemaCommand(args: readonly string[], context: SchemaComm
         ...current,
         undeclaredExtensions: target,
       }));
-      return values.json
-        ? JSON.stringify(next)
-        : `Tenant '${tenantId}' now ${target === "refuse" ? "refuses" : "stores"} undeclared extension attributes.`;
+      return {
+        document: next,
+        text: `Tenant '${tenantId}' now ${target === "refuse" ? "refuses" : "stores"} undeclared extension attributes.`,
+      };
     }
     default:
-      return fail(`Unknown schema command '${action}'.`);
+      return fail(`Unknown schema action '${action}'.`);
   }
 }

@@ -4,9 +4,11 @@ import { ScimError } from "../scim/errors";
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 export class StorageUnavailableError extends ScimError {
-  constructor() {
+  /** `cause` (the SDK's error) is for the operator's tools; responses carry only the detail. */
+  constructor(cause?: unknown) {
     super(503, "The directory store is temporarily unavailable; retry later.");
     this.name = "StorageUnavailableError";
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -16,5 +18,5 @@ export class StorageUnavailableError extends ScimError {
  */
 export function unavailable(error: unknown): never {
   if (error instanceof ScimError) throw error;
-  throw new StorageUnavailableError();
+  throw new StorageUnavailableError(error);
 }

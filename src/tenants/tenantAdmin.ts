@@ -18,7 +18,18 @@ export const DEFAULT_ROTATION_GRACE_DAYS = 7;
 export const DEFAULT_CLIENT_SECRET_YEARS = 1;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export class TenantAdminError extends Error {}
+/** Why a tenant operation was refused: the operator's tools map it to what to do. */
+export type TenantAdminErrorReason = "invalid" | "notFound" | "conflict";
+
+export class TenantAdminError extends Error {
+  constructor(
+    message: string,
+    readonly reason: TenantAdminErrorReason = "invalid",
+  ) {
+    super(message);
+    this.name = "TenantAdminError";
+  }
+}
 
 /** What an operator sees of a credential: never its hash. */
 export interface CredentialSummary {
@@ -83,7 +94,10 @@ export class TenantAdmin {
       );
     }
     if (!(await this.registry.create(tenantId, this.clock()))) {
-      throw new TenantAdminError(`Tenant '${tenantId}' already exists; use 'rotate' for a new token.`);
+      throw new TenantAdminError(
+        `Tenant '${tenantId}' already exists; use 'rotate' for a new token.`,
+        "conflict",
+      );
     }
     return this.issue(tenantId);
   }
@@ -113,7 +127,7 @@ export class TenantAdmin {
     const current = await this.credentials.read(tenantId);
     const ids = tokenId === undefined ? previousTokenIds(current, now) : new Set([tokenId]);
     if (tokenId !== undefined && !current.tokens.some((token) => token.tokenId === tokenId)) {
-      throw new TenantAdminError(`Tenant '${tenantId}' has no token '${tokenId}'.`);
+      throw new TenantAdminError(`Tenant '${tenantId}' has no token '${tokenId}'.`, "notFound");
     }
     if (ids.size > 0) {
       await this.audit(tenantId, "credentialRevoked", { tokens: [...ids] });
@@ -155,7 +169,7 @@ export class TenantAdmin {
     await this.mustExist(tenantId);
     const current = await this.credentials.read(tenantId);
     if (!current.clients.some((client) => client.clientId === clientId)) {
-      throw new TenantAdminError(`Tenant '${tenantId}' has no client '${clientId}'.`);
+      throw new TenantAdminError(`Tenant '${tenantId}' has no client '${clientId}'.`, "notFound");
     }
     const now = this.clock();
     await this.audit(tenantId, "credentialRevoked", { client: clientId });
@@ -202,6 +216,7 @@ export class TenantAdmin {
   }
 
   private async mustExist(tenantId: string): Promise<void> {
-    if (!(await this.exists(tenantId))) throw new TenantAdminError(`Tenant '${tenantId}' does not exist.`);
+    if (!(await this.exists(tenantId)))
+      throw new TenantAdminError(`Tenant '${tenantId}' does not exist.`, "notFound");
   }
 }

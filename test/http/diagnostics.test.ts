@@ -1,6 +1,6 @@
 import { purgeExpired } from "../../src/diagnostics/retention";
 import { hashToken } from "../../src/tenants/tokens";
-import { diagnosticsCommand } from "../../tools/tenantDiagnosticsCli";
+import { runTenantCli, tenantCliOutput } from "../support/tenantCli";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 
 const ADMIN_TOKEN = "scimadm_test-admin-token";
@@ -63,8 +63,7 @@ describe("diagnostics: health, admin endpoints, request summary, debug mode", ()
   });
 
   it("logs masked bodies only while the tenant's debug mode is on", async () => {
-    const services = () => harness.services;
-    await diagnosticsCommand(["debug", tenant.tenantId, "--minutes", "5"], services);
+    await tenantCliOutput(harness.services, "debug", tenant.tenantId, "--minutes", "5");
     const debugged = await harness.createTenant("debug");
     // The cached debug flag of a tenant not seen before is read on its first request.
     await harness.services.tenants.setDebugUntil(debugged.tenantId, new Date(Date.now() + 60_000));
@@ -84,15 +83,17 @@ describe("diagnostics: health, admin endpoints, request summary, debug mode", ()
   });
 
   it("prints the audit trail and summary from the CLI", async () => {
-    const services = () => harness.services;
-    const text = await diagnosticsCommand(["audit", tenant.tenantId, "--since", "1h"], services);
+    const services = harness.services;
+    const text = await tenantCliOutput(services, "audit", tenant.tenantId, "--since", "1h");
     expect(text).toMatch(/create\s+User .* userName: null → "one@x\.com"/);
-    const summary = JSON.parse(await diagnosticsCommand(["summary", tenant.tenantId, "--json"], services));
+    const summary = JSON.parse(await tenantCliOutput(services, "summary", tenant.tenantId, "--json"));
     expect(summary.tenantId).toBe(tenant.tenantId);
-    const token = JSON.parse(await diagnosticsCommand(["admin-token", "--json"], services));
+    const token = JSON.parse(await tenantCliOutput(services, "admin-token", "--json"));
     expect(hashToken(token.token)).toBe(token.sha256);
-    await expect(diagnosticsCommand(["audit", "no-such-tenant"], services)).rejects.toThrow(
-      /existing tenant/,
+    const unknown = await runTenantCli(services, "audit", "no-such-tenant");
+    expect(unknown).toMatchObject({ code: 3, stdout: "" });
+    expect(unknown.stderr).toBe(
+      "Tenant 'no-such-tenant' does not exist. 'npm run tenant -- list' shows the tenants.",
     );
   });
 

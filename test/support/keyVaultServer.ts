@@ -17,7 +17,8 @@ import { createSecretClient } from "../../src/tenants/keyVaultClient";
  * connections, and it counts what it was asked, so tests can check the cache's vault traffic.
  */
 
-export type VaultFault = 429 | 503 | "drop";
+/** 403: the identity lacks a role on the vault (RBAC), as Key Vault answers it. */
+export type VaultFault = 403 | 429 | 503 | "drop";
 
 interface Version {
   readonly version: string;
@@ -25,6 +26,8 @@ interface Version {
   readonly contentType?: string;
   readonly created: number;
 }
+
+const FAULT_CODES = { 403: "Forbidden", 429: "Throttled", 503: "ServiceUnavailable" } as const;
 
 const FAKE_ACCESS_TOKEN = "fake-vault-access-token";
 const AUTHORITY = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000";
@@ -194,7 +197,7 @@ export class FakeKeyVault {
       this.send(
         response,
         fault,
-        { error: { code: fault === 429 ? "Throttled" : "ServiceUnavailable", message: "test fault" } },
+        { error: { code: FAULT_CODES[fault], message: "test fault" } },
         {
           "Retry-After": "0",
         },
@@ -275,4 +278,20 @@ export class FakeKeyVault {
     response.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
     response.end(JSON.stringify(body));
   }
+}
+
+/** A fake vault for the test file: started before its tests, recovered after each, closed after all. */
+export function useFakeKeyVault(): () => FakeKeyVault {
+  let vault: FakeKeyVault | undefined;
+  beforeAll(async () => {
+    vault = await FakeKeyVault.start();
+  });
+  afterAll(() => vault?.close());
+  afterEach(() => {
+    vault?.recover();
+  });
+  return () => {
+    if (vault === undefined) throw new Error("the fake vault starts in beforeAll");
+    return vault;
+  };
 }

@@ -6,19 +6,16 @@ import { SigningKeys } from "../../src/tenants/signingKeys";
 import { TenantAdmin } from "../../src/tenants/tenantAdmin";
 import { hashToken } from "../../src/tenants/tokens";
 import { StorageUnavailableError } from "../../src/service/storageUnavailable";
-import { FakeKeyVault } from "../support/keyVaultServer";
+import { useFakeKeyVault, type FakeKeyVault } from "../support/keyVaultServer";
 import { DAY, SECOND, freshTenantTable, manualClock } from "./tenantTables";
 
 const TTL = 60 * SECOND;
 const MISS = 5 * SECOND;
 
+const fakeVault = useFakeKeyVault();
 let vault: FakeKeyVault;
-beforeAll(async () => {
-  vault = await FakeKeyVault.start();
-});
-afterAll(() => vault.close());
-afterEach(() => {
-  vault.recover();
+beforeEach(() => {
+  vault = fakeVault();
 });
 
 /** The app's view (Authenticator) and the operator's (TenantAdmin), both on the real SecretClient. */

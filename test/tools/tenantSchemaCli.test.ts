@@ -1,6 +1,5 @@
 import type { Services } from "../../src/app/services";
-import { TenantSchemaError } from "../../src/scim/schema/tenantSchema";
-import { schemaCommand } from "../../tools/tenantSchemaCli";
+import { runTenantCli, tenantCliOutput } from "../support/tenantCli";
 import { createTestServices } from "../support/testServices";
 
 const CONTOSO = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:User";
@@ -15,11 +14,7 @@ describe("tenant CLI: schema", () => {
     services = await createTestServices();
     await services.tenants.create("acme");
     await services.tenants.create("other");
-    run = (...args) =>
-      schemaCommand(args, {
-        repository: services.tenantSchemas,
-        tenantExists: (id) => services.tenants.exists(id),
-      });
+    run = (...args) => tenantCliOutput(services, "schema", ...args);
   });
 
   it("declares a write-only attribute with --write-only, shown in the listing", async () => {
@@ -116,15 +111,26 @@ describe("tenant CLI: schema", () => {
   });
 
   it("refuses unknown tenants, bad names and types, built-in schemas, and absent attributes", async () => {
-    await expect(run("list", "nobody")).rejects.toThrow("No tenant 'nobody'.");
+    await expect(run("list", "nobody")).rejects.toThrow("exit 3: Tenant 'nobody' does not exist.");
     await expect(run("add", "acme", "costCenter")).rejects.toThrow(/not a urn:...:attribute name/);
     await expect(run("add", "acme", `${CONTOSO}:x`, "--type", "complex")).rejects.toThrow(/--type must be/);
     await expect(run("add", "acme", `${CONTOSO}:bad.name`)).rejects.toThrow(/not a SCIM attribute name/);
     await expect(
       run("add", "acme", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"),
     ).rejects.toThrow(/built-in/);
-    await expect(run("remove", "acme", `${CONTOSO}:never`)).rejects.toThrow(TenantSchemaError);
+    await expect(run("remove", "acme", `${CONTOSO}:never`)).rejects.toThrow(/exit 3: .* declares no/);
     await expect(run("undeclared", "acme", "maybe")).rejects.toThrow(/refuse or store/);
-    await expect(run("add", "acme", `${CONTOSO}:x`, "--bogus")).rejects.toThrow(/Unknown option '--bogus'/);
+    await expect(run("add", "acme", `${CONTOSO}:x`, "--bogus")).rejects.toThrow(
+      /exit 2: Unknown option '--bogus'/,
+    );
+    const refused = await runTenantCli(
+      services,
+      "schema",
+      "add",
+      "acme",
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter",
+    );
+    expect(refused.code).toBe(4);
+    expect(refused.stderr.split("\n")).toHaveLength(1);
   });
 });

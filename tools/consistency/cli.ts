@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../src/config";
 import { openTables } from "../../src/store/tableClients";
-import { readDevState } from "../devEnvironment";
+import { toCliError } from "../cliErrors";
+import { findRunningConnector } from "../runningConnector";
+import { storageConfigured } from "../tenantContext";
 import { checkAllTenants, checkTenant, formatFinding, type TenantReport } from "./checker";
 
 const USAGE = `Usage: npm run check-consistency -- <tenantId | --all> [--json]
@@ -15,15 +17,10 @@ Storage: $STORAGE_CONNECTION_STRING or $STORAGE_TABLE_ENDPOINT (Azure, your az l
 
 class UsageError extends Error {}
 
-function storageEnvironment(): NodeJS.ProcessEnv {
-  if (process.env.STORAGE_CONNECTION_STRING || process.env.STORAGE_TABLE_ENDPOINT) return process.env;
-  const dev = readDevState();
-  if (!dev) {
-    throw new UsageError(
-      "No storage configured: start 'npm run dev' first, or set STORAGE_CONNECTION_STRING / STORAGE_TABLE_ENDPOINT.",
-    );
-  }
-  return { ...process.env, STORAGE_CONNECTION_STRING: dev.storageConnectionString };
+async function storageEnvironment(): Promise<NodeJS.ProcessEnv> {
+  if (storageConfigured(process.env)) return process.env;
+  const running = await findRunningConnector();
+  return { ...process.env, STORAGE_CONNECTION_STRING: running.storageConnectionString };
 }
 
 function text(reports: readonly TenantReport[]): string {
@@ -47,7 +44,7 @@ async function run(argv: string[]): Promise<number> {
   });
   const tenantId = positionals[0];
   if (values.all === (tenantId !== undefined) || positionals.length > 1) throw new UsageError(USAGE);
-  const { resources } = openTables(loadConfig(storageEnvironment()));
+  const { resources } = openTables(loadConfig(await storageEnvironment()));
   const reports =
     tenantId === undefined ? await checkAllTenants(resources) : [await checkTenant(resources, tenantId)];
   const findings = reports.reduce((sum, report) => sum + report.findings.length, 0);
@@ -60,7 +57,9 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof UsageError || error instanceof TypeError ? error.message : error);
+    // One line naming the cause and the fix, as the tenant CLI prints it (the SDK's object never).
+    if (error instanceof UsageError || error instanceof TypeError) console.error(error.message);
+    else console.error(toCliError(error).line);
     process.exitCode = 2;
   },
 );

@@ -1,0 +1,146 @@
+// Starts a compiled tool (dist/tools/...) and compiles first only when a source is newer than the
+// last compile, so `npm run tenant -- list` costs a compile only after an edit, a pull or a clean.
+// Plain JavaScript on purpose: it must run before anything is compiled.
+//
+//   node tools/launch.js tools/dev [arguments]            run dist/tools/dev.js, compiling if stale
+//   node tools/launch.js --single-file tools/tenantCli    the same from one bundled file (dist/cli/...):
+//                                                         a short-lived command starts faster
+//                                                         without resolving hundreds of package files
+//   node tools/launch.js --build                          compile now (npm run build)
+"use strict";
+
+const { spawnSync } = require("node:child_process");
+const { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
+const { delimiter, join, resolve } = require("node:path");
+
+const ROOT = resolve(__dirname, "..");
+const DIST = join(ROOT, "dist");
+/** Written after each successful compile; its mtime is the time that compile started. */
+const STAMP = join(DIST, ".compiled");
+const SOURCE_FOLDERS = ["src", "tools"];
+// The lock file npm writes into node_modules: an install can change what a single-file tool bundles.
+const SOURCE_FILES = [
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package.json",
+  "node_modules/.package-lock.json",
+];
+/** Loaded lazily by the app (Key Vault, Azure sign-in, telemetry): left out of single-file tools. */
+const LAZY_PACKAGES = [
+  "@azure/functions-core",
+  "applicationinsights",
+  "@azure/identity",
+  "@azure/keyvault-secrets",
+];
+
+function mtimeOrZero(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The newest change under the source folders. Folders count too: adding, deleting or renaming a
+ * file changes its folder's mtime, which a file's own mtime would miss.
+ */
+function newestSourceChange() {
+  let newest = Math.max(...SOURCE_FILES.map((file) => mtimeOrZero(join(ROOT, file))));
+  const visit = (folder) => {
+    newest = Math.max(newest, mtimeOrZero(folder));
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, mtimeOrZero(path));
+    }
+  };
+  for (const folder of SOURCE_FOLDERS) {
+    if (mtimeOrZero(join(ROOT, folder)) > 0) visit(join(ROOT, folder));
+  }
+  return newest;
+}
+
+/** True when no source changed since the last compile into `dist`. */
+function isFresh() {
+  const compiled = mtimeOrZero(STAMP);
+  return compiled > 0 && newestSourceChange() <= compiled;
+}
+
+/** A compile's messages go to stderr: stdout is the tool's (JSON for a script that asked for it). */
+const TO_STDERR = ["inherit", 2, 2];
+
+/**
+ * What `npm run build` makes: src/ and tools/ into dist/ (tsc, incremental), then the Functions
+ * bundle (package.json's `bundle` script). Returns false when either fails.
+ */
+function compile() {
+  const started = new Date();
+  const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
+  const result = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
+    cwd: ROOT,
+    stdio: TO_STDERR,
+  });
+  if (result.status !== 0) return false;
+  const bundle = spawnSync(require(join(ROOT, "package.json")).scripts.bundle, {
+    cwd: ROOT,
+    stdio: TO_STDERR,
+    shell: true,
+    env: {
+      ...process.env,
+      PATH: `${join(ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+    },
+  });
+  if (bundle.status !== 0) return false;
+  mkdirSync(DIST, { recursive: true });
+  writeFileSync(STAMP, `${started.toISOString()}\n`);
+  // An edit made while tsc ran is newer than this, so the next start compiles again.
+  utimesSync(STAMP, started, started);
+  return true;
+}
+
+/** The compiled tool as one file (its packages inside), rebuilt when older than the last compile. */
+function singleFile(tool) {
+  const compiled = join(DIST, `${tool}.js`);
+  const bundled = join(DIST, "cli", `${tool}.js`);
+  if (mtimeOrZero(bundled) >= mtimeOrZero(STAMP)) return bundled;
+  require(require.resolve("esbuild", { paths: [ROOT] })).buildSync({
+    entryPoints: [compiled],
+    outfile: bundled,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    external: LAZY_PACKAGES,
+    logLevel: "warning",
+  });
+  return bundled;
+}
+
+function main(argv) {
+  if (argv[0] === "--build") {
+    process.exitCode = compile() ? 0 : 1;
+    return;
+  }
+  const single = argv[0] === "--single-file";
+  const [tool, ...args] = single ? argv.slice(1) : argv;
+  if (tool === undefined) {
+    console.error("Usage: node tools/launch.js <tools/name> [arguments] | --build");
+    process.exitCode = 2;
+    return;
+  }
+  if (!isFresh()) {
+    console.error("Sources changed since the last build: compiling (tsc)...");
+    if (!compile()) {
+      console.error("The build failed (see above); fix it, or run 'npm run typecheck' for the errors.");
+      process.exitCode = 1;
+      return;
+    }
+  }
+  // Run the tool as the main module, in this process: its `require.main === module` check holds and
+  // no second Node.js start is paid.
+  const entry = single ? singleFile(tool) : join(DIST, `${tool}.js`);
+  process.argv.splice(1, process.argv.length - 1, entry, ...args);
+  require("node:module").runMain();
+}
+
+if (require.main === module) main(process.argv.slice(2));
