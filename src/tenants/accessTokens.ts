@@ -21,9 +21,13 @@ export interface IssuedAccessToken {
 }
 
 export interface InspectedAccessToken {
+  /** The token's `sub`: a client id, or `trust:<id>` for a federated trust. */
   readonly clientId: string;
   readonly current: boolean;
 }
+
+/** A minute of clock skew between instances, for `nbf`. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** OAuth 2.0 access tokens: HS256 JWTs, scoped to one tenant and one client, short-lived. */
 export class AccessTokens {
@@ -36,19 +40,24 @@ export class AccessTokens {
     this.now = options.clock ?? Date.now;
   }
 
-  async issue(tenantId: string, clientId: string): Promise<IssuedAccessToken> {
+  /**
+   * A token for `subject` (a client id, or `trust:<id>` for a federated trust). `notAfter` (epoch
+   * seconds) caps its expiry, so a token never outlives the credential it was traded for.
+   */
+  async issue(tenantId: string, subject: string, notAfter?: number): Promise<IssuedAccessToken> {
     const key = await this.keys.current();
     const issuedAt = Math.floor(this.now() / 1000);
+    const expires = Math.min(issuedAt + this.options.lifetimeSeconds, notAfter ?? Number.POSITIVE_INFINITY);
     const claims = {
       iss: ACCESS_TOKEN_ISSUER,
       aud: tenantAudience(tenantId),
-      sub: clientId,
+      sub: subject,
       iat: issuedAt,
       nbf: issuedAt,
-      exp: issuedAt + this.options.lifetimeSeconds,
+      exp: expires,
       jti: randomUUID(),
     };
-    return { accessToken: signJwt(claims, key.kid, key.secret), expiresIn: this.options.lifetimeSeconds };
+    return { accessToken: await signJwt(claims, key.kid, key.secret), expiresIn: expires - issuedAt };
   }
 
   /** The client the token was issued to, if the token is genuine, current and for this tenant. */
@@ -66,14 +75,15 @@ export class AccessTokens {
     if (kid === undefined) return undefined;
     const key = await this.keys.find(kid);
     if (!key) return undefined;
-    const claims = verifyJwtSignature(token, key.secret);
+    const claims = await verifyJwtSignature(token, key.secret);
     if (!claims) return undefined;
     const { iss, aud, sub, exp, nbf } = claims;
     if (iss !== ACCESS_TOKEN_ISSUER || aud !== tenantAudience(tenantId)) return undefined;
     if (typeof sub !== "string" || sub === "") return undefined;
     const now = this.now() / 1000;
-    // A minute of clock skew between instances.
-    const current = typeof exp === "number" && exp > now && typeof nbf === "number" && nbf <= now + 60;
+    // The skew allowance is for `nbf` only: a token ends exactly at its `exp`.
+    const current =
+      typeof exp === "number" && exp > now && typeof nbf === "number" && nbf <= now + CLOCK_SKEW_SECONDS;
     return { clientId: sub, current };
   }
 }
