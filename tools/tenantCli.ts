@@ -6,6 +6,7 @@ import { TENANT_COMMANDS } from "./tenantCommands";
 import { tenantCliContext, type ContextOptions } from "./tenantContext";
 import { DIAGNOSTICS_COMMANDS } from "./tenantDiagnosticsCli";
 import { schemaCommand } from "./tenantSchemaCli";
+import { trustCommand } from "./tenantTrustCli";
 
 /**
  * Every word of `npm run tenant`, in the order of the help. A new command is a module of its own
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...TENANT_COMMANDS,
   clientCommand,
   schemaCommand,
+  trustCommand,
   ...DIAGNOSTICS_COMMANDS,
 ];
 

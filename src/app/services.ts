@@ -15,12 +15,18 @@ import { openTables, type Tables } from "../store/tableClients";
 import { TableMembershipStore } from "../store/tableMembershipStore";
 import { TableResourceStore } from "../store/tableResourceStore";
 import { TableTenantSchemas } from "../store/tableTenantSchemas";
+import { TableReplayGuard } from "../store/tableReplayGuard";
 import { TableTenants } from "../store/tableTenants";
+import { TableTrusts } from "../store/tableTrusts";
 import { AccessTokens } from "../tenants/accessTokens";
 import { Authenticator } from "../tenants/authenticator";
 import type { CredentialStore } from "../tenants/credentialStore";
 import { createSecretClient } from "../tenants/keyVaultClient";
 import { KeyVaultCredentialStore } from "../tenants/keyVaultCredentialStore";
+import { AssertionVerifier, DEFAULT_ASSERTION_OPTIONS } from "../tenants/federation/assertionVerifier";
+import { DEFAULT_JWKS_OPTIONS, JwksCache } from "../tenants/federation/jwksCache";
+import { TrustAdmin } from "../tenants/federation/trustAdmin";
+import { TrustSource } from "../tenants/federation/trustSource";
 import { SigningKeys } from "../tenants/signingKeys";
 import { TenantAdmin } from "../tenants/tenantAdmin";
 
@@ -33,6 +39,10 @@ export interface Services {
   readonly authenticator: Authenticator;
   readonly accessTokens: AccessTokens;
   readonly tenants: TenantAdmin;
+  /** Workload identity federation: each tenant's trusted issuers, and the assertions they sign. */
+  readonly trusts: TrustAdmin;
+  readonly assertions: AssertionVerifier;
+  readonly jwks: JwksCache;
   /** Each tenant's audit trail: written with every change, read by the CLI and the admin endpoint. */
   readonly auditLog: AuditLog;
   readonly requestStats: RequestStats;
@@ -50,6 +60,8 @@ export interface ServiceOverrides {
   /** Instead of Key Vault or the table: e.g. a Key Vault store on a test SecretClient. */
   readonly credentials?: CredentialStore;
   readonly clock?: () => number;
+  /** Where the JWKS cache reports an issuer it cannot reach (default: a JSON line on stderr). */
+  readonly federationLog?: (line: Record<string, unknown>) => void;
 }
 
 const MISS_REFRESH_MS = 5_000;
@@ -78,6 +90,17 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const statsStore = new TableStatsStore(tables.resources);
   const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
+  const trustStore = new TableTrusts(tables.tenants);
+  const trustSource = new TrustSource(trustStore, cache);
+  const jwks = new JwksCache({
+    ...DEFAULT_JWKS_OPTIONS,
+    ...clock,
+    log:
+      overrides.federationLog ??
+      ((line) => {
+        console.warn(JSON.stringify(line));
+      }),
+  });
   return {
     config,
     tables,
@@ -101,6 +124,19 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
           await credentials.readSigningKeys();
         },
       },
+      {
+        name: "federationKeys",
+        advisory: true,
+        check: () => {
+          const { servingLastGood, unavailable } = jwks.status();
+          if (servingLastGood + unavailable === 0) return Promise.resolve();
+          return Promise.reject(
+            new Error(
+              `${servingLastGood} issuer key sets served from the last good fetch, ${unavailable} unavailable`,
+            ),
+          );
+        },
+      },
     ]),
     users: new UserService(
       new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
@@ -110,12 +146,26 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
       memberships,
     ),
-    authenticator: new Authenticator(tenantStore, credentials, accessTokens, {
-      ...cache,
-      unknownTenantRead: (tenantId) => tenantStore.read(tenantId),
-    }),
+    authenticator: new Authenticator(
+      tenantStore,
+      credentials,
+      accessTokens,
+      { ...cache, unknownTenantRead: (tenantId) => tenantStore.read(tenantId) },
+      trustSource,
+    ),
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),
+    trusts: new TrustAdmin(
+      trustStore,
+      async (tenantId) => (await tenantStore.get(tenantId)) !== undefined,
+      auditLog,
+      now ? () => new Date(now()) : undefined,
+    ),
+    assertions: new AssertionVerifier(trustSource, jwks, new TableReplayGuard(tables.tenants, now), {
+      ...DEFAULT_ASSERTION_OPTIONS,
+      ...clock,
+    }),
+    jwks,
     tenantSchemas,
     resourceTypes: new TenantResourceTypes(tenantSchemas, {
       cacheTtlMs,

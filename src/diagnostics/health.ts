@@ -1,11 +1,15 @@
 export interface HealthCheck {
   readonly name: string;
+  /** Reported, but does not make the instance degraded (one customer's issuer being down, say). */
+  readonly advisory?: boolean;
   check(): Promise<void>;
 }
 
 export interface HealthReport {
   readonly status: "ok" | "degraded";
-  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly durationMs: number }>>;
+  readonly checks: Readonly<
+    Record<string, { readonly ok: boolean; readonly durationMs: number; readonly detail?: string }>
+  >;
 }
 
 /** Runs every check at once; a failing one makes the report degraded, never an exception. */
@@ -13,16 +17,19 @@ export async function healthReport(checks: readonly HealthCheck[]): Promise<Heal
   const results = await Promise.all(
     checks.map(async (check) => {
       const started = Date.now();
-      const ok = await check.check().then(
-        () => true,
-        () => false,
+      const failure = await check.check().then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error("failed")),
       );
-      return [check.name, { ok, durationMs: Date.now() - started }] as const;
+      const ok = failure === undefined;
+      // Only an advisory check's own words are shown: a failed storage call's message is not for /health.
+      const detail = check.advisory && failure ? { detail: failure.message } : {};
+      return [check.name, { ok, durationMs: Date.now() - started, ...detail }, check.advisory] as const;
     }),
   );
   return {
-    status: results.every(([, result]) => result.ok) ? "ok" : "degraded",
-    checks: Object.fromEntries(results),
+    status: results.every(([, result, advisory]) => result.ok || advisory) ? "ok" : "degraded",
+    checks: Object.fromEntries(results.map(([name, result]) => [name, result])),
   };
 }
 

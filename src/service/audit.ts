@@ -13,7 +13,9 @@ export type AuditOperation =
   | "membersRemoved"
   | "credentialRotated"
   | "credentialRevoked"
-  | "clientCreated";
+  | "clientCreated"
+  | "trustAdded"
+  | "trustRemoved";
 
 /** One change, as the audit trail keeps it (in the tenant's partition, with the change itself). */
 export interface AuditRecord {

@@ -6,14 +6,10 @@ import {
   type TenantSchema,
 } from "../scim/schema/tenantSchema";
 import type { TenantSchemaRepository } from "../service/tenantResourceTypes";
-import { unavailable } from "../service/storageUnavailable";
-import { statusOf } from "./storageErrors";
+import { TableDocument } from "./tableDocument";
 
 /** Row of the tenant's partition in the tenants table that holds its schema document. */
 export const SCHEMA_ROW = "schema";
-const MAX_UPDATE_ATTEMPTS = 5;
-
-type SchemaRow = { partitionKey: string; rowKey: string; document: string };
 
 /**
  * A tenant's declared extension attributes: row `schema` of its partition in the tenants table,
@@ -21,39 +17,21 @@ type SchemaRow = { partitionKey: string; rowKey: string; document: string };
  * each other's declarations.
  */
 export class TableTenantSchemas implements TenantSchemaRepository {
-  constructor(private readonly client: TableClient) {}
+  private readonly document: TableDocument<TenantSchema>;
 
-  async read(tenantId: string): Promise<TenantSchema> {
-    const row = await this.readRow(tenantId);
-    return row ? parseTenantSchema(row.document) : DEFAULT_TENANT_SCHEMA;
+  constructor(client: TableClient) {
+    this.document = new TableDocument(client, SCHEMA_ROW, {
+      parse: parseTenantSchema,
+      serialize: serializeTenantSchema,
+      empty: DEFAULT_TENANT_SCHEMA,
+    });
   }
 
-  async update(tenantId: string, change: (current: TenantSchema) => TenantSchema): Promise<TenantSchema> {
-    for (let attempt = 1; ; attempt += 1) {
-      const current = await this.readRow(tenantId);
-      const next = change(current ? parseTenantSchema(current.document) : DEFAULT_TENANT_SCHEMA);
-      const row: SchemaRow = {
-        partitionKey: tenantId,
-        rowKey: SCHEMA_ROW,
-        document: serializeTenantSchema(next),
-      };
-      try {
-        if (current) await this.client.updateEntity(row, "Replace", { etag: current.etag });
-        else await this.client.createEntity(row);
-        return next;
-      } catch (error) {
-        const conflict = statusOf(error) === 412 || statusOf(error) === 409;
-        if (!conflict || attempt >= MAX_UPDATE_ATTEMPTS) unavailable(error);
-      }
-    }
+  read(tenantId: string): Promise<TenantSchema> {
+    return this.document.read(tenantId);
   }
 
-  private async readRow(tenantId: string): Promise<(SchemaRow & { etag: string }) | undefined> {
-    try {
-      return await this.client.getEntity<SchemaRow>(tenantId, SCHEMA_ROW);
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      return unavailable(error);
-    }
+  update(tenantId: string, change: (current: TenantSchema) => TenantSchema): Promise<TenantSchema> {
+    return this.document.update(tenantId, change);
   }
 }

@@ -10,13 +10,13 @@ import {
 import type { Tenant, TenantRegistry, TenantStatus } from "../tenants/tenantRegistry";
 import { unavailable } from "../service/storageUnavailable";
 import { statusOf } from "./storageErrors";
+import { TableDocument } from "./tableDocument";
 
 const TENANT_ROW = "tenant";
 const CREDENTIALS_ROW = "credentials";
 /** Tenant ids start with a letter or digit, so this partition is no tenant's. */
 const DEPLOYMENT_PARTITION = "_deployment";
 const SIGNING_KEYS_ROW = "signingKeys";
-const MAX_UPDATE_ATTEMPTS = 5;
 
 type TenantRow = {
   partitionKey: string;
@@ -34,7 +34,6 @@ function tenantOf(tenantId: string, row: TenantRow): Tenant {
     ...(row.debugUntil ? { debugUntil: row.debugUntil } : {}),
   };
 }
-type DocumentRow = { partitionKey: string; rowKey: string; document: string };
 
 /**
  * The tenant registry and the local credential store, in one table. The partition is the tenant:
@@ -42,7 +41,21 @@ type DocumentRow = { partitionKey: string; rowKey: string; document: string };
  * and client-secret hashes), updated with ETags so concurrent CLI runs do not lose a change.
  */
 export class TableTenants implements TenantRegistry, CredentialStore {
-  constructor(private readonly client: TableClient) {}
+  private readonly credentialDocument: TableDocument<TenantCredentials>;
+  private readonly signingKeyDocument: TableDocument<readonly SigningKey[]>;
+
+  constructor(private readonly client: TableClient) {
+    this.credentialDocument = new TableDocument(client, CREDENTIALS_ROW, {
+      parse: parseCredentials,
+      serialize: serializeCredentials,
+      empty: EMPTY_CREDENTIALS,
+    });
+    this.signingKeyDocument = new TableDocument(client, SIGNING_KEYS_ROW, {
+      parse: parseSigningKeys,
+      serialize: serializeSigningKeys,
+      empty: [],
+    });
+  }
 
   async create(tenantId: string, now: Date): Promise<boolean> {
     const row: TenantRow = {
@@ -102,59 +115,19 @@ export class TableTenants implements TenantRegistry, CredentialStore {
     }
   }
 
-  async read(tenantId: string): Promise<TenantCredentials> {
-    const row = await this.readDocument(tenantId, CREDENTIALS_ROW);
-    return row ? parseCredentials(row.document) : EMPTY_CREDENTIALS;
+  read(tenantId: string): Promise<TenantCredentials> {
+    return this.credentialDocument.read(tenantId);
   }
 
   update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials> {
-    return this.updateDocument(tenantId, CREDENTIALS_ROW, (text) => {
-      const next = change(text === undefined ? EMPTY_CREDENTIALS : parseCredentials(text));
-      return { value: next, text: serializeCredentials(next) };
-    });
+    return this.credentialDocument.update(tenantId, change);
   }
 
-  async readSigningKeys(): Promise<readonly SigningKey[]> {
-    const row = await this.readDocument(DEPLOYMENT_PARTITION, SIGNING_KEYS_ROW);
-    return row ? parseSigningKeys(row.document) : [];
+  readSigningKeys(): Promise<readonly SigningKey[]> {
+    return this.signingKeyDocument.read(DEPLOYMENT_PARTITION);
   }
 
   updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]> {
-    return this.updateDocument(DEPLOYMENT_PARTITION, SIGNING_KEYS_ROW, (text) => {
-      const next = change(text === undefined ? [] : parseSigningKeys(text));
-      return { value: next, text: serializeSigningKeys(next) };
-    });
-  }
-
-  private async readDocument(
-    partitionKey: string,
-    rowKey: string,
-  ): Promise<(DocumentRow & { etag: string }) | undefined> {
-    try {
-      return await this.client.getEntity<DocumentRow>(partitionKey, rowKey);
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      return unavailable(error);
-    }
-  }
-
-  private async updateDocument<T>(
-    partitionKey: string,
-    rowKey: string,
-    change: (text: string | undefined) => { value: T; text: string },
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      const current = await this.readDocument(partitionKey, rowKey);
-      const next = change(current?.document);
-      const row: DocumentRow = { partitionKey, rowKey, document: next.text };
-      try {
-        if (current) await this.client.updateEntity(row, "Replace", { etag: current.etag });
-        else await this.client.createEntity(row);
-        return next.value;
-      } catch (error) {
-        const conflict = statusOf(error) === 412 || statusOf(error) === 409;
-        if (!conflict || attempt >= MAX_UPDATE_ATTEMPTS) unavailable(error);
-      }
-    }
+    return this.signingKeyDocument.update(DEPLOYMENT_PARTITION, change);
   }
 }

@@ -2,10 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { AccessTokens } from "./accessTokens";
 import type { CredentialStore, TenantCredentials } from "./credentialStore";
 import { EMPTY_CREDENTIALS, isLive } from "./credentials";
+import type { TrustSource } from "./federation/trustSource";
 import { looksLikeJwt } from "./jwt";
 import { RefreshingCache } from "../lib/refreshingCache";
 import type { TenantRegistry } from "./tenantRegistry";
 import { hashToken, sameHash } from "./tokens";
+
+/** The `sub` of an access token issued for a federated trust; a client's is its bare client id. */
+export const TRUST_SUBJECT_PREFIX = "trust:";
 
 export interface AuthenticatorOptions {
   /** How long a tenant's credentials are trusted before they are read again. */
@@ -77,6 +81,8 @@ export class Authenticator {
     private readonly credentials: CredentialStore,
     private readonly accessTokens: AccessTokens,
     private readonly options: AuthenticatorOptions,
+    /** Tenants' federated trusts: an access token issued for one lives only as long as the trust. */
+    private readonly trusts?: Pick<TrustSource, "find">,
   ) {
     this.now = options.clock ?? Date.now;
     this.cache = new RefreshingCache((tenantId) => this.read(tenantId), {
@@ -141,6 +147,13 @@ export class Authenticator {
   private async authenticateAccessToken(tenantId: string, token: string): Promise<Authentication> {
     const inspected = await this.accessTokens.inspect(tenantId, token);
     if (inspected === undefined) return this.unauthenticated(tenantId);
+    if (inspected.clientId.startsWith(TRUST_SUBJECT_PREFIX)) {
+      return this.authenticateTrustToken(
+        tenantId,
+        inspected.clientId.slice(TRUST_SUBJECT_PREFIX.length),
+        inspected.current,
+      );
+    }
     const { tenant, found } = await this.lookup(tenantId, (credentials) =>
       this.matchClient(credentials, inspected.clientId),
     );
@@ -148,7 +161,32 @@ export class Authenticator {
     return found === undefined ? REFUSED : this.outcome(tenant, found, "client");
   }
 
-  private outcome(tenant: TenantEntry, found: Match | undefined, kind: "token" | "client"): Authentication {
+  /** An access token issued for a federated trust: the trust must still be the tenant's. */
+  private async authenticateTrustToken(
+    tenantId: string,
+    trustId: string,
+    current: boolean,
+  ): Promise<Authentication> {
+    const trust = await this.trusts?.find(tenantId, (candidate) => candidate.trustId === trustId);
+    const { tenant, found } = await this.lookup(tenantId, () =>
+      trust === undefined ? undefined : { id: trustId, live: true },
+    );
+    if (!current) return REFUSED;
+    return found === undefined ? REFUSED : this.outcome(tenant, found, "trust");
+  }
+
+  /** Whether the tenant exists and is not disabled (a federated trust authenticates only then). */
+  async isActive(tenantId: string): Promise<boolean> {
+    const cached = await this.cache.get(tenantId, this.options.cacheTtlMs);
+    if (cached.active) return true;
+    return (await this.cache.get(tenantId, this.options.missRefreshMs)).active;
+  }
+
+  private outcome(
+    tenant: TenantEntry,
+    found: Match | undefined,
+    kind: "token" | "client" | "trust",
+  ): Authentication {
     if (found === undefined) return { kind: "unauthenticated", tenantExists: tenant.exists };
     if (!found.live || !tenant.active) return REFUSED;
     return { kind: "authenticated", credentialId: `${kind}:${found.id}` };

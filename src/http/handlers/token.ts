@@ -5,6 +5,7 @@ import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../../serv
 import { markUnauthenticated } from "../../telemetry";
 import { isValidTenantId } from "../../tenants/tenantId";
 import { BodyTooLargeError, readBoundedText } from "../boundedBody";
+import { AssertionGrantError, assertionAccessToken, hasClientAssertion } from "./clientAssertionGrant";
 
 /**
  * The per-tenant OAuth 2.0 token endpoint (RFC 6749 §4.4, client credentials). Entra sends the
@@ -26,6 +27,8 @@ class OAuthFailure extends Error {
     readonly description: string,
     /** An invalid_client for no credentials, or ones the tenant never issued: not the tenant's failure. */
     readonly unauthenticated = false,
+    /** Why, in a few words, for the log line (never a credential). */
+    readonly reason?: string,
   ) {
     super(description);
   }
@@ -134,6 +137,19 @@ async function issue(request: HttpRequest, tenantId: string): Promise<HttpRespon
   if (grantType !== "client_credentials") {
     throw new OAuthFailure(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
   }
+  if (hasClientAssertion(form)) {
+    const issued = await assertionAccessToken(
+      request.headers.get("authorization"),
+      tenantId,
+      form,
+      services(),
+    );
+    return json(200, {
+      access_token: issued.accessToken,
+      token_type: "Bearer",
+      expires_in: issued.expiresIn,
+    });
+  }
   const { clientId, clientSecret } = credentialsOf(request, form);
   if (!isValidTenantId(tenantId)) throw invalidClient();
   const current = services();
@@ -145,6 +161,9 @@ async function issue(request: HttpRequest, tenantId: string): Promise<HttpRespon
 
 function failure(error: unknown, context: InvocationContext): OAuthFailure {
   if (error instanceof OAuthFailure) return error;
+  if (error instanceof AssertionGrantError) {
+    return new OAuthFailure(error.status, error.error, error.description, false, error.reason);
+  }
   if (error instanceof StorageUnavailableError) {
     return new OAuthFailure(
       503,
@@ -166,6 +185,7 @@ export async function tokenEndpoint(
   let response: HttpResponseInit;
   let errorCode: OAuthError | undefined;
   let unauthenticated = false;
+  let reason: string | undefined;
   try {
     response = await issue(request, tenantId);
   } catch (error) {
@@ -173,6 +193,7 @@ export async function tokenEndpoint(
     const { status, error: code, description } = refused;
     errorCode = code;
     unauthenticated = refused.unauthenticated;
+    reason = refused.reason;
     const headers: Record<string, string> = {};
     if (status === 401) headers["WWW-Authenticate"] = 'Basic realm="scim-oauth", charset="UTF-8"';
     if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
@@ -188,6 +209,7 @@ export async function tokenEndpoint(
       status: response.status,
       ...(errorCode ? { error: errorCode } : {}),
       ...(unauthenticated ? { unauthenticated: true } : {}),
+      ...(reason ? { reason } : {}),
       durationMs: Date.now() - started,
     }),
   );
