@@ -31,6 +31,13 @@ export const configSchema = z
     ),
     /** Lifetime of OAuth access tokens: 60 minutes to 6 hours, as Entra's gallery rules ask. */
     ACCESS_TOKEN_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
+    /**
+     * Per tenant and per instance: requests per second a tenant may keep up, and how many it may send
+     * at once after a quiet spell; above that it gets 429 with Retry-After. Entra documents 25 per
+     * second per tenant; the defaults leave room for initial cycles. 0 turns throttling off.
+     */
+    THROTTLE_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
+    THROTTLE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(500),
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**

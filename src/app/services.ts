@@ -1,4 +1,5 @@
 import { loadConfig, type Config } from "../config";
+import { TenantThrottle } from "../http/tenantThrottle";
 import { DebugMode } from "../diagnostics/debugMode";
 import { CachedHealth } from "../diagnostics/health";
 import { RequestStats, type StatsStore } from "../diagnostics/requestStats";
@@ -43,6 +44,8 @@ export interface Services {
   readonly trusts: TrustAdmin;
   readonly assertions: AssertionVerifier;
   readonly jwks: JwksCache;
+  /** Each tenant's request rate on this instance (429 above it). */
+  readonly throttle: TenantThrottle;
   /** Each tenant's audit trail: written with every change, read by the CLI and the admin endpoint. */
   readonly auditLog: AuditLog;
   readonly requestStats: RequestStats;
@@ -166,6 +169,11 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ...clock,
     }),
     jwks,
+    throttle: new TenantThrottle({
+      ratePerSecond: config.THROTTLE_REQUESTS_PER_SECOND,
+      burst: config.THROTTLE_BURST,
+      ...clock,
+    }),
     tenantSchemas,
     resourceTypes: new TenantResourceTypes(tenantSchemas, {
       cacheTtlMs,

@@ -9,6 +9,8 @@ export interface WindowStats {
    * not in `requests` or `byStatus`, so they never weigh on the tenant's outlook. Absent: none.
    */
   readonly unauthenticated?: number;
+  /** Failures that were an unresolvable reference (a group member that is no user or group). */
+  readonly referenceFailures?: number;
   readonly lastSuccess?: string;
   readonly lastFailure?: FailureSample;
 }
@@ -18,6 +20,8 @@ export interface FailureSample {
   readonly status: number;
   readonly scimType?: string;
   readonly detail?: string;
+  /** An unresolvable reference: Entra counts it apart from other failures. */
+  readonly reference?: boolean;
 }
 
 export const WINDOW_MS = 5 * 60 * 1000;
@@ -26,9 +30,15 @@ export function windowStart(timeMs: number): number {
   return Math.floor(timeMs / WINDOW_MS) * WINDOW_MS;
 }
 
-/** 304 and 404 are answers, not failures (a 404 for a deleted user is what Entra expects). */
+/** 429: the target asked Entra to slow down; Entra retries those requests and fails no event. */
+export const THROTTLED_STATUS = 429;
+
+/**
+ * 304 and 404 are answers, not failures (a 404 for a deleted user is what Entra expects); a 429 is
+ * a pause, not a failure.
+ */
 export function isFailure(status: number): boolean {
-  return status >= 400 && status !== 404;
+  return status >= 400 && status !== 404 && status !== THROTTLED_STATUS;
 }
 
 /**
@@ -40,12 +50,13 @@ export interface OpenWindow {
   requests: number;
   readonly byStatus: Record<string, number>;
   unauthenticated: number;
+  referenceFailures: number;
   lastSuccessMs?: number;
   lastFailure?: Omit<FailureSample, "time"> & { readonly timeMs: number };
 }
 
 export function openWindow(startMs: number): OpenWindow {
-  return { startMs, requests: 0, byStatus: {}, unauthenticated: 0 };
+  return { startMs, requests: 0, byStatus: {}, unauthenticated: 0, referenceFailures: 0 };
 }
 
 export function countRequest(
@@ -57,8 +68,10 @@ export function countRequest(
   const key = String(status);
   open.requests += 1;
   open.byStatus[key] = (open.byStatus[key] ?? 0) + 1;
-  if (isFailure(status)) open.lastFailure = { ...failure, status, timeMs };
-  else open.lastSuccessMs = timeMs;
+  if (isFailure(status)) {
+    open.lastFailure = { ...failure, status, timeMs };
+    if (failure.reference === true) open.referenceFailures += 1;
+  } else if (status !== THROTTLED_STATUS) open.lastSuccessMs = timeMs;
 }
 
 type OpenFailure = NonNullable<OpenWindow["lastFailure"]>;
@@ -79,6 +92,7 @@ export function windowStats(open: OpenWindow): WindowStats {
     requests: open.requests,
     byStatus: { ...open.byStatus },
     ...(open.unauthenticated === 0 ? {} : { unauthenticated: open.unauthenticated }),
+    ...(open.referenceFailures > 0 ? { referenceFailures: open.referenceFailures } : {}),
     ...(open.lastSuccessMs === undefined ? {} : { lastSuccess: isoTime(open.lastSuccessMs) }),
     ...(failure === undefined ? {} : { lastFailure: failureSample(failure) }),
   };
@@ -98,11 +112,13 @@ export function mergeStats(window: string, all: readonly WindowStats[]): WindowS
   const byStatus: Record<string, number> = {};
   let requests = 0;
   let unauthenticated = 0;
+  let referenceFailures = 0;
   let lastSuccess: string | undefined;
   let lastFailure: FailureSample | undefined;
   for (const stats of all) {
     requests += stats.requests;
     unauthenticated += stats.unauthenticated ?? 0;
+    referenceFailures += stats.referenceFailures ?? 0;
     for (const [status, count] of Object.entries(stats.byStatus))
       byStatus[status] = (byStatus[status] ?? 0) + count;
     lastSuccess = later(lastSuccess, stats.lastSuccess);
@@ -113,6 +129,7 @@ export function mergeStats(window: string, all: readonly WindowStats[]): WindowS
     requests,
     byStatus,
     ...(unauthenticated === 0 ? {} : { unauthenticated }),
+    ...(referenceFailures > 0 ? { referenceFailures } : {}),
     ...(lastSuccess ? { lastSuccess } : {}),
     ...(lastFailure ? { lastFailure } : {}),
   };

@@ -1,8 +1,13 @@
-import { isFailure, mergeStats, type FailureSample, type WindowStats } from "./stats";
+import { isFailure, mergeStats, THROTTLED_STATUS, type FailureSample, type WindowStats } from "./stats";
 
 export interface PeriodSummary {
   readonly requests: number;
+  /** Every failure, reference failures included (429s and 404s are not failures). */
   readonly failures: number;
+  /** Failures that were an unresolvable reference (a group member that is no user or group). */
+  readonly referenceFailures: number;
+  /** Requests answered 429: Entra retries them later; they fail no event. */
+  readonly throttled: number;
   readonly byStatus: Readonly<Record<string, number>>;
   /** 401s to requests with no credential or one the tenant never issued: not in the figures above. */
   readonly unauthenticated: number;
@@ -24,27 +29,64 @@ export interface Outlook {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
-const QUARANTINE_SHARE = 0.4;
-const QUARANTINE_MIN_FAILURES = 5000;
-const QUARANTINE_FAILURES = 40_000;
+
+/**
+ * Entra's quarantine rules for failed provisioning events. Reference failures aside, a job whose
+ * failures reach 5,000 is evaluated, and quarantined when more than 40 % of its events failed or
+ * more than 40,000 did; counting reference failures too, more than 60,000 failures quarantine it.
+ */
+export const QUARANTINE_RULES = {
+  minimumFailures: 5000,
+  share: 0.4,
+  failures: 40_000,
+  absoluteFailures: 60_000,
+} as const;
+
+function count(summary: Pick<PeriodSummary, "byStatus">, test: (status: number) => boolean): number {
+  return Object.entries(summary.byStatus)
+    .filter(([status]) => test(Number(status)))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
 
 function period(windows: readonly WindowStats[]): PeriodSummary {
   const merged = mergeStats("", windows);
-  const failures = Object.entries(merged.byStatus)
-    .filter(([status]) => isFailure(Number(status)))
-    .reduce((sum, [, count]) => sum + count, 0);
   return {
     requests: merged.requests,
-    failures,
+    failures: count(merged, isFailure),
+    referenceFailures: merged.referenceFailures ?? 0,
+    throttled: count(merged, (status) => status === THROTTLED_STATUS),
     byStatus: merged.byStatus,
     unauthenticated: merged.unauthenticated ?? 0,
   };
 }
 
-function count(summary: PeriodSummary, test: (status: number) => boolean): number {
-  return Object.entries(summary.byStatus)
-    .filter(([status]) => test(Number(status)))
-    .reduce((sum, [, n]) => sum + n, 0);
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/** The share of events (429s aside) that failed, reference failures aside. */
+function failedShare(day: PeriodSummary): number {
+  const events = day.requests - day.throttled;
+  return events === 0 ? 0 : (day.failures - day.referenceFailures) / events;
+}
+
+/** Which of the failure rules the period breaks, in words. */
+export function brokenQuarantineRules(day: PeriodSummary): string[] {
+  const { minimumFailures, share, failures, absoluteFailures } = QUARANTINE_RULES;
+  const counted = day.failures - day.referenceFailures;
+  const broken: string[] = [];
+  if (counted >= minimumFailures && failedShare(day) > share) {
+    broken.push(
+      `${percent(failedShare(day))} of the last day's events failed (reference failures aside): above 40%.`,
+    );
+  }
+  if (counted > failures) {
+    broken.push(`${counted} failures in the last day (reference failures aside): above 40,000.`);
+  }
+  if (day.failures > absoluteFailures) {
+    broken.push(
+      `${day.failures} failures in the last day, ${day.referenceFailures} of them reference failures: above the absolute 60,000.`,
+    );
+  }
+  return broken;
 }
 
 export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
@@ -57,19 +99,15 @@ export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
       `${credential} credential failures (401/403) in the last hour: Entra quarantines a job at once for these.`,
     );
   }
-  const share = day.requests === 0 ? 0 : day.failures / day.requests;
-  if (
-    day.failures > QUARANTINE_FAILURES ||
-    (share > QUARANTINE_SHARE && day.failures >= QUARANTINE_MIN_FAILURES)
-  ) {
+  const broken = brokenQuarantineRules(day);
+  const share = failedShare(day);
+  if (broken.length > 0) {
     status = "quarantine likely";
-    reasons.push(
-      `${day.failures} failures (${Math.round(share * 100)}%) in the last day exceed Entra's quarantine thresholds.`,
-    );
-  } else if (share > QUARANTINE_SHARE) {
+    reasons.push(...broken.map((rule) => `${rule} Entra quarantines the job.`));
+  } else if (share > QUARANTINE_RULES.share) {
     if (status === "healthy") status = "at risk";
     reasons.push(
-      `${Math.round(share * 100)}% of the last day's requests failed; Entra quarantines above 40% once 5,000 events fail.`,
+      `${percent(share)} of the last day's events failed; Entra quarantines above 40% once 5,000 events fail.`,
     );
   }
   if (hour.unauthenticated > 0) {
@@ -84,6 +122,11 @@ export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
     if (status === "healthy") status = "at risk";
     reasons.push(
       `${serverErrors} server errors in the last hour: Entra retries them about 40 minutes later.`,
+    );
+  }
+  if (hour.throttled > 0) {
+    reasons.push(
+      `${hour.throttled} requests throttled (429) in the last hour: Entra pauses and retries them; they are not failures.`,
     );
   }
   return { status, reasons };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { services, type Services } from "../app/services";
 import { maskBody } from "../diagnostics/mask";
-import { notFound, ScimError } from "../scim/errors";
+import { notFound, ScimError, UnresolvableReferenceError } from "../scim/errors";
 import { writeOnlyNames } from "../scim/resource/writeOnly";
 import { builtInTypes } from "../scim/schema/tenantSchema";
 import { inRequestScope, type RequestScope } from "../lib/requestScope";
@@ -35,9 +35,17 @@ function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
   return `${new URL(request.url).origin}/scim/v2/${tenantId}`;
 }
 
-function failureSample(failure: ScimError | undefined): { scimType?: string; detail?: string } {
+function failureSample(failure: ScimError | undefined): {
+  scimType?: string;
+  detail?: string;
+  reference?: true;
+} {
   if (!failure) return {};
-  return { ...(failure.scimType ? { scimType: failure.scimType } : {}), detail: failure.detail };
+  return {
+    ...(failure.scimType ? { scimType: failure.scimType } : {}),
+    detail: failure.detail,
+    ...(failure instanceof UnresolvableReferenceError ? { reference: true } : {}),
+  };
 }
 
 /**
@@ -117,6 +125,7 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         authentication = await current.authenticator.authenticate(tenantId, bearerToken(request));
         if (authentication.kind !== "authenticated") throw unauthorized();
         requestScope.credentialId = authentication.credentialId;
+        current.throttle.admit(tenantId);
         debugBody = await debugRequestBody(tenantId, request);
         const id = request.params.id;
         // The tenant's own schema (its extension attributes) shapes everything the request does.

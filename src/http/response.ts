@@ -47,6 +47,7 @@ export function errorResponse(error: unknown, correlationId: string): HttpRespon
   const headers: Record<string, string> = { "X-Correlation-Id": correlationId };
   // A 503 (storage fault or write contention) is transient: say when to come back.
   if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
+  if (known?.retryAfterSeconds !== undefined) headers["Retry-After"] = String(known.retryAfterSeconds);
   if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="scim"';
   return scimResponse(
     status,

@@ -15,6 +15,9 @@ export type ScimType =
 
 /** A protocol error that maps onto a SCIM Error response (RFC 7644 §3.12). */
 export class ScimError extends Error {
+  /** Sent as `Retry-After` (a 429 says when the client may come back). */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly detail: string,
@@ -31,3 +34,14 @@ export const badRequest = (scimType: ScimType, detail: string): ScimError =>
 export const notFound = (detail: string): ScimError => new ScimError(404, detail);
 
 export const conflict = (detail: string): ScimError => new ScimError(409, detail, "uniqueness");
+
+/**
+ * A reference that cannot be resolved (a group member that is no user or group of the tenant).
+ * Entra counts these apart: they do not count toward its 40 % and 40,000 quarantine rules.
+ */
+export class UnresolvableReferenceError extends ScimError {
+  constructor(detail: string) {
+    super(400, detail, "invalidValue");
+    this.name = "UnresolvableReferenceError";
+  }
+}

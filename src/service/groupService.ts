@@ -1,4 +1,4 @@
-import { badRequest, notFound } from "../scim/errors";
+import { badRequest, notFound, UnresolvableReferenceError } from "../scim/errors";
 import { matchesFilter } from "../scim/filter/evaluate";
 import { parseFilter } from "../scim/filter/parser";
 import type { ListResponse } from "../scim/listResponse";
@@ -27,10 +27,13 @@ function memberIdsOf(doc: ResourceDoc): string[] {
   );
 }
 
-/** Member ids that are no user or group of the tenant are the client's error: 400, nothing changed. */
+/**
+ * Member ids that are no user or group of the tenant are the client's error: 400, nothing changed.
+ * Entra calls it a reference failure and counts it apart (see UnresolvableReferenceError).
+ */
 function asInvalidMember(error: unknown): unknown {
   if (!(error instanceof UnknownMemberError)) return error;
-  return badRequest("invalidValue", `${error.message} Members must be users or groups of this tenant.`);
+  return new UnresolvableReferenceError(`${error.message} Members must be users or groups of this tenant.`);
 }
 
 function withoutMembers(doc: ResourceDoc): ResourceDoc {

@@ -54,4 +54,68 @@ describe("tenant summary and quarantine outlook", () => {
     expect(summary.lastHour).toMatchObject({ requests: 1, failures: 0 });
     expect(summary.lastDay).toMatchObject({ requests: 3, failures: 2 });
   });
+
+  /** A day's counts, as every instance's windows add up to. */
+  function day(counts: {
+    ok?: number;
+    failed?: number;
+    reference?: number;
+    throttled?: number;
+  }): WindowStats {
+    const { ok = 0, failed = 0, reference = 0, throttled = 0 } = counts;
+    return {
+      window: new Date(NOW.getTime() - 3 * 60 * 60_000).toISOString(),
+      requests: ok + failed + reference + throttled,
+      byStatus: { "200": ok, "409": failed, "400": reference, "429": throttled },
+      referenceFailures: reference,
+    };
+  }
+  const statusOf = (counts: Parameters<typeof day>[0]) => summarise("t", [day(counts)], NOW).outlook.status;
+
+  it("evaluates the share from 5,000 failures on, and quarantines only above 40%", () => {
+    // 4,999 failures of 9,999 events: 50%, but below the evaluation minimum.
+    expect(statusOf({ ok: 5000, failed: 4999 })).toBe("at risk");
+    expect(statusOf({ ok: 5000, failed: 5000 })).toBe("quarantine likely");
+    // Exactly 40% is not "more than 40%".
+    expect(statusOf({ ok: 7500, failed: 5000 })).toBe("healthy");
+    expect(statusOf({ ok: 7499, failed: 5000 })).toBe("quarantine likely");
+  });
+
+  it("quarantines above 40,000 failures whatever the share", () => {
+    expect(statusOf({ ok: 1_000_000, failed: 40_000 })).toBe("healthy");
+    expect(statusOf({ ok: 1_000_000, failed: 40_001 })).toBe("quarantine likely");
+    expect(summarise("t", [day({ ok: 1_000_000, failed: 40_001 })], NOW).outlook.reasons[0]).toMatch(
+      /40,000/,
+    );
+  });
+
+  it("leaves reference failures out of the 40% and 40,000 rules", () => {
+    // 3,000 failures + 5,000 reference failures of 10,000: 80% and 8,000 if they counted.
+    const share = summarise("t", [day({ ok: 2000, failed: 3000, reference: 5000 })], NOW);
+    expect(share.lastDay).toMatchObject({ failures: 8000, referenceFailures: 5000 });
+    expect(share.outlook.status).toBe("healthy");
+    expect(statusOf({ ok: 1_000_000, failed: 30_000, reference: 25_000 })).toBe("healthy");
+  });
+
+  it("counts reference failures toward the absolute 60,000", () => {
+    expect(statusOf({ ok: 1_000_000, failed: 40_000, reference: 20_000 })).toBe("healthy");
+    const over = summarise("t", [day({ ok: 1_000_000, failed: 40_000, reference: 20_001 })], NOW);
+    expect(over.outlook.status).toBe("quarantine likely");
+    expect(over.outlook.reasons.join(" ")).toMatch(/60,000/);
+    // Microsoft's example: 40,000 failed users and 21,000 failed manager updates.
+    expect(statusOf({ ok: 1_000_000, failed: 40_000, reference: 21_000 })).toBe("quarantine likely");
+  });
+
+  it("counts 429s in the summary but never as failures or events", () => {
+    const throttled = summarise("t", [day({ ok: 100, throttled: 50_000 })], NOW);
+    expect(throttled.lastDay).toMatchObject({ requests: 50_100, failures: 0, throttled: 50_000 });
+    expect(throttled.outlook.status).toBe("healthy");
+    // 5,000 of 12,000 real events failed (41.7%); counted with the 429s it would be 4.5%.
+    expect(statusOf({ ok: 7000, failed: 5000, throttled: 100_000 })).toBe("quarantine likely");
+    const open = openWindow(windowStart(NOW.getTime()));
+    countRequest(open, 429, NOW.getTime());
+    expect(windowStats(open)).toMatchObject({ byStatus: { "429": 1 } });
+    expect(windowStats(open).lastFailure).toBeUndefined();
+    expect(summarise("t", [windowStats(open)], NOW).outlook.reasons.join(" ")).toMatch(/429/);
+  });
 });

@@ -1,0 +1,89 @@
+import { TenantThrottle, TooManyRequestsError } from "../../src/http/tenantThrottle";
+import { manualClock } from "../tenants/tenantTables";
+import { scimClient, startTestHost, type TestHost } from "../support/testServices";
+
+describe("per-tenant token bucket", () => {
+  it("lets a burst through, then the rate, and says when to come back", () => {
+    const clock = manualClock();
+    const throttle = new TenantThrottle({ ratePerSecond: 10, burst: 5, clock: clock.now });
+    for (let i = 0; i < 5; i += 1) throttle.admit("a");
+    expect(() => {
+      throttle.admit("a");
+    }).toThrow(TooManyRequestsError);
+    // Another tenant has its own bucket.
+    throttle.admit("b");
+    clock.advance(100);
+    throttle.admit("a");
+    expect(() => {
+      throttle.admit("a");
+    }).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: 1 }));
+    clock.advance(60_000);
+    for (let i = 0; i < 5; i += 1) throttle.admit("a");
+  });
+
+  it("is off at rate 0, and keeps memory bounded under made-up tenants", () => {
+    const off = new TenantThrottle({ ratePerSecond: 0, burst: 1 });
+    for (let i = 0; i < 100; i += 1) off.admit("a");
+    const clock = manualClock();
+    const throttle = new TenantThrottle({ ratePerSecond: 1, burst: 1, clock: clock.now });
+    for (let i = 0; i < 25_000; i += 1) throttle.admit(`t${i}`);
+    const buckets = (throttle as unknown as { buckets: Map<string, unknown> }).buckets;
+    expect(buckets.size).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe("429 over HTTP", () => {
+  let harness: TestHost;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startTestHost(
+      { THROTTLE_REQUESTS_PER_SECOND: "1", THROTTLE_BURST: "3" },
+      (_level, ...args) => {
+        logs.push(args.map(String).join(" "));
+      },
+    );
+  });
+  afterAll(() => harness.close());
+
+  it("answers 429 with Retry-After and a SCIM error, changes nothing, and leaves other tenants alone", async () => {
+    const busy = await harness.createTenant("busy");
+    const quiet = await harness.createTenant("quiet");
+    const scim = scimClient(busy);
+    const answers = [];
+    for (let i = 0; i < 6; i += 1) answers.push(await scim("POST", "/Users", { userName: `u${i}@x.com` }));
+    const throttled = answers.filter((answer) => answer.status === 429);
+    expect(throttled.length).toBeGreaterThanOrEqual(2);
+    expect(throttled[0]?.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+    expect(throttled[0]?.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "429",
+    });
+    const created = answers.filter((answer) => answer.status === 201).length;
+    // What was refused was not stored: the tenant holds exactly the users answered 201.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const listed = await scim("GET", "/Users?count=0");
+    expect(listed.body.totalResults).toBe(created);
+    expect((await scimClient(quiet)("GET", "/Users")).status).toBe(200);
+    expect(logs.some((line) => line.includes('"status":429') && line.includes(busy.tenantId))).toBe(true);
+    const summary = await harness.services.requestStats.summary(busy.tenantId);
+    expect(summary.lastHour.throttled).toBe(throttled.length);
+    expect(summary.lastHour.failures).toBe(0);
+    expect(summary.outlook.status).toBe("healthy");
+  });
+
+  it("counts a member that is no user or group as a reference failure", async () => {
+    const tenant = await harness.createTenant("ref");
+    const scim = scimClient(tenant);
+    const group = await scim("POST", "/Groups", { displayName: "g" });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const patch = await scim("PATCH", `/Groups/${group.body.id as string}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "Add", path: "members", value: [{ value: "no-such-user" }] }],
+    });
+    expect([patch.status, patch.body.scimType]).toEqual([400, "invalidValue"]);
+    const summary = await harness.services.requestStats.summary(tenant.tenantId);
+    expect(summary.lastHour).toMatchObject({ failures: 1, referenceFailures: 1 });
+    expect(summary.lastFailure).toMatchObject({ status: 400, reference: true });
+  });
+});
