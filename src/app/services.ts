@@ -11,6 +11,7 @@ import { TenantResourceTypes, type TenantSchemaRepository } from "../service/ten
 import { UserService } from "../service/userService";
 import { groupKind, userKind } from "../store/resourceKinds";
 import { TableAuditLog } from "../store/tableAuditLog";
+import { TableBookmarks } from "../store/tableBookmarks";
 import { TableStatsStore } from "../store/tableStatsStore";
 import { openTables, type Tables } from "../store/tableClients";
 import { TableMembershipStore } from "../store/tableMembershipStore";
@@ -94,6 +95,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
   const trustStore = new TableTrusts(tables.tenants);
+  const bookmarks = new TableBookmarks(tables.resources, now);
   const trustSource = new TrustSource(trustStore, cache);
   const jwks = new JwksCache({
     ...DEFAULT_JWKS_OPTIONS,
@@ -142,11 +144,21 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       },
     ]),
     users: new UserService(
-      new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
+      new ResourceService(
+        userResourceType,
+        new TableResourceStore(tables.resources, userKind),
+        undefined,
+        bookmarks,
+      ),
       memberships,
     ),
     groups: new GroupService(
-      new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
+      new ResourceService(
+        groupResourceType,
+        new TableResourceStore(tables.resources, groupKind),
+        undefined,
+        bookmarks,
+      ),
       memberships,
     ),
     authenticator: new Authenticator(

@@ -155,6 +155,12 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         status: response.status,
         durationMs,
         storageRoundTrips: roundTrips,
+        ...(requestScope.storageRowsRead === undefined
+          ? {}
+          : { storageRowsRead: requestScope.storageRowsRead }),
+        ...(requestScope.storageKeysRead === undefined
+          ? {}
+          : { storageKeysRead: requestScope.storageKeysRead }),
         // A streamed body (a group's members) reads storage after this line: its reads are not counted.
         ...(response.body !== undefined && typeof response.body !== "string" ? { bodyStreamed: true } : {}),
         ...(failure?.scimType ? { scimType: failure.scimType } : {}),

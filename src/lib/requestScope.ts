@@ -8,6 +8,10 @@ export interface RequestScope {
   credentialId?: string;
   /** HTTP attempts the Table SDK made inside the scope, retries included. */
   storageRoundTrips: number;
+  /** Rows (entities) storage returned inside the scope, where the stores count them. */
+  storageRowsRead?: number;
+  /** Keys returned by key-only counts (totalResults), apart from the rows above. */
+  storageKeysRead?: number;
 }
 
 // One AsyncLocalStorage for everything a request carries: on Node 20 every instance adds work to

@@ -11,10 +11,17 @@ export interface Position {
   readonly scan?: true;
 }
 
+/** A cursor's position, and the walk's total counted on its first page (so no page counts again). */
+export interface CursorState extends Position {
+  readonly total?: number;
+}
+
 export interface Candidate {
   readonly stored: StoredResource;
   /** Resuming from here continues just after this candidate. */
   readonly resume: Position;
+  /** No candidate follows this one. */
+  readonly last: boolean;
 }
 
 /**
@@ -30,14 +37,15 @@ const positionSchema = z.strictObject({
   token: z.string().max(4096).optional(),
   skip: z.number().int().min(0),
   scan: z.literal(true).optional(),
+  total: z.number().int().min(0).optional(),
 });
 
 /** RFC 9865 cursors: opaque to clients, a storage continuation token plus an offset to us. */
-export function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify(position), "utf8").toString("base64url");
+export function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string): Position | undefined {
+export function decodeCursor(cursor: string): CursorState | undefined {
   if (cursor === "") return undefined;
   try {
     const parsed = positionSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
@@ -45,6 +53,7 @@ export function decodeCursor(cursor: string): Position | undefined {
       ...(parsed.token === undefined ? {} : { token: parsed.token }),
       skip: parsed.skip,
       ...(parsed.scan ? { scan: true } : {}),
+      ...(parsed.total === undefined ? {} : { total: parsed.total }),
     };
   } catch {
     throw badRequest("invalidCursor", "The cursor is not one this server issued.");
@@ -105,20 +114,28 @@ async function idsOf(
   return ids.length > MAX_INDEXED_CANDIDATES ? undefined : ids;
 }
 
+/**
+ * The tenant's resources in storage order, asking storage for pages of `pageSize` rows. After the
+ * last candidate of a storage page the position is the next page's token, so resuming there reads
+ * nothing twice.
+ */
 async function* scan(
   repository: ResourceRepository,
   tenantId: string,
   from?: Position,
+  pageSize?: number,
 ): AsyncIterable<Candidate> {
   let skip = from?.skip ?? 0;
-  for await (const page of repository.scanPages(tenantId, from?.token)) {
+  for await (const page of repository.scanPages(tenantId, from?.token, pageSize)) {
     for (let index = skip; index < page.items.length; index += 1) {
       const stored = page.items[index];
-      if (stored)
-        yield {
-          stored,
-          resume: { ...(page.token === undefined ? {} : { token: page.token }), skip: index + 1, scan: true },
-        };
+      if (!stored) continue;
+      const endOfPage = index === page.items.length - 1;
+      const resume: Position =
+        endOfPage && page.next !== undefined
+          ? { token: page.next, skip: 0, scan: true }
+          : { ...(page.token === undefined ? {} : { token: page.token }), skip: index + 1, scan: true };
+      yield { stored, resume, last: endOfPage && page.next === undefined };
     }
     skip = 0;
   }
@@ -127,13 +144,15 @@ async function* scan(
 /**
  * The resources a plan names, in a stable order, resumable from a position. Index plans read
  * their candidates a few at a time in parallel; a plan naming more than MAX_INDEXED_CANDIDATES
- * becomes a scan (the filter is evaluated on every candidate either way).
+ * becomes a scan (the filter is evaluated on every candidate either way), in storage pages of
+ * `pageSize` rows.
  */
 export async function* candidates(
   repository: ResourceRepository,
   tenantId: string,
   plan: QueryPlan,
   from?: Position,
+  pageSize?: number,
 ): AsyncIterable<Candidate> {
   const ids = from?.scan ? undefined : await idsOf(repository, tenantId, plan);
   if (ids === undefined && from !== undefined && !from.scan && plan.kind !== "scan") {
@@ -144,14 +163,15 @@ export async function* candidates(
     );
   }
   if (ids === undefined) {
-    yield* scan(repository, tenantId, from);
+    yield* scan(repository, tenantId, from, pageSize);
     return;
   }
   for (let start = from?.skip ?? 0; start < ids.length; start += READ_CONCURRENCY) {
     const batch = ids.slice(start, start + READ_CONCURRENCY);
     const read = await mapBounded(batch, READ_CONCURRENCY, (id) => repository.get(tenantId, id));
     for (const [offset, stored] of read.entries()) {
-      if (stored) yield { stored, resume: { skip: start + offset + 1 } };
+      const index = start + offset;
+      if (stored) yield { stored, resume: { skip: index + 1 }, last: index === ids.length - 1 };
     }
   }
 }

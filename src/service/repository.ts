@@ -14,6 +14,8 @@ export interface ScanPage {
   readonly items: readonly StoredResource[];
   /** The continuation token this page was fetched with; undefined for the first page. */
   readonly token: string | undefined;
+  /** The token of the page after it; undefined after the last page. */
+  readonly next?: string | undefined;
 }
 
 /** Thrown when another writer changed the resource since it was read (optimistic concurrency). */
@@ -62,7 +64,8 @@ export interface ResourceRepository {
   /**
    * Every resource of the tenant in id order, a bounded page at a time, starting at the page that
    * `from` (a token an earlier page carried) names; each page carries the token that fetched it.
+   * `pageSize` is how many rows one storage page asks for (a listing asks for what it will use).
    */
-  scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage>;
+  scanPages(tenantId: string, from?: string, pageSize?: number): AsyncIterable<ScanPage>;
   count(tenantId: string): Promise<number>;
 }

@@ -16,6 +16,7 @@ import {
   READ_CONCURRENCY,
   type Position,
 } from "./candidates";
+import type { BookmarkKey, PageBookmarks } from "./pageBookmarks";
 import { planQuery, type QueryPlan } from "./queryPlanner";
 import type { ResourceRepository, StoredResource } from "./repository";
 
@@ -33,6 +34,7 @@ export interface QueryOptions {
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
+const MIN_FILTERED_SCAN_PAGE = 50;
 
 /** Adds what is not stored in the resource document (a group's members, a user's groups). */
 export type Enrich = (resource: ScimResource, id: string) => Promise<ScimResource>;
@@ -45,6 +47,8 @@ export interface QueryContext {
   readonly enrich?: Enrich;
   /** Enrich every candidate before filtering (a filter on a group's members). */
   readonly filterNeedsEnrich?: boolean;
+  /** Where index pages resume (see indexPage); without it every page reads from the first resource. */
+  readonly bookmarks?: PageBookmarks;
 }
 
 interface Match {
@@ -52,20 +56,36 @@ interface Match {
   readonly id: string;
   readonly enriched: boolean;
   readonly resume: Position;
+  /** No match can follow this one. */
+  readonly last: boolean;
 }
 
+/**
+ * The matches of `filter`, from `from` on. A scan reads storage pages of the page size asked for
+ * (`pageSize`), so a page of results costs about its own size in rows, and a page that resumes
+ * inside a storage page rereads at most that storage page.
+ */
 async function* matches(
   context: QueryContext,
   filter: Filter | undefined,
   from?: Position,
+  pageSize?: number,
 ): AsyncIterable<Match> {
   const plan: QueryPlan = filter ? planQuery(context.type, filter) : { kind: "scan" };
   const enrichFirst = context.enrich !== undefined && context.filterNeedsEnrich === true;
-  for await (const { stored, resume } of candidates(context.repository, context.tenantId, plan, from)) {
+  // A filtered scan reads past what does not match; a floor keeps sparse filters from many tiny reads.
+  const size = pageSize === undefined || !filter ? pageSize : Math.max(pageSize, MIN_FILTERED_SCAN_PAGE);
+  for await (const { stored, resume, last } of candidates(
+    context.repository,
+    context.tenantId,
+    plan,
+    from,
+    size,
+  )) {
     let resource = context.render(stored);
     if (enrichFirst) resource = await context.enrich(resource, stored.id);
     if (filter && !matchesFilter(filter, resource, context.type)) continue;
-    yield { resource, id: stored.id, enriched: enrichFirst, resume };
+    yield { resource, id: stored.id, enriched: enrichFirst, resume, last };
   }
 }
 
@@ -75,7 +95,13 @@ async function output(context: QueryContext, match: Match, options: QueryOptions
   return project(resource, options.projection ?? ALL_ATTRIBUTES);
 }
 
-/** RFC 7644 index pagination: 1-based startIndex, count per page, the total of all matches. */
+/**
+ * RFC 7644 index pagination: 1-based startIndex, count per page, the total of all matches. A page
+ * that ends before the last match leaves a bookmark for the page after it (its position in storage
+ * and the total), so a walk like Entra's Account Discovery (startIndex 1, 101, 201, …) reads each
+ * resource once instead of every resource before each page. Without a bookmark (the first page, a
+ * jump, an expired or foreign one) the page is found by reading from the start, as before.
+ */
 async function indexPage(
   context: QueryContext,
   filter: Filter | undefined,
@@ -83,20 +109,45 @@ async function indexPage(
   count: number,
 ) {
   const startIndex = Math.max(1, options.startIndex ?? 1);
+  const key = (at: number): BookmarkKey => ({
+    resourceType: context.type.name,
+    query: options.filter ?? "",
+    startIndex: at,
+  });
+  const bookmark =
+    startIndex > 1 ? await context.bookmarks?.find(context.tenantId, key(startIndex)) : undefined;
   const page: ScimResource[] = [];
-  let matched = 0;
-  for await (const match of matches(context, filter)) {
-    matched += 1;
-    if (matched < startIndex) continue;
-    if (page.length < count) page.push(await output(context, match, options));
-    // Without a filter the total comes from a key-only count, so the scan can stop here.
-    else if (!filter) break;
+  let matched = bookmark ? startIndex - 1 : 0;
+  let resume: Position | undefined;
+  let more = false;
+  // The total is known (bookmark) or comes from a key-only count: the page's end is the walk's end.
+  const stopAtPageEnd = !filter || bookmark !== undefined;
+  if (count > 0 || !stopAtPageEnd) {
+    for await (const match of matches(context, filter, bookmark?.position, count)) {
+      matched += 1;
+      if (matched < startIndex || page.length === count) continue;
+      page.push(await output(context, match, options));
+      resume = match.resume;
+      more = !match.last;
+      if (page.length === count && stopAtPageEnd) break;
+    }
   }
-  const total = filter ? matched : await context.repository.count(context.tenantId);
+  const total =
+    bookmark?.totalResults ?? (filter ? matched : await context.repository.count(context.tenantId));
+  if (context.bookmarks && bookmark) await context.bookmarks.remove(context.tenantId, key(startIndex));
+  if (context.bookmarks && more && resume) {
+    await context.bookmarks.save(context.tenantId, key(startIndex + page.length), {
+      position: resume,
+      totalResults: total,
+    });
+  }
   return listResponse(page, total, startIndex);
 }
 
-/** RFC 9865 cursor pagination over storage continuation tokens: no page ever rereads the ones before. */
+/**
+ * RFC 9865 cursor pagination over storage continuation tokens: no page ever rereads the ones
+ * before. An unfiltered walk counts its total on the first page and carries it in the cursor.
+ */
 async function cursorPage(
   context: QueryContext,
   filter: Filter | undefined,
@@ -106,16 +157,26 @@ async function cursorPage(
   const page: ScimResource[] = [];
   let last: Position | undefined;
   let more = false;
-  for await (const match of matches(context, filter, decodeCursor(options.cursor ?? ""))) {
-    if (page.length === count) {
-      more = true;
-      break;
+  const from = decodeCursor(options.cursor ?? "");
+  if (count > 0) {
+    for await (const match of matches(context, filter, from, count)) {
+      // A filtered walk looks for one more match, so that its last page says there is no next one.
+      if (page.length === count) {
+        more = true;
+        break;
+      }
+      page.push(await output(context, match, options));
+      last = match.resume;
+      if (page.length === count && !filter) {
+        more = !match.last;
+        break;
+      }
     }
-    page.push(await output(context, match, options));
-    last = match.resume;
   }
-  const total = filter ? undefined : await context.repository.count(context.tenantId);
-  return cursorListResponse(page, total, more && last ? encodeCursor(last) : undefined);
+  const total = filter ? undefined : (from?.total ?? (await context.repository.count(context.tenantId)));
+  const next =
+    more && last ? encodeCursor({ ...last, ...(total === undefined ? {} : { total }) }) : undefined;
+  return cursorListResponse(page, total, next);
 }
 
 /** sortBy/sortOrder: keys of every match are sorted in memory, then only the page is read again. */
@@ -150,7 +211,13 @@ async function sortedPage(
   const page: ScimResource[] = [];
   for (const stored of read) {
     if (!stored) continue;
-    const match = { resource: context.render(stored), id: stored.id, enriched: false, resume: { skip: 0 } };
+    const match = {
+      resource: context.render(stored),
+      id: stored.id,
+      enriched: false,
+      resume: { skip: 0 },
+      last: false,
+    };
     page.push(await output(context, match, options));
   }
   return listResponse(page, keys.length, startIndex);

@@ -14,6 +14,7 @@ import type { ResourceType } from "../scim/schema/resourceType";
 import type { TenantTypes } from "../scim/schema/tenantSchema";
 import { auditOfChange } from "./audit";
 import { ConcurrentModificationError, type ResourceRepository, type StoredResource } from "./repository";
+import type { PageBookmarks } from "./pageBookmarks";
 import { runQuery, type Enrich, type QueryOptions } from "./resourceQuery";
 
 export type { Enrich, QueryOptions } from "./resourceQuery";
@@ -63,6 +64,8 @@ export class ResourceService {
     readonly type: ResourceType,
     private readonly repository: ResourceRepository,
     private readonly clock: () => Date = () => new Date(),
+    /** Where startIndex pages resume; shared by every instance. */
+    private readonly bookmarks?: PageBookmarks,
   ) {}
 
   /** This resource type as the scope's tenant declared it (its extension attributes). */
@@ -159,6 +162,7 @@ export class ResourceService {
         render: (stored) => this.render(scope, stored),
         ...(enrich ? { enrich } : {}),
         filterNeedsEnrich,
+        ...(this.bookmarks ? { bookmarks: this.bookmarks } : {}),
       },
       options,
     );

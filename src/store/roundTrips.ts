@@ -19,3 +19,18 @@ export const roundTripCountingPolicy: PipelinePolicy = {
     return next(request);
   },
 };
+
+/**
+ * Adds rows (entities) storage returned to the request's count, so tests and the bench can check
+ * that a listing reads in proportion to what it returns.
+ */
+export function countRowsRead(rows: number): void {
+  const scope = requestScope();
+  if (scope) scope.storageRowsRead = (scope.storageRowsRead ?? 0) + rows;
+}
+
+/** Adds keys a key-only count returned (1,000 per round trip, no documents) to the request's count. */
+export function countKeysRead(keys: number): void {
+  const scope = requestScope();
+  if (scope) scope.storageKeysRead = (scope.storageKeysRead ?? 0) + keys;
+}

@@ -17,6 +17,7 @@ import {
 import type { AuditRecord } from "../service/audit";
 import { auditAction } from "./auditRows";
 import { checkContinuationToken } from "./continuationTokens";
+import { countKeysRead, countRowsRead } from "./roundTrips";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
 import {
@@ -46,6 +47,8 @@ const VALUE_COMPARISONS: Record<Comparison, (value: string) => string> = {
 };
 
 const SCAN_PAGE_SIZE = 200;
+/** Table Storage returns at most 1,000 entities a page. */
+const MAX_SCAN_PAGE_SIZE = 1000;
 
 // A type alias (not an interface) so it satisfies the SDK's Record-typed entity parameter.
 type IndexRow = {
@@ -106,6 +109,7 @@ export class TableResourceStore implements ResourceRepository {
     try {
       const rowKey = resourceRowKey(this.kind, id);
       const entity = await this.client.getEntity(tenantId, rowKey);
+      countRowsRead(1);
       if (!isTombstone(entity)) return this.fromEntity(id, entity);
       await this.removeTombstone(tenantId, rowKey).catch(() => undefined);
       return undefined;
@@ -182,6 +186,7 @@ export class TableResourceStore implements ResourceRepository {
     if (!index.unique) return this.idsInRange(this.rangeFilter(tenantId, prefix), atMost);
     try {
       const row = await this.client.getEntity<IndexRow>(tenantId, prefix.slice(0, -1));
+      countRowsRead(1);
       return [row.id];
     } catch (error) {
       if (statusOf(error) === 404) return [];
@@ -213,18 +218,22 @@ export class TableResourceStore implements ResourceRepository {
     return this.idsInRange(this.rangeFilter(tenantId, range), atMost);
   }
 
-  async *scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage> {
+  async *scanPages(tenantId: string, from?: string, pageSize = SCAN_PAGE_SIZE): AsyncIterable<ScanPage> {
     if (from !== undefined) checkContinuationToken(from);
     const pages = this.client
       .listEntities({ queryOptions: { filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)) } })
-      .byPage({ maxPageSize: SCAN_PAGE_SIZE, ...(from === undefined ? {} : { continuationToken: from }) });
+      .byPage({
+        maxPageSize: Math.min(Math.max(1, pageSize), MAX_SCAN_PAGE_SIZE),
+        ...(from === undefined ? {} : { continuationToken: from }),
+      });
     let token = from;
     try {
       for await (const page of pages) {
+        countRowsRead(page.length);
         const items = page
           .filter((entity) => !isTombstone(entity))
           .map((entity) => this.fromEntity(this.idOf(entity.rowKey), entity));
-        yield { items, token };
+        yield { items, token, next: page.continuationToken };
         token = page.continuationToken;
         if (token === undefined) return;
       }
@@ -241,6 +250,7 @@ export class TableResourceStore implements ResourceRepository {
         .listEntities<IndexRow>({ queryOptions: { filter, select: ["id"] } })
         .byPage(atMost === undefined ? {} : { maxPageSize: Math.min(atMost, 1000) });
       for await (const page of pages) {
+        countRowsRead(page.length);
         for (const row of page) ids.push(row.id);
         if (atMost !== undefined && ids.length >= atMost) return ids.slice(0, atMost);
       }
@@ -261,6 +271,7 @@ export class TableResourceStore implements ResourceRepository {
           },
         })
         .byPage({ maxPageSize: 1000 })) {
+        countKeysRead(page.length);
         total += page.filter((entity) => !isTombstone(entity)).length;
       }
     } catch (error) {

@@ -72,13 +72,14 @@ export class InMemoryResourceRepository implements ResourceRepository {
     return Promise.resolve(this.matching(tenantId, indexName, (indexed) => indexed.startsWith(prefix)));
   }
 
-  async *scanPages(tenantId: string, from?: string): AsyncIterable<ScanPage> {
+  async *scanPages(tenantId: string, from?: string, pageSize = PAGE_SIZE): AsyncIterable<ScanPage> {
     const resources = this.partition(tenantId);
     const ids = [...resources.keys()].sort(compare);
-    for (let start = from === undefined ? 0 : Number(from); ; start += PAGE_SIZE) {
-      const items = ids.slice(start, start + PAGE_SIZE).flatMap((id) => resources.get(id) ?? []);
-      yield await Promise.resolve({ items, token: start === 0 ? undefined : String(start) });
-      if (start + PAGE_SIZE >= ids.length) return;
+    for (let start = from === undefined ? 0 : Number(from); ; start += pageSize) {
+      const items = ids.slice(start, start + pageSize).flatMap((id) => resources.get(id) ?? []);
+      const next = start + pageSize < ids.length ? String(start + pageSize) : undefined;
+      yield await Promise.resolve({ items, token: start === 0 ? undefined : String(start), next });
+      if (next === undefined) return;
     }
   }
 
