@@ -7,8 +7,9 @@ import { FULL, QUICK, runBench, SECTIONS, type BenchOptions, type Section } from
 export const USAGE = `Usage: npm run bench -- [options]
 
 Starts Azurite (in memory) and the local host, and measures the SCIM operations Entra sends
-against the raw Table Storage calls they need, growth with tenant size, Entra's initial cycle
-and the Functions entry's cold start.
+against the raw Table Storage calls they need, one tenant's latency beside another's flood,
+growth with tenant size, Entra's initial cycle, an Account Discovery walk of a large tenant and
+the Functions entry's cold start.
 
 Options:
   --quick            small sizes (CI): 64 requests a measurement, 2,000-user growth, 200-user cycle
@@ -17,6 +18,9 @@ Options:
   --users N          users in the initial cycle (default ${FULL.cycle.users})
   --groups N         groups in the initial cycle (default ${FULL.cycle.groups})
   --large-users N    users (and group members) of the large growth tenant (default ${FULL.growth.largeUsers})
+  --discovery-users N  users of the Account Discovery tenant (default ${FULL.discovery.users})
+  --discovery-page N   page size of its walks (default ${FULL.discovery.pageSize}, at most 1000)
+  --throttle-seconds N seconds of each noisy-neighbour phase (default ${FULL.throttle.seconds})
   --only LIST        sections to run, comma-separated: ${SECTIONS.join(",")}
   --json             print the machine-readable report (progress goes to stderr)
   -h, --help         this text
@@ -47,6 +51,9 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
         users: { type: "string" },
         groups: { type: "string" },
         "large-users": { type: "string" },
+        "discovery-users": { type: "string" },
+        "discovery-page": { type: "string" },
+        "throttle-seconds": { type: "string" },
         only: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -79,6 +86,17 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
       growth: {
         ...base.growth,
         largeUsers: count("large-users", values["large-users"]) ?? base.growth.largeUsers,
+      },
+      discovery: {
+        users: count("discovery-users", values["discovery-users"]) ?? base.discovery.users,
+        pageSize: Math.min(
+          1000,
+          count("discovery-page", values["discovery-page"]) ?? base.discovery.pageSize,
+        ),
+      },
+      throttle: {
+        ...base.throttle,
+        seconds: count("throttle-seconds", values["throttle-seconds"]) ?? base.throttle.seconds,
       },
     },
   };

@@ -13,6 +13,10 @@ export interface RequestLogLine {
   readonly correlationId: string;
   readonly status: number;
   readonly storageRoundTrips: number;
+  /** Rows (entities) storage returned, where the stores count them. */
+  readonly storageRowsRead?: number;
+  /** Keys of key-only counts (a listing's totalResults). */
+  readonly storageKeysRead?: number;
 }
 
 export interface BenchTenant {

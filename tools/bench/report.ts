@@ -115,6 +115,7 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
     });
   }
   checks.push(...noisyNeighbourChecks(report.noisyNeighbour));
+  checks.push(...discoveryChecks(report), ...throttleChecks(report));
   if (report.coldStart)
     checks.push({
       name: "cold start: require(dist/bundle/index.js), median",
@@ -138,6 +139,69 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
     kind: "errors",
   });
   return checks;
+}
+
+function discoveryChecks(report: BenchReport): TargetCheck[] {
+  const discovery = report.discovery;
+  if (!discovery) return [];
+  return discovery.walks.flatMap((walk): TargetCheck[] => {
+    const [first, , last] = walk.points;
+    const ratio = first && last && first.ms > 0 ? last.ms / first.ms : 0;
+    return [
+      {
+        name: `discovery, ${walk.mode} walk: every user once`,
+        target: `${discovery.users} distinct of ${discovery.users}, no error`,
+        actual: `${walk.distinct} distinct of ${walk.returned}, ${walk.errors} errors`,
+        met: walk.distinct === discovery.users && walk.returned === discovery.users && walk.errors === 0,
+        kind: "errors",
+      },
+      {
+        name: `discovery, ${walk.mode} walk: storage rows read`,
+        target: `≤ 1.1× ${discovery.users} users`,
+        actual: `${walk.rowsRead} (${(walk.rowsRead / discovery.users).toFixed(3)}×)`,
+        met: walk.rowsRead <= 1.1 * discovery.users,
+        kind: "roundTrips",
+      },
+      {
+        name: `discovery, ${walk.mode} walk: last page / first page time`,
+        target: "≤ 1.5",
+        actual: ratio.toFixed(2),
+        met: ratio <= 1.5,
+        kind: "ratio",
+      },
+    ];
+  });
+}
+
+function throttleChecks(report: BenchReport): TargetCheck[] {
+  const throttle = report.throttle;
+  if (!throttle) return [];
+  const [alone, throttled] = throttle.phases;
+  const quietErrors = throttle.phases.reduce((sum, phase) => sum + phase.quiet.errors, 0);
+  const refused = throttled?.flood?.byStatus["429"] ?? 0;
+  return [
+    {
+      name: "throttle: tenant B's requests answered 200 in every phase",
+      target: "0 errors",
+      actual: `${quietErrors} errors of ${throttle.phases.reduce((sum, phase) => sum + phase.quiet.count, 0)}`,
+      met: quietErrors === 0 && (alone?.quiet.count ?? 0) > 0,
+      kind: "errors",
+    },
+    {
+      name: "throttle: tenant A's flood answered 429 above its limit",
+      target: "> 0",
+      actual: `${refused} of ${throttled?.flood?.sent ?? 0}`,
+      met: refused > 0,
+      kind: "errors",
+    },
+    {
+      name: "throttle: B's p99 with A flooding / B alone",
+      target: "≤ 1.5",
+      actual: `${throttle.p99Ratio.toFixed(2)} (throttle off: ${throttle.p99RatioUnthrottled.toFixed(2)})`,
+      met: throttle.p99Ratio <= 1.5,
+      kind: "ratio",
+    },
+  ];
 }
 
 function table(
@@ -339,6 +403,61 @@ export function formatBench(report: BenchReport): string {
     );
   }
   out.push(...formatNoisyNeighbour(report.noisyNeighbour));
+  const throttle = report.throttle;
+  if (throttle) {
+    out.push(
+      "",
+      `Throttling: tenant B at ${throttle.quietRate}/s while tenant A offers ${throttle.floodRate}/s ` +
+        `(limit ${throttle.limit.ratePerSecond}/s, burst ${throttle.limit.burst}), ${throttle.seconds} s a phase`,
+      "",
+      table(
+        ["phase", "B requests", "B p50 ms", "B p99 ms", "B errors", "A sent", "A answers"],
+        throttle.phases.map((phase) => [
+          phase.phase,
+          String(phase.quiet.count),
+          fixed(phase.quiet.p50Ms, 2),
+          fixed(phase.quiet.p99Ms, 2),
+          String(phase.quiet.errors),
+          String(phase.flood?.sent ?? "—"),
+          phase.flood
+            ? Object.entries(phase.flood.byStatus)
+                .map(([status, count]) => `${status}×${count}`)
+                .join(" ")
+            : "—",
+        ]),
+        [false, true, true, true, true, true, false],
+      ),
+    );
+  }
+  const discovery = report.discovery;
+  if (discovery) {
+    out.push(
+      "",
+      `Account Discovery: ${discovery.users} users read in pages of ${discovery.pageSize} ` +
+        `(seeded in ${discovery.seedSeconds} s); page times: the first alone, middle and last with their neighbours`,
+      "",
+      table(
+        ["walk", "pages", "s", "page", "ms", "rows read", "keys counted", "rows in all", "×users", "p99 ms"],
+        discovery.walks.flatMap((walk) =>
+          walk.points.map((point, index) => [
+            index === 0 ? walk.mode : "",
+            index === 0 ? String(walk.pages) : "",
+            index === 0 ? String(walk.seconds) : "",
+            `${point.label} (#${point.page})`,
+            fixed(point.ms, 2),
+            String(point.rows),
+            String(point.keys),
+            index === 0 ? String(walk.rowsRead) : "",
+            index === 0 ? (walk.rowsRead / discovery.users).toFixed(3) : "",
+            index === 0 ? fixed(walk.p99Ms, 2) : "",
+          ]),
+        ),
+        [false, true, true, false, true, true, true, true, true, true],
+      ),
+      "  rows read: entities storage returned (documents, bookmarks); keys counted: the key-only count",
+      "  behind totalResults, made once per walk (first page) and carried by the bookmarks and cursors.",
+    );
+  }
   const cold = report.coldStart;
   if (cold) {
     out.push(

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
 import { measureColdStart, type ColdStartResult } from "./coldStart";
 import { startEnvironment, type BenchEnvironment } from "./environment";
+import { measureDiscovery, type DiscoveryResult } from "./discovery";
 import { measureGrowth, type GrowthResult } from "./growth";
 import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
 import { measureLayers, type LayerResult } from "./layers";
@@ -13,9 +14,19 @@ import {
 } from "./noisyNeighbour";
 import { benchOperations, type BenchOperation } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
+import { measureThrottle, type ThrottleBenchOptions, type ThrottleResult } from "./throttle";
 
-export type Section = "operations" | "growth" | "cycle" | "noisyNeighbour" | "coldStart";
-export const SECTIONS: readonly Section[] = ["operations", "growth", "cycle", "noisyNeighbour", "coldStart"];
+export type Section =
+  "operations" | "throttle" | "growth" | "cycle" | "noisyNeighbour" | "discovery" | "coldStart";
+export const SECTIONS: readonly Section[] = [
+  "operations",
+  "throttle",
+  "growth",
+  "cycle",
+  "noisyNeighbour",
+  "discovery",
+  "coldStart",
+];
 
 export interface BenchOptions {
   readonly sections: readonly Section[];
@@ -34,6 +45,10 @@ export interface BenchOptions {
   readonly cycle: { readonly users: number; readonly groups: number; readonly concurrency: number };
   readonly noisyNeighbour: Omit<NoisyNeighbourOptions, "log">;
   readonly coldStartRuns: number;
+  /** Account Discovery: a tenant of `users` walked with startIndex and with cursors, pages of `pageSize`. */
+  readonly discovery: { readonly users: number; readonly pageSize: number };
+  /** Throttling: tenant B's latency beside tenant A's authenticated flood, throttle on and off. */
+  readonly throttle: Omit<ThrottleBenchOptions, "log">;
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
   readonly log?: (line: string) => void;
@@ -58,6 +73,8 @@ export const FULL: BenchOptions = {
     uploadBytes: 400 * 1024 * 1024,
   },
   coldStartRuns: 7,
+  discovery: { users: 100_000, pageSize: 100 },
+  throttle: { seconds: 20, quietRate: 20, floodRate: 500, limit: { ratePerSecond: 50, burst: 100 } },
 };
 
 export const QUICK: BenchOptions = {
@@ -79,6 +96,8 @@ export const QUICK: BenchOptions = {
     uploadBytes: 64 * 1024 * 1024,
   },
   coldStartRuns: 3,
+  discovery: { users: 1_000, pageSize: 100 },
+  throttle: { seconds: 3, quietRate: 20, floodRate: 300, limit: { ratePerSecond: 50, burst: 100 } },
 };
 
 export interface BenchReport {
@@ -93,6 +112,8 @@ export interface BenchReport {
   /** Tenant B's latency alone and while tenant A sends the worst request shapes. */
   readonly noisyNeighbour?: NoisyNeighbourResult;
   readonly coldStart?: ColdStartResult;
+  readonly discovery?: DiscoveryResult;
+  readonly throttle?: ThrottleResult;
   /** Sections that failed to complete, with why: the others are still reported. */
   readonly sectionFailures: readonly string[];
   /** Errors the host logged (unhandled exceptions, failed requests). */
@@ -167,6 +188,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let initialCycle: InitialCycleResult | undefined;
   let noisyNeighbour: NoisyNeighbourResult | undefined;
   let coldStart: ColdStartResult | undefined;
+  let discovery: DiscoveryResult | undefined;
+  let throttle: ThrottleResult | undefined;
   const env = await startEnvironment(
     options.storageConnectionString === undefined
       ? {}
@@ -187,6 +210,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await section("operations", async () => {
       ({ operations, layers } = await runOperations(env, options));
     });
+    await section("throttle", async () => {
+      throttle = await measureThrottle(env, { ...options.throttle, log });
+    });
     await section("cycle", async () => {
       log(`initial cycle: ${options.cycle.users} users, ${options.cycle.groups} groups`);
       initialCycle = await runInitialCycle(await env.createTenant("cycle"), options.cycle);
@@ -196,6 +222,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     });
     await section("noisyNeighbour", async () => {
       noisyNeighbour = await measureNoisyNeighbour(env, { ...options.noisyNeighbour, log });
+    });
+    await section("discovery", async () => {
+      discovery = await measureDiscovery(env, { ...options.discovery, log });
     });
   } finally {
     await env.close();
@@ -215,6 +244,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(initialCycle ? { initialCycle } : {}),
     ...(noisyNeighbour ? { noisyNeighbour } : {}),
     ...(coldStart ? { coldStart } : {}),
+    ...(discovery ? { discovery } : {}),
+    ...(throttle ? { throttle } : {}),
     sectionFailures,
     serverErrors: env.serverErrors,
     seconds: Math.round(performance.now() - started) / 1000,

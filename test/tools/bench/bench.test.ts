@@ -124,6 +124,45 @@ describe("npm run bench, noisy neighbour section, reduced", () => {
   }, 120_000);
 });
 
+describe("npm run bench, Account Discovery and throttling sections, reduced", () => {
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench({
+      ...QUICK,
+      sections: ["discovery", "throttle"],
+      discovery: { users: 450, pageSize: 40 },
+      throttle: { seconds: 2, quietRate: 10, floodRate: 150, limit: { ratePerSecond: 20, burst: 20 } },
+      storageConnectionString: process.env.STORAGE_CONNECTION_STRING ?? "",
+    });
+  }, 120_000);
+
+  it("walks every user once both ways, reading about one row per user", () => {
+    expect(report.discovery?.walks.map((walk) => walk.mode)).toEqual(["startIndex", "cursor"]);
+    for (const walk of report.discovery?.walks ?? []) {
+      expect([walk.returned, walk.distinct, walk.errors]).toEqual([450, 450, 0]);
+      expect(walk.rowsRead).toBeLessThanOrEqual(1.1 * 450);
+      expect(walk.keysRead).toBe(450);
+      expect(walk.maxPageRows).toBeLessThanOrEqual(40 + 1);
+      expect(walk.points.map((point) => point.label)).toEqual(["first", "middle", "last"]);
+    }
+    const broken = targetChecks(report).filter(
+      (check) => check.kind !== "ratio" && check.kind !== "time" && !check.met,
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it("answers the flooding tenant 429 and the quiet one 200, and reports both p99s", () => {
+    const [alone, throttled, unthrottled] = report.throttle?.phases ?? [];
+    expect(alone?.quiet.count).toBeGreaterThan(0);
+    expect(throttled?.flood?.byStatus["429"]).toBeGreaterThan(0);
+    expect(unthrottled?.flood?.byStatus["429"]).toBeUndefined();
+    expect(report.throttle?.phases.every((phase) => phase.quiet.errors === 0)).toBe(true);
+    expect(formatBench(report)).toContain("Throttling: tenant B");
+    expect(formatBench(report)).toContain("Account Discovery: 450 users");
+  });
+});
+
 describe("bench command line", () => {
   it("scales down with --quick, --users, --groups and --requests", () => {
     const command = parseCommand(["--quick", "--users", "50", "--groups", "5", "--requests", "10", "--json"]);
@@ -138,5 +177,11 @@ describe("bench command line", () => {
     expect(parseCommand(["--duration", "2000"])?.options.requests).toBeUndefined();
     expect(() => parseCommand(["--duration", "1", "--requests", "1"])).toThrow(/not both/);
     expect(() => parseCommand(["--only", "nothing"])).toThrow(/unknown section/);
+    expect(parseCommand(["--discovery-users", "500", "--discovery-page", "5000"])?.options.discovery).toEqual(
+      {
+        users: 500,
+        pageSize: 1000,
+      },
+    );
   });
 });

@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import { useServices } from "../../src/app/services";
+import { TenantThrottle } from "../../src/http/tenantThrottle";
+import type { BenchEnvironment, BenchTenant } from "./environment";
+import { quantile } from "./load";
+import { seedResources, userRows, type ResourceRows } from "./rows";
+
+/**
+ * The noisy neighbour: tenant B sends a steady, modest rate of userName matches while tenant A
+ * floods (offers many times its limit). B's latency is measured alone, beside A's flood with the
+ * per-tenant throttle on, and beside the same flood with the throttle off.
+ */
+
+export interface ThrottleBenchOptions {
+  /** Seconds each phase runs. */
+  readonly seconds: number;
+  /** B's steady request rate (well under its limit). */
+  readonly quietRate: number;
+  /** A's offered rate: a flood, many times its limit. */
+  readonly floodRate: number;
+  /** The throttle of the measured phases. */
+  readonly limit: { readonly ratePerSecond: number; readonly burst: number };
+  readonly log?: (line: string) => void;
+}
+
+export interface PhaseResult {
+  readonly phase: string;
+  /** B's requests. */
+  readonly quiet: {
+    readonly count: number;
+    readonly errors: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+  };
+  /** A's requests by status (absent when A is idle). */
+  readonly flood?: { readonly sent: number; readonly byStatus: Readonly<Record<string, number>> };
+}
+
+export interface ThrottleResult {
+  readonly seconds: number;
+  readonly quietRate: number;
+  readonly floodRate: number;
+  readonly limit: ThrottleBenchOptions["limit"];
+  readonly phases: readonly PhaseResult[];
+  /** B's p99 beside A's throttled flood / B's p99 alone. */
+  readonly p99Ratio: number;
+  /** The same without the throttle, to show what it protects against. */
+  readonly p99RatioUnthrottled: number;
+}
+
+const MAX_IN_FLIGHT = 256;
+
+/** Calls `send` at `rate` per second for `seconds` (open loop: a slow answer does not slow the offer). */
+async function atRate(rate: number, seconds: number, send: (index: number) => Promise<void>): Promise<void> {
+  const started = performance.now();
+  const total = Math.round(rate * seconds);
+  const running = new Set<Promise<void>>();
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (running.size >= MAX_IN_FLIGHT) await Promise.race(running);
+    const request = send(index).finally(() => running.delete(request));
+    running.add(request);
+  }
+  await Promise.all(running);
+}
+
+function userNameFilter(user: ResourceRows): string {
+  return `/Users?filter=${encodeURIComponent(`userName eq "${user.userName ?? ""}"`)}`;
+}
+
+async function phase(
+  name: string,
+  quiet: { tenant: BenchTenant; users: readonly ResourceRows[] },
+  flood: { tenant: BenchTenant; users: readonly ResourceRows[] } | undefined,
+  options: ThrottleBenchOptions,
+): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const byStatus: Record<string, number> = {};
+  let sent = 0;
+  const quietRun = atRate(options.quietRate, options.seconds, async (index) => {
+    const user = quiet.users[index % quiet.users.length] as ResourceRows;
+    const begin = performance.now();
+    const answer = await quiet.tenant.http.send("GET", userNameFilter(user));
+    latencies.push(performance.now() - begin);
+    if (answer.status !== 200) errors += 1;
+  });
+  const floodRun = flood
+    ? atRate(options.floodRate, options.seconds, async (index) => {
+        const user = flood.users[index % flood.users.length] as ResourceRows;
+        sent += 1;
+        const answer = await flood.tenant.http.send("GET", userNameFilter(user));
+        byStatus[answer.status] = (byStatus[answer.status] ?? 0) + 1;
+      })
+    : Promise.resolve();
+  await Promise.all([quietRun, floodRun]);
+  latencies.sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return {
+    phase: name,
+    quiet: {
+      count: latencies.length,
+      errors,
+      p50Ms: round(quantile(latencies, 0.5)),
+      p99Ms: round(quantile(latencies, 0.99)),
+    },
+    ...(flood ? { flood: { sent, byStatus } } : {}),
+  };
+}
+
+export async function measureThrottle(
+  env: BenchEnvironment,
+  options: ThrottleBenchOptions,
+): Promise<ThrottleResult> {
+  const log = options.log ?? (() => undefined);
+  const run = randomBytes(4).toString("hex");
+  const seed = async (prefix: string) => {
+    const tenant = await env.createTenant(prefix);
+    const users = await seedResources(
+      env.services.tables.resources,
+      (index) => userRows(tenant.tenantId, run, index),
+      200,
+    );
+    return { tenant, users };
+  };
+  const quiet = await seed("quiet");
+  const noisy = await seed("noisy");
+  const withThrottle = (ratePerSecond: number, burst: number) => {
+    useServices({ ...env.services, throttle: new TenantThrottle({ ratePerSecond, burst }) });
+  };
+  try {
+    withThrottle(options.limit.ratePerSecond, options.limit.burst);
+    log("throttle: warm-up");
+    await phase("warm-up", quiet, undefined, { ...options, seconds: Math.min(2, options.seconds) });
+    log("throttle: B alone");
+    const alone = await phase("B alone", quiet, undefined, options);
+    log("throttle: B beside A's flood, throttled");
+    const throttled = await phase("B, A flooding (throttle on)", quiet, noisy, options);
+    log("throttle: B beside A's flood, throttle off");
+    withThrottle(0, 1);
+    const unthrottled = await phase("B, A flooding (throttle off)", quiet, noisy, options);
+    const ratio = (result: PhaseResult) =>
+      alone.quiet.p99Ms > 0 ? Math.round((result.quiet.p99Ms / alone.quiet.p99Ms) * 100) / 100 : 0;
+    return {
+      seconds: options.seconds,
+      quietRate: options.quietRate,
+      floodRate: options.floodRate,
+      limit: options.limit,
+      phases: [alone, throttled, unthrottled],
+      p99Ratio: ratio(throttled),
+      p99RatioUnthrottled: ratio(unthrottled),
+    };
+  } finally {
+    useServices(env.services);
+  }
+}
