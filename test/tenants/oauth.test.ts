@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config";
 import { ensureTables } from "../../src/store/tableClients";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
 import { manualClock } from "./tenantTables";
+import { recordingCall } from "../support/jsonCall";
 
 const clock = manualClock();
 const logs: string[] = [];
@@ -45,16 +46,7 @@ async function newTenant(prefix: string) {
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 
-async function call(url: string, init: RequestInit) {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  bodies.push(text);
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === "" ? undefined : JSON.parse(text),
-  };
-}
+const call = recordingCall(bodies);
 
 function requestToken(tenantUrl: string, form: Record<string, string>, headers: Record<string, string> = {}) {
   return call(`${tenantUrl}/oauth/token`, {

@@ -70,7 +70,7 @@ async function fetchPage(env: BenchEnvironment, tenant: BenchTenant, path: strin
   const line = env.takeRequestLine(correlationId);
   const sample: PageSample = { ms, rows: line?.storageRowsRead ?? 0, keys: line?.storageKeysRead ?? 0 };
   const body = answer.status === 200 ? (JSON.parse(answer.body) as ListPage) : undefined;
-  return { status: answer.status, body, sample };
+  return { body, sample };
 }
 
 function point(label: string, samples: readonly PageSample[], page: number): PagePoint {
@@ -121,59 +121,49 @@ function summariseWalk(
   };
 }
 
-async function walkByIndex(
+/**
+ * Reads pages until `next` (given the page just read) names none; a failed page ends the walk.
+ * Entra stops an index walk at an empty page or once it has read totalResults.
+ */
+async function walk(
   env: BenchEnvironment,
   tenant: BenchTenant,
-  pageSize: number,
+  mode: WalkResult["mode"],
+  first: string,
+  next: (body: ListPage) => string | undefined,
 ): Promise<WalkResult> {
   const samples: PageSample[] = [];
   const ids: string[] = [];
   let errors = 0;
   const started = performance.now();
-  for (let startIndex = 1; ; startIndex += pageSize) {
-    const { status, body, sample } = await fetchPage(
-      env,
-      tenant,
-      `/Users?startIndex=${startIndex}&count=${pageSize}`,
-    );
-    samples.push(sample);
-    if (!body) {
-      errors += 1;
-      if (status !== 200) break;
-    }
-    const resources = body?.Resources ?? [];
-    ids.push(...resources.map((resource) => resource.id));
-    // Entra stops at an empty page or once it has read totalResults.
-    if (resources.length === 0 || startIndex + pageSize > (body?.totalResults ?? 0)) break;
-  }
-  return summariseWalk("startIndex", samples, ids, errors, (performance.now() - started) / 1000);
-}
-
-async function walkByCursor(
-  env: BenchEnvironment,
-  tenant: BenchTenant,
-  pageSize: number,
-): Promise<WalkResult> {
-  const samples: PageSample[] = [];
-  const ids: string[] = [];
-  let errors = 0;
-  let cursor: string | undefined = "";
-  const started = performance.now();
-  while (cursor !== undefined) {
-    const { body, sample } = await fetchPage(
-      env,
-      tenant,
-      `/Users?count=${pageSize}&cursor=${encodeURIComponent(cursor)}`,
-    );
+  for (let path: string | undefined = first; path !== undefined;) {
+    const { body, sample } = await fetchPage(env, tenant, path);
     samples.push(sample);
     if (!body) {
       errors += 1;
       break;
     }
     ids.push(...(body.Resources ?? []).map((resource) => resource.id));
-    cursor = body.nextCursor;
+    path = next(body);
   }
-  return summariseWalk("cursor", samples, ids, errors, (performance.now() - started) / 1000);
+  return summariseWalk(mode, samples, ids, errors, (performance.now() - started) / 1000);
+}
+
+function walkByIndex(env: BenchEnvironment, tenant: BenchTenant, pageSize: number): Promise<WalkResult> {
+  let startIndex = 1;
+  const path = () => `/Users?startIndex=${startIndex}&count=${pageSize}`;
+  return walk(env, tenant, "startIndex", path(), (body) => {
+    const returned = body.Resources?.length ?? 0;
+    startIndex += pageSize;
+    return returned === 0 || startIndex > (body.totalResults ?? 0) ? undefined : path();
+  });
+}
+
+function walkByCursor(env: BenchEnvironment, tenant: BenchTenant, pageSize: number): Promise<WalkResult> {
+  const path = (cursor: string) => `/Users?count=${pageSize}&cursor=${encodeURIComponent(cursor)}`;
+  return walk(env, tenant, "cursor", path(""), (body) =>
+    body.nextCursor === undefined ? undefined : path(body.nextCursor),
+  );
 }
 
 /** Seeds a tenant of `users` (raw transactions, the rows POST writes), then walks it both ways. */

@@ -8,6 +8,7 @@ import { ensureTables } from "../../../src/store/tableClients";
 import { startLocalHost, type LocalHost } from "../../../tools/localHost";
 import { makeKey, signAssertion, TestIssuer, type IssuerKey } from "../../support/jwksIssuer";
 import { manualClock } from "../tenantTables";
+import { recordingCall } from "../../support/jsonCall";
 
 /** Workload identity federation end to end: a local issuer, our token endpoint over HTTP, SCIM calls. */
 
@@ -76,16 +77,7 @@ async function federatedTenant(prefix: string, jwksUri = issuer.jwksUri) {
   return { tenantId, tenantUrl, trust, claims };
 }
 
-async function call(url: string, init: RequestInit) {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  bodies.push(text);
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === "" ? undefined : JSON.parse(text),
-  };
-}
+const call = recordingCall(bodies);
 
 function requestToken(
   tenantUrl: string,
