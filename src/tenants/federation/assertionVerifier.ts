@@ -64,8 +64,8 @@ function decoded(assertion: string): { kid: string; claims: JWTPayload } {
 }
 
 /**
- * Verifies an RFC 7523 client assertion against a tenant's trusts: the trust by `client_id` or by
- * the assertion's `iss` and `sub`; the signature (RS256, the issuer's key named by `kid`); `iss`,
+ * Verifies an RFC 7523 client assertion against a tenant's trusts: the trust `client_id` names (its
+ * id), or else the one of the assertion's `iss` and `sub`; the signature (RS256, the issuer's key named by `kid`); `iss`,
  * `sub`, `aud` (one of the trust's audiences, exactly), `exp` and `nbf` with a small skew; and a
  * `jti` never seen while it lives.
  */
@@ -119,8 +119,11 @@ export class AssertionVerifier {
     claims: JWTPayload,
     clientId: string | undefined,
   ): Promise<FederatedTrust> {
+    // RFC 7523 makes the client id the assertion's subject; our trust id names the trust as well.
     const trust = await this.trusts.find(tenantId, (t) =>
-      clientId === undefined ? t.issuer === claims.iss && t.subject === claims.sub : t.trustId === clientId,
+      clientId === undefined || clientId === t.subject
+        ? t.issuer === claims.iss && t.subject === claims.sub
+        : t.trustId === clientId,
     );
     if (!trust) throw new AssertionRefused("no matching trust");
     return trust;

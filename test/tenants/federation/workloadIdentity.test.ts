@@ -132,6 +132,10 @@ describe("workload identity federation at the token endpoint", () => {
       },
     );
     expect(byId.status).toBe(200);
+    const bySubject = await requestToken(tenant.tenantUrl, await signAssertion(key1, tenant.claims()), {
+      client_id: tenant.trust.subject,
+    });
+    expect(bySubject.status).toBe(200);
     const otherId = await requestToken(tenant.tenantUrl, await signAssertion(key1, tenant.claims()), {
       client_id: randomUUID(),
     });
