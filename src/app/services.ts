@@ -96,6 +96,12 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
   const trustStore = new TableTrusts(tables.tenants);
   const bookmarks = new TableBookmarks(tables.resources, now);
+  const tenantAdmin = new TenantAdmin(
+    tenantStore,
+    credentials,
+    now ? () => new Date(now()) : undefined,
+    auditLog,
+  );
   const trustSource = new TrustSource(trustStore, cache);
   const jwks = new JwksCache({
     ...DEFAULT_JWKS_OPTIONS,
@@ -169,10 +175,11 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       trustSource,
     ),
     accessTokens,
-    tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),
+    tenants: tenantAdmin,
     trusts: new TrustAdmin(
       trustStore,
-      async (tenantId) => (await tenantStore.get(tenantId)) !== undefined,
+      (tenantId) => tenantAdmin.exists(tenantId),
+      () => tenantAdmin.ensureSigningKey(),
       auditLog,
       now ? () => new Date(now()) : undefined,
     ),

@@ -16,6 +16,8 @@ export class TrustAdmin {
   constructor(
     private readonly repository: TrustRepository,
     private readonly tenantExists: (tenantId: string) => Promise<boolean>,
+    /** The deployment's access-token signing key: a trust is useless until one exists. */
+    private readonly ensureSigningKey: () => Promise<void>,
     private readonly auditLog?: AuditLog,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -27,6 +29,7 @@ export class TrustAdmin {
       ...validateNewTrust(input),
       created: this.clock().toISOString(),
     };
+    await this.ensureSigningKey();
     await this.audit(tenantId, "trustAdded", trust);
     await this.repository.update(tenantId, (current) => withTrust(current, trust));
     return trust;

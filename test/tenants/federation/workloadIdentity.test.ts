@@ -46,8 +46,6 @@ beforeAll(async () => {
   issuer = await new TestIssuer().start();
   key1 = await makeKey("key-1");
   issuer.published = [key1];
-  // The first client secret of a deployment makes the signing key our access tokens need.
-  await services.tenants.ensureSigningKey();
 });
 afterAll(async () => {
   await host.close();
