@@ -15,7 +15,7 @@ export interface DiscoveryOptions {
 }
 
 export interface PagePoint {
-  /** "first", "middle", "last" */
+  /** "first" (alone: it also counts the total), "second" (pages 2–4), "middle", "last" */
   readonly label: string;
   readonly page: number;
   /** Median time of this page and the two beside it (one page alone is at the mercy of a GC). */
@@ -99,7 +99,7 @@ function summariseWalk(
   seconds: number,
 ): WalkResult {
   const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b);
-  // The first page alone (it also counts the total); middle and last with their neighbours.
+  // The first page alone (it also counts the total); the others as the median with their neighbours.
   const last = Math.max(0, samples.length - 1);
   return {
     mode,
@@ -109,6 +109,7 @@ function summariseWalk(
     seconds: Math.round(seconds * 100) / 100,
     points: [
       { ...point("first", samples, 0), ms: Math.round((samples[0]?.ms ?? 0) * 100) / 100 },
+      point("second", samples, Math.min(2, samples.length - 1)),
       point("middle", samples, Math.floor(samples.length / 2)),
       point("last", samples, last),
     ],
