@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from "../config";
-import { TenantThrottle } from "../http/tenantThrottle";
+import { TenantThrottle } from "../service/tenantThrottle";
 import { DebugMode } from "../diagnostics/debugMode";
 import { CachedHealth } from "../diagnostics/health";
 import { RequestStats, type StatsStore } from "../diagnostics/requestStats";

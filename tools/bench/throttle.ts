@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { useServices } from "../../src/app/services";
-import { TenantThrottle } from "../../src/http/tenantThrottle";
+import { TenantThrottle } from "../../src/service/tenantThrottle";
 import type { BenchEnvironment, BenchTenant } from "./environment";
 import { quantile } from "./load";
 import { seedResources, userRows, type ResourceRows } from "./rows";

@@ -1,4 +1,4 @@
-import { TenantThrottle, TooManyRequestsError } from "../../src/http/tenantThrottle";
+import { TenantThrottle, TooManyRequestsError } from "../../src/service/tenantThrottle";
 import { manualClock } from "../tenants/tenantTables";
 import { scimClient, startTestHost, type TestHost } from "../support/testServices";
 
