@@ -47,7 +47,7 @@ export function route(exchange: Exchange): string {
   return `${shape}?${names}`;
 }
 
-/** Every body must be SCIM JSON with `Content-Type: application/scim+json` (§4.4). */
+/** Every body must be SCIM JSON with `Content-Type: application/scim+json`. */
 export function expectScimJson(step: StepRecorder, exchange: Exchange, subject?: string): void {
   const extra = { exchange, ...(subject ? { subject } : {}) };
   const contentType = (exchange.contentType ?? "").split(";")[0]?.trim().toLowerCase();
@@ -59,7 +59,7 @@ export function expectScimJson(step: StepRecorder, exchange: Exchange, subject?:
     step.check("response body is JSON", false, { ...extra, escrow: true, detail: exchange.parseError });
 }
 
-/** A query answer: ListResponse, capital `Resources`, every resource with an id (§4.2). */
+/** A query answer: ListResponse, capital `Resources`, every resource with an id. */
 export function expectListResponse(
   step: StepRecorder,
   exchange: Exchange,
@@ -282,7 +282,7 @@ export function expectGroup(
     });
 }
 
-/** `excludedAttributes=members` honoured, else `MultipleEntriesInResponse` (§3.8). */
+/** `excludedAttributes=members` honoured, else `MultipleEntriesInResponse`. */
 export function expectNoMembers(
   step: StepRecorder,
   resource: JsonObject,
@@ -298,7 +298,7 @@ export function expectNoMembers(
   });
 }
 
-/** Errors stay in the SCIM envelope (§4.3). */
+/** Errors stay in the SCIM envelope. */
 export function expectScimError(
   step: StepRecorder,
   exchange: Exchange,

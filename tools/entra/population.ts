@@ -18,7 +18,7 @@ export interface UserState {
   externalId: string;
   department: string;
   employeeNumber: string;
-  /** Not in the Teamgo table; §11 step 5 adds it to a user that had none. */
+  /** Not in the Teamgo table; an incremental update adds it to a user that had none. */
   nickName?: string;
   /** Filled later, so the element `phoneNumbers[type eq "work"]` does not exist when it is added. */
   workPhone?: string;

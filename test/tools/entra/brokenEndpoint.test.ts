@@ -35,7 +35,7 @@ function listen(server: Server, seen: string[], sockets: Set<Socket> = new Set()
   });
 }
 
-/** A SCIM endpoint with two classic faults (§13.1 and §13.9): 404 for "no match", lowercase resources. */
+/** A SCIM endpoint with two classic faults: 404 for "no match", lowercase resources. */
 function brokenServer(): Promise<Fake> {
   const seen: string[] = [];
   const server: Server = createServer((request, response) => {

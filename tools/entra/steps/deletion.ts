@@ -12,7 +12,7 @@ import {
 import { groupQuery } from "./initialCycle";
 import { inParallel } from "../../inParallel";
 
-/** Hard delete (§3.7, §11 step 13): DELETE → 204, then GET → 404 and the filter finds nothing. */
+/** Hard delete: DELETE → 204, then GET → 404 and the filter finds nothing. */
 export async function hardDelete(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Hard delete: DELETE → 204, then GET → 404");
   const user = createdUsers(context).at(-1);

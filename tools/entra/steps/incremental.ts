@@ -21,7 +21,7 @@ import { inParallel } from "../../inParallel";
 /** Changes a user the way an HR edit in Entra would, per dialect. */
 function edit(dialect: Dialect, state: UserState, round: string): UserState {
   if (dialect === "default") {
-    // §11 step 5: work email, family name, nickName (previously empty → Add), department; plus more.
+    // work email, family name, nickName (previously empty → Add), department; plus more.
     return {
       ...state,
       workEmail: state.workEmail.replace("@", `.${round}@`),
@@ -33,7 +33,7 @@ function edit(dialect: Dialect, state: UserState, round: string): UserState {
       mobile: state.mobile.replace("(425)", "(206)"),
     };
   }
-  // §3.6: one path-less replace (displayName, name.*, title, enterprise URN keys) + value-path ops.
+  // one path-less replace (displayName, name.*, title, enterprise URN keys) + value-path ops.
   return {
     ...state,
     displayName: `${state.displayName} ✓`,
@@ -106,7 +106,7 @@ export async function attributeChanges(context: ReplayContext, dialect: Dialect)
 
 /**
  * Disable (soft delete), check the user is still found by the matching query with active false
- * and keeps its memberships, then re-enable (§3.7, §10, §11 steps 8–9).
+ * and keeps its memberships, then re-enable.
  */
 export async function disableAndReenable(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Incremental cycle: disable, still matched as inactive, re-enable");
@@ -143,7 +143,7 @@ export async function disableAndReenable(context: ReplayContext): Promise<void> 
   }
 }
 
-/** userName changes keep the id; the old name no longer matches, the new one does (§10). */
+/** userName changes keep the id; the old name no longer matches, the new one does. */
 export async function rename(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Incremental cycle: rename userName");
   const users = createdUsers(context);
@@ -163,7 +163,7 @@ export async function rename(context: ReplayContext): Promise<void> {
   }
 }
 
-/** Manager set with {value} then removed by path (§11 step 7, validator's remove manager). */
+/** Manager set with {value} then removed by path. */
 export async function removeManager(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Incremental cycle: change and remove manager");
   const [first, second, third] = createdUsers(context);
@@ -193,7 +193,7 @@ export async function removeManager(context: ReplayContext): Promise<void> {
 }
 
 /**
- * Remove one member per dialect (§3.9): default `{"op":"Remove","path":"members","value":[…]}` must
+ * Remove one member per dialect: default `{"op":"Remove","path":"members","value":[…]}` must
  * remove only the listed member; aadOptscim062020 uses `members[value eq "…"]`.
  */
 export async function removeMembers(context: ReplayContext): Promise<void> {
@@ -219,7 +219,7 @@ export async function removeMembers(context: ReplayContext): Promise<void> {
   }
 }
 
-/** Rename (Replace displayName → 204) and Add externalId on an existing group (§3.8). */
+/** Rename (Replace displayName → 204) and Add externalId on an existing group. */
 export async function updateGroups(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Incremental cycle: rename group, Add externalId");
   await inParallel(createdGroups(context), context.concurrency, async (group) => {

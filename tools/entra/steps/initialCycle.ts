@@ -23,12 +23,12 @@ import {
 } from "./context";
 import { inParallel } from "../../inParallel";
 
-/** Both matching precedences (§3.2): even users by userName first, odd users by externalId first. */
+/** Both matching precedences: even users by userName first, odd users by externalId first. */
 export function matchOrder(user: ReplayUser): readonly ("userName" | "externalId")[] {
   return user.index % 2 === 0 ? ["userName", "externalId"] : ["externalId", "userName"];
 }
 
-/** Match (miss) → create → re-read, per user (§11 steps 2–4, §5.2 "Initial cycle"). */
+/** Match (miss) → create → re-read, per user. */
 export async function createUsers(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Initial cycle: match by userName/externalId, create, re-read users");
   await inParallel(context.users, context.concurrency, async (user) => {
@@ -54,7 +54,7 @@ function groupQuery(displayName: string): string {
   ]);
 }
 
-/** Match by displayName (members excluded) → create with the ADSCIM URN → 201, no members (§3.8). */
+/** Match by displayName (members excluded) → create with the ADSCIM URN → 201, no members. */
 export async function createGroups(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Initial cycle: match by displayName, create groups");
   await inParallel(context.groups, context.concurrency, async (group) => {
@@ -77,7 +77,7 @@ export async function createGroups(context: ReplayContext): Promise<void> {
 }
 
 /**
- * Second pass (§3.10, §11 step 7): every user but the first reports to the first. The second user
+ * Second pass: every user but the first reports to the first. The second user
  * gets all three wire forms in turn; the others one each, round-robin.
  */
 export async function linkManagers(context: ReplayContext): Promise<void> {
@@ -103,7 +103,7 @@ export async function linkManagers(context: ReplayContext): Promise<void> {
       user.manager = manager.id;
       await verifyUser(context, step, user, "reference");
     }
-    // The legacy reference check (§3.10): `id eq … and manager eq …` with attributes=id.
+    // The legacy reference check: `id eq … and manager eq …` with attributes=id.
     const query = entraQuery([
       ["filter", `${eqFilter("id", user.id)} and ${eqFilter("manager", manager.id)}`],
       ["attributes", "id"],
@@ -164,7 +164,7 @@ export async function verifyGroup(
 
 export { groupQuery };
 
-/** Second pass: members added several at a time (§3.9), then each group read back. */
+/** Second pass: members added several at a time, then each group read back. */
 export async function addMemberships(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Initial cycle, second pass: add group members (multi-member PATCH)");
   const users = createdUsers(context);
@@ -191,7 +191,7 @@ export async function addMemberships(context: ReplayContext): Promise<void> {
   });
 }
 
-/** The next cycle matches every user it created: exactly one result, the cached id (§3.2, §10). */
+/** The next cycle matches every user it created: exactly one result, the cached id. */
 export async function matchExisting(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Next cycle: match existing users (both orders, different case)");
   await inParallel(createdUsers(context), context.concurrency, async (user) => {

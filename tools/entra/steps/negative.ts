@@ -11,7 +11,7 @@ const PAGE = 5;
 /** Enough to see several pages without walking a large production tenant. */
 const MAX_LISTED = 50;
 
-/** §11 step 11: duplicates → 409 uniqueness, unknown id → 404, bad token → 401, pagination. */
+/** duplicates → 409 uniqueness, unknown id → 404, bad token → 401, pagination. */
 export async function negativeChecks(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Negative checks: 409 (also in another case), 404, 401, pagination");
   const { client } = context;
@@ -69,7 +69,7 @@ function swapCase(text: string): string {
 
 /**
  * Entra's older create body (SCIM tutorial Example 2): explicit nulls and the typo'd extension URN
- * `…enterprise:2.0User`. Nulls and unknown schema URNs must not fail the create (§3.4, §13.9).
+ * `…enterprise:2.0User`. Nulls and unknown schema URNs must not fail the create.
  */
 export async function legacyCreateShape(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Tolerance: Entra's older create body (nulls, typo'd URN)");
@@ -103,7 +103,7 @@ export async function legacyCreateShape(context: ReplayContext): Promise<void> {
   expectStatus(step, removed, [204], user.userName);
 }
 
-/** `?startIndex=N&count=5` pages (§3.2, validator pagination tests): sizes, startIndex, no repeats. */
+/** `?startIndex=N&count=5` pages: sizes, startIndex, no repeats. */
 async function pagination(context: ReplayContext): Promise<void> {
   const step = context.recorder.step("Pagination: /Users?startIndex=N&count=5");
   const seen = new Set<string>();
