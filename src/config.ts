@@ -33,6 +33,8 @@ export const configSchema = z
     ACCESS_TOKEN_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Directory events older than this leave the feed; a consumer's older cursor then gets 410. */
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**
      * SHA-256 (hex) of the operator's admin token for /ops/... endpoints (audit, summary); the
      * admin endpoints answer 404 while it is unset. `npm run tenant -- admin-token` makes one.

@@ -8,6 +8,9 @@ import { GroupService } from "../service/groupService";
 import { ResourceService } from "../service/resourceService";
 import { TenantResourceTypes, type TenantSchemaRepository } from "../service/tenantResourceTypes";
 import { UserService } from "../service/userService";
+import { EventFeed } from "../events/eventFeed";
+import type { EventLog } from "../events/eventLog";
+import { TableEventLog } from "../store/tableEventLog";
 import { groupKind, userKind } from "../store/resourceKinds";
 import { TableAuditLog } from "../store/tableAuditLog";
 import { TableStatsStore } from "../store/tableStatsStore";
@@ -43,6 +46,9 @@ export interface Services {
   /** Each tenant's declared extension attributes, and the resource types built from them (cached). */
   readonly tenantSchemas: TenantSchemaRepository;
   readonly resourceTypes: TenantResourceTypes;
+  /** Each tenant's directory events, numbered from the outbox rows its changes commit. */
+  readonly eventLog: EventLog;
+  readonly eventFeed: EventFeed;
 }
 
 /** What tests (and tools) may put in place of the configured parts. */
@@ -78,7 +84,10 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const statsStore = new TableStatsStore(tables.resources);
   const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
+  const eventLog = new TableEventLog(tables.resources);
   return {
+    eventLog,
+    eventFeed: new EventFeed(eventLog),
     config,
     tables,
     auditLog,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
+import type { ResourceDoc } from "../scim/resource/types";
 import type { AuditRecord } from "../service/audit";
+import { outboxAction } from "./outboxRows";
 
 /** Inverted milliseconds, so the newest record sorts first in the partition. */
 const LATEST = 9_999_999_999_999;
@@ -25,7 +27,7 @@ export type AuditEntity = {
   correlationId?: string;
 };
 
-function serialiseChanges(record: AuditRecord): string {
+export function serialiseChanges(record: AuditRecord): string {
   const full = JSON.stringify(record.changes);
   if (full.length <= MAX_CHANGES_CHARS) return full;
   return JSON.stringify(record.changes.map(({ attribute }) => ({ attribute, truncated: true }))).slice(
@@ -48,9 +50,21 @@ export function auditEntity(tenantId: string, record: AuditRecord): AuditEntity 
   };
 }
 
-/** The transaction action that writes the record beside the change it describes. */
-export function auditAction(tenantId: string, record: AuditRecord | undefined): TransactionAction[] {
-  return record ? [["create", auditEntity(tenantId, record)]] : [];
+/** Rows a directory change writes beside itself: its audit record and its outbox row (the event to be). */
+export const AUDIT_ACTIONS = 2;
+
+/**
+ * The transaction actions that write the record, and the outbox row the event feed is made from,
+ * beside the change they describe. `snapshot` is the resource after the change (before, for a delete).
+ */
+export function auditAction(
+  tenantId: string,
+  record: AuditRecord | undefined,
+  snapshot?: ResourceDoc,
+): TransactionAction[] {
+  if (!record) return [];
+  const entity = auditEntity(tenantId, record);
+  return [["create", entity], outboxAction(tenantId, record, entity.changes, snapshot)];
 }
 
 export function recordOf(entity: AuditEntity): AuditRecord {
