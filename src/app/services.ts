@@ -26,6 +26,7 @@ import { createSecretClient } from "../tenants/keyVaultClient";
 import { KeyVaultCredentialStore } from "../tenants/keyVaultCredentialStore";
 import { SigningKeys } from "../tenants/signingKeys";
 import { TenantAdmin } from "../tenants/tenantAdmin";
+import { AppKeyAdmin } from "../tenants/appKeys";
 
 /** Everything a request needs, built once per process from the validated configuration. */
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   /** Each tenant's directory events, numbered from the outbox rows its changes commit. */
   readonly eventLog: EventLog;
   readonly eventFeed: EventFeed;
+  /** Applications' read keys (the directory read API and the event feed). */
+  readonly appKeys: AppKeyAdmin;
 }
 
 /** What tests (and tools) may put in place of the configured parts. */
@@ -85,9 +88,22 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
   const eventLog = new TableEventLog(tables.resources);
+  const authenticator = new Authenticator(tenantStore, credentials, accessTokens, {
+    ...cache,
+    unknownTenantRead: (tenantId) => tenantStore.read(tenantId),
+  });
   return {
     eventLog,
     eventFeed: new EventFeed(eventLog),
+    appKeys: new AppKeyAdmin(
+      tenantStore,
+      credentials,
+      auditLog,
+      now ? () => new Date(now()) : undefined,
+      (id) => {
+        authenticator.forget(id);
+      },
+    ),
     config,
     tables,
     auditLog,
@@ -119,10 +135,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
       memberships,
     ),
-    authenticator: new Authenticator(tenantStore, credentials, accessTokens, {
-      ...cache,
-      unknownTenantRead: (tenantId) => tenantStore.read(tenantId),
-    }),
+    authenticator,
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),
     tenantSchemas,

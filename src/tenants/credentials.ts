@@ -31,6 +31,17 @@ const documentSchema = z.object({
       revoked: z.boolean().optional(),
     }),
   ),
+  appKeys: z
+    .array(
+      z.object({
+        keyId: z.string().min(1),
+        hash: z.string(),
+        created: timestamp,
+        name: z.string().optional(),
+        revokedAt: timestamp.optional(),
+      }),
+    )
+    .optional(),
 });
 const signingKeysSchema = z.object({
   version: z.literal(1),
@@ -39,12 +50,13 @@ const signingKeysSchema = z.object({
 
 /** Reads a stored document; a corrupt one throws (a fault), it never reads as "no credentials". */
 export function parseCredentials(text: string): TenantCredentials {
-  const { tokens, clients } = documentSchema.parse(JSON.parse(text));
-  return { tokens, clients };
+  const { tokens, clients, appKeys } = documentSchema.parse(JSON.parse(text));
+  return { tokens, clients, ...(appKeys ? { appKeys } : {}) };
 }
 
 export function serializeCredentials(credentials: TenantCredentials): string {
-  return JSON.stringify({ version: 1, tokens: credentials.tokens, clients: credentials.clients });
+  const { tokens, clients, appKeys } = credentials;
+  return JSON.stringify({ version: 1, tokens, clients, ...(appKeys ? { appKeys } : {}) });
 }
 
 export function parseSigningKeys(text: string): readonly SigningKey[] {
