@@ -9,6 +9,7 @@ import { ResourceService } from "../service/resourceService";
 import { TenantResourceTypes, type TenantSchemaRepository } from "../service/tenantResourceTypes";
 import { UserService } from "../service/userService";
 import { EventFeed } from "../events/eventFeed";
+import { DirectoryReader } from "../directory/directoryReader";
 import type { EventLog } from "../events/eventLog";
 import { TableEventLog } from "../store/tableEventLog";
 import { groupKind, userKind } from "../store/resourceKinds";
@@ -50,6 +51,8 @@ export interface Services {
   /** Each tenant's directory events, numbered from the outbox rows its changes commit. */
   readonly eventLog: EventLog;
   readonly eventFeed: EventFeed;
+  /** The application's read view of each tenant's directory. */
+  readonly directory: DirectoryReader;
   /** Applications' read keys (the directory read API and the event feed). */
   readonly appKeys: AppKeyAdmin;
 }
@@ -88,6 +91,8 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
   const eventLog = new TableEventLog(tables.resources);
+  const userStore = new TableResourceStore(tables.resources, userKind);
+  const groupStore = new TableResourceStore(tables.resources, groupKind);
   const authenticator = new Authenticator(tenantStore, credentials, accessTokens, {
     ...cache,
     unknownTenantRead: (tenantId) => tenantStore.read(tenantId),
@@ -127,14 +132,9 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         },
       },
     ]),
-    users: new UserService(
-      new ResourceService(userResourceType, new TableResourceStore(tables.resources, userKind)),
-      memberships,
-    ),
-    groups: new GroupService(
-      new ResourceService(groupResourceType, new TableResourceStore(tables.resources, groupKind)),
-      memberships,
-    ),
+    users: new UserService(new ResourceService(userResourceType, userStore), memberships),
+    groups: new GroupService(new ResourceService(groupResourceType, groupStore), memberships),
+    directory: new DirectoryReader(userStore, groupStore, memberships),
     authenticator,
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),

@@ -7,11 +7,13 @@ import { createHash } from "node:crypto";
  */
 const CURSOR_PATTERN = /^ev1_(\d{1,15})_([A-Za-z0-9_-]{16})$/;
 
+/** 96 bits binding a cursor's parts together (tenant, purpose, position): a changed part fails it. */
+export function cursorCheck(...parts: readonly string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 16);
+}
+
 function check(tenantId: string, sequence: number): string {
-  return createHash("sha256")
-    .update(`feed-cursor\n${tenantId}\n${sequence}`)
-    .digest("base64url")
-    .slice(0, 16);
+  return cursorCheck("feed-cursor", tenantId, String(sequence));
 }
 
 export function encodeCursor(tenantId: string, sequence: number): string {

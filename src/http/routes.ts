@@ -5,6 +5,7 @@ import { withTelemetry } from "../telemetry";
 import { scimEndpoint } from "./endpoint";
 import { getAudit, getHealth, getSummary } from "./handlers/admin";
 import { getEvents, getLatestCursor } from "./handlers/events";
+import { groupMembers, groups, users } from "./handlers/directory";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { resourceOperation, rootSearch } from "./handlers/resources";
 import { tokenEndpoint } from "./handlers/token";
@@ -74,6 +75,14 @@ export const routes: readonly RouteDefinition[] = [
     handler: getLatestCursor,
   },
   { name: "appEvents", route: "api/v1/tenants/{tenantId}/events", methods: ["GET"], handler: getEvents },
+  { name: "appUsers", route: "api/v1/tenants/{tenantId}/users/{id?}", methods: ["GET"], handler: users },
+  {
+    name: "appGroupMembers",
+    route: "api/v1/tenants/{tenantId}/groups/{id}/members",
+    methods: ["GET"],
+    handler: groupMembers,
+  },
+  { name: "appGroups", route: "api/v1/tenants/{tenantId}/groups/{id?}", methods: ["GET"], handler: groups },
   {
     name: "scimRootSearch",
     route: "scim/v2/{tenantId}/.search",

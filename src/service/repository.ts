@@ -14,6 +14,8 @@ export interface ScanPage {
   readonly items: readonly StoredResource[];
   /** The continuation token this page was fetched with; undefined for the first page. */
   readonly token: string | undefined;
+  /** The token of the page after this one; undefined for the last page. */
+  readonly next?: string;
 }
 
 /** Thrown when another writer changed the resource since it was read (optimistic concurrency). */

@@ -224,7 +224,7 @@ export class TableResourceStore implements ResourceRepository {
         const items = page
           .filter((entity) => !isTombstone(entity))
           .map((entity) => this.fromEntity(this.idOf(entity.rowKey), entity));
-        yield { items, token };
+        yield { items, token, ...(page.continuationToken ? { next: page.continuationToken } : {}) };
         token = page.continuationToken;
         if (token === undefined) return;
       }

@@ -1,3 +1,4 @@
+import { loadAppApiSpec } from "../../support/openApi";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../../support/testServices";
 
 describe("GET /api/v1/tenants/{tenantId}/events over HTTP", () => {
@@ -39,6 +40,8 @@ describe("GET /api/v1/tenants/{tenantId}/events over HTTP", () => {
     const page = (await first.json()) as { data: { type: string }[]; next: string; hasMore: boolean };
     expect(page.data.map((event) => event.type)).toEqual(["user.created"]);
     expect(page.hasMore).toBe(true);
+    const spec = loadAppApiSpec();
+    expect(spec.problems("/api/v1/tenants/{tenantId}/events", 200, page)).toEqual([]);
     const second = (await (await feed(tenant.tenantId, `?after=${page.next}`)).json()) as typeof page;
     expect(second.data.map((event) => event.type)).toEqual(["user.deactivated"]);
     expect(second.hasMore).toBe(false);
@@ -49,7 +52,9 @@ describe("GET /api/v1/tenants/{tenantId}/events over HTTP", () => {
       const response = await feed(tenant.tenantId, "", key);
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toContain("Bearer");
-      expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+      const body = await response.json();
+      expect(body).toMatchObject({ error: { code: "unauthorized" } });
+      expect(loadAppApiSpec().problems("/api/v1/tenants/{tenantId}/events", 401, body)).toEqual([]);
     }
     expect((await feed("no tenant!", "")).status).toBe(401);
   });
