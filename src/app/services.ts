@@ -10,6 +10,12 @@ import { TenantResourceTypes, type TenantSchemaRepository } from "../service/ten
 import { UserService } from "../service/userService";
 import { EventFeed } from "../events/eventFeed";
 import { DirectoryReader } from "../directory/directoryReader";
+import { openQueues, type StorageQueues } from "../store/storageQueues";
+import { TableWebhookStore } from "../store/tableWebhookStore";
+import { ChangeNotifier } from "../webhooks/changeNotifier";
+import { httpSender, type WebhookSender } from "../webhooks/sender";
+import { WebhookAdmin } from "../webhooks/webhookAdmin";
+import { WebhookDelivery } from "../webhooks/webhookDelivery";
 import type { EventLog } from "../events/eventLog";
 import { TableEventLog } from "../store/tableEventLog";
 import { groupKind, userKind } from "../store/resourceKinds";
@@ -53,6 +59,13 @@ export interface Services {
   readonly eventFeed: EventFeed;
   /** The application's read view of each tenant's directory. */
   readonly directory: DirectoryReader;
+  /** The webhook queues; undefined when the storage has no queue service. */
+  readonly queues?: StorageQueues;
+  /** Fan-out and delivery (the queue handlers' work); undefined without queues. */
+  readonly webhookDelivery?: WebhookDelivery;
+  readonly webhooks: WebhookAdmin;
+  /** Told after every successful SCIM change; queues a fan-out without making the request wait. */
+  readonly changes: ChangeNotifier;
   /** Applications' read keys (the directory read API and the event feed). */
   readonly appKeys: AppKeyAdmin;
 }
@@ -62,6 +75,8 @@ export interface ServiceOverrides {
   /** Instead of Key Vault or the table: e.g. a Key Vault store on a test SecretClient. */
   readonly credentials?: CredentialStore;
   readonly clock?: () => number;
+  /** Instead of HTTP(S) POSTs to the endpoints. */
+  readonly webhookSender?: WebhookSender;
 }
 
 const MISS_REFRESH_MS = 5_000;
@@ -91,6 +106,27 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const auditLog = new TableAuditLog(tables.resources);
   const tenantSchemas = new TableTenantSchemas(tables.tenants);
   const eventLog = new TableEventLog(tables.resources);
+  const queues = openQueues(config);
+  const webhookStore = new TableWebhookStore(tables.tenants);
+  // Locally (a connection string): http to loopback and private targets are allowed.
+  const targetPolicy = { local: config.STORAGE_CONNECTION_STRING !== undefined };
+  const logLine = (line: Record<string, unknown>) => {
+    console.log(JSON.stringify(line));
+  };
+  const webhookDelivery = queues
+    ? new WebhookDelivery({
+        store: webhookStore,
+        events: eventLog,
+        credentials,
+        queues,
+        send: overrides.webhookSender ?? httpSender(targetPolicy, config.WEBHOOK_TIMEOUT_SECONDS * 1000),
+        auditLog,
+        log: logLine,
+        autoDisableAfterMs: config.WEBHOOK_AUTO_DISABLE_HOURS * 60 * 60 * 1000,
+        maxInFlightPerEndpoint: 4,
+        ...(now ? { clock: () => new Date(now()) } : {}),
+      })
+    : undefined;
   const userStore = new TableResourceStore(tables.resources, userKind);
   const groupStore = new TableResourceStore(tables.resources, groupKind);
   const authenticator = new Authenticator(tenantStore, credentials, accessTokens, {
@@ -135,6 +171,22 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     users: new UserService(new ResourceService(userResourceType, userStore), memberships),
     groups: new GroupService(new ResourceService(groupResourceType, groupStore), memberships),
     directory: new DirectoryReader(userStore, groupStore, memberships),
+    ...(queues ? { queues } : {}),
+    ...(webhookDelivery ? { webhookDelivery } : {}),
+    webhooks: new WebhookAdmin(
+      webhookStore,
+      credentials,
+      eventLog,
+      webhookDelivery,
+      targetPolicy,
+      now ? () => new Date(now()) : undefined,
+    ),
+    changes: new ChangeNotifier(queues?.fanOut, (error) => {
+      logLine({
+        event: "webhook.notifyFailed",
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }),
     authenticator,
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),

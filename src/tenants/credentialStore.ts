@@ -28,12 +28,26 @@ export interface AppKeyRecord {
   readonly revokedAt?: string;
 }
 
+/**
+ * A webhook endpoint's signing secret. Signing needs the secret itself (HMAC), so it cannot be a
+ * hash; it lives in this document, which is in Key Vault in Azure.
+ */
+export interface WebhookSecretRecord {
+  readonly endpointId: string;
+  readonly secret: string;
+  readonly created: string;
+  /** Set by a rotation: the old secret signs too until then (the overlap). */
+  readonly expiresAt?: string;
+}
+
 /** Everything a tenant authenticates with: one document, one read. */
 export interface TenantCredentials {
   readonly tokens: readonly TokenRecord[];
   readonly clients: readonly ClientRecord[];
   /** Absent in documents written before app keys existed. */
   readonly appKeys?: readonly AppKeyRecord[];
+  /** Absent in documents written before webhooks existed. */
+  readonly webhookSecrets?: readonly WebhookSecretRecord[];
 }
 
 /** An HMAC key that signs OAuth access tokens; one set per deployment, shared by all tenants. */

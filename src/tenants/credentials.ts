@@ -42,6 +42,16 @@ const documentSchema = z.object({
       }),
     )
     .optional(),
+  webhookSecrets: z
+    .array(
+      z.object({
+        endpointId: z.string().min(1),
+        secret: z.string().min(1),
+        created: timestamp,
+        expiresAt: timestamp.optional(),
+      }),
+    )
+    .optional(),
 });
 const signingKeysSchema = z.object({
   version: z.literal(1),
@@ -50,13 +60,19 @@ const signingKeysSchema = z.object({
 
 /** Reads a stored document; a corrupt one throws (a fault), it never reads as "no credentials". */
 export function parseCredentials(text: string): TenantCredentials {
-  const { tokens, clients, appKeys } = documentSchema.parse(JSON.parse(text));
-  return { tokens, clients, ...(appKeys ? { appKeys } : {}) };
+  const { tokens, clients, appKeys, webhookSecrets } = documentSchema.parse(JSON.parse(text));
+  return { tokens, clients, ...(appKeys ? { appKeys } : {}), ...(webhookSecrets ? { webhookSecrets } : {}) };
 }
 
 export function serializeCredentials(credentials: TenantCredentials): string {
-  const { tokens, clients, appKeys } = credentials;
-  return JSON.stringify({ version: 1, tokens, clients, ...(appKeys ? { appKeys } : {}) });
+  const { tokens, clients, appKeys, webhookSecrets } = credentials;
+  return JSON.stringify({
+    version: 1,
+    tokens,
+    clients,
+    ...(appKeys ? { appKeys } : {}),
+    ...(webhookSecrets ? { webhookSecrets } : {}),
+  });
 }
 
 export function parseSigningKeys(text: string): readonly SigningKey[] {

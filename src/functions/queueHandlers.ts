@@ -1,0 +1,63 @@
+import type { Services } from "../app/services";
+import { deliveryMessageSchema, fanOutMessageSchema } from "../webhooks/webhookDelivery";
+import type { webhookQueueNames } from "../webhooks/workQueue";
+
+export interface QueueHandler {
+  readonly name: string;
+  readonly queue: keyof ReturnType<typeof webhookQueueNames>;
+  /** Throwing hands the message back to the queue (the host retries it, then moves it to the poison queue). */
+  readonly handle: (message: unknown, services: Services) => Promise<void>;
+}
+
+function malformed(queue: string): void {
+  // A message no retry can fix: logged and dropped rather than retried into the poison queue.
+  console.log(JSON.stringify({ event: "webhook.malformedMessage", queue }));
+}
+
+/** The one table of queue-triggered functions: registered with app.storageQueue() in Azure, polled locally. */
+export const queueHandlers: readonly QueueHandler[] = [
+  {
+    name: "webhookFanOut",
+    queue: "fanOut",
+    handle: async (message, services) => {
+      const parsed = fanOutMessageSchema.safeParse(message);
+      if (!parsed.success) {
+        malformed("fanOut");
+        return;
+      }
+      await services.webhookDelivery?.fanOut(parsed.data.tenantId);
+    },
+  },
+  {
+    name: "webhookDeliver",
+    queue: "deliveries",
+    handle: async (message, services) => {
+      const parsed = deliveryMessageSchema.safeParse(message);
+      if (!parsed.success) {
+        malformed("deliveries");
+        return;
+      }
+      await services.webhookDelivery?.deliver(parsed.data);
+    },
+  },
+  {
+    name: "webhookPoison",
+    queue: "deliveriesPoison",
+    handle: async (message, services) => {
+      await services.webhookDelivery?.recordPoison(message);
+    },
+  },
+];
+
+/** Every few minutes: fan out each tenant that has endpoints, in case a change notice was lost. */
+export const WEBHOOK_SWEEP_SCHEDULE = "0 */5 * * * *";
+
+export async function sweepWebhooks(services: Services): Promise<void> {
+  if (!services.webhookDelivery) return;
+  for (const tenant of await services.tenants.list()) {
+    const endpoints = await services.webhooks.list(tenant.tenantId);
+    if (endpoints.some((endpoint) => endpoint.status === "enabled")) {
+      await services.queues?.fanOut.send({ tenantId: tenant.tenantId });
+    }
+  }
+}
