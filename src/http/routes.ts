@@ -6,6 +6,7 @@ import { scimEndpoint } from "./endpoint";
 import { getAudit, getHealth, getSummary } from "./handlers/admin";
 import { getEvents, getLatestCursor } from "./handlers/events";
 import { groupMembers, groups, users } from "./handlers/directory";
+import { webhookAction, webhookCollection, webhookItem } from "./handlers/webhooks";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { resourceOperation, rootSearch } from "./handlers/resources";
 import { tokenEndpoint } from "./handlers/token";
@@ -83,6 +84,24 @@ export const routes: readonly RouteDefinition[] = [
     handler: groupMembers,
   },
   { name: "appGroups", route: "api/v1/tenants/{tenantId}/groups/{id?}", methods: ["GET"], handler: groups },
+  {
+    name: "appWebhookAction",
+    route: "api/v1/tenants/{tenantId}/webhooks/{id}/{action}",
+    methods: ["GET", "POST"],
+    handler: webhookAction,
+  },
+  {
+    name: "appWebhook",
+    route: "api/v1/tenants/{tenantId}/webhooks/{id}",
+    methods: ["GET", "DELETE"],
+    handler: webhookItem,
+  },
+  {
+    name: "appWebhooks",
+    route: "api/v1/tenants/{tenantId}/webhooks",
+    methods: ["GET", "POST"],
+    handler: webhookCollection,
+  },
   {
     name: "scimRootSearch",
     route: "scim/v2/{tenantId}/.search",

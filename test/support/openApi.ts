@@ -24,8 +24,8 @@ export function loadAppApiSpec() {
   }
 
   /** The errors of `body` against the documented response of `path` (a template) for `status`; [] when valid. */
-  function problems(path: string, status: number, body: unknown): string[] {
-    const operation = document.paths[path]?.get;
+  function problems(path: string, status: number, body: unknown, method = "get"): string[] {
+    const operation = document.paths[path]?.[method];
     if (!operation) return [`${path} is not documented`];
     const ref = operation.responses[String(status)]?.content?.["application/json"]?.schema?.$ref;
     if (!ref) return [`${path} documents no ${status} response`];
