@@ -26,7 +26,7 @@ describe("webhook endpoints API over HTTP (app key), checked against docs/app-ap
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    const parsed = text === "" ? undefined : (JSON.parse(text) as any);
+    const parsed = text === "" ? undefined : JSON.parse(text);
     if (response.status !== 204) {
       expect(spec.problems(`${BASE}${template}`, response.status, parsed, method.toLowerCase())).toEqual([]);
     }
