@@ -8,6 +8,8 @@ export interface SendResult {
   readonly latencyMs: number;
   /** Why it failed, short and safe to log (never a header or the body). */
   readonly error?: string;
+  /** The endpoint did not answer within the deadline (it held a connection the whole time). */
+  readonly timedOut?: boolean;
 }
 
 export type WebhookSender = (
@@ -52,11 +54,13 @@ export function httpSender(policy: TargetPolicy, timeoutMs: number): WebhookSend
           });
         },
       );
+      let timedOut = false;
       const timer = setTimeout(() => {
+        timedOut = true;
         request.destroy(new Error(`timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       request.on("error", (error) => {
-        done({ error: error.message.slice(0, MAX_ERROR_CHARS) });
+        done({ error: error.message.slice(0, MAX_ERROR_CHARS), ...(timedOut ? { timedOut } : {}) });
       });
       request.end(body);
     });

@@ -38,7 +38,10 @@ export interface WebhookDeliveryOptions {
 }
 
 const FAN_OUT_PAGE = 100;
-const BUSY_DELAY_SECONDS = 2;
+const BUSY_DELAY_SECONDS = 5;
+/** After a timeout, the endpoint's other deliveries wait this long (doubling per timeout in a row, capped). */
+const COOLDOWN_SECONDS = 30;
+const MAX_COOLDOWN_SECONDS = 600;
 
 export function subscribes(endpoint: WebhookEndpoint, type: string): boolean {
   return endpoint.eventTypes.length === 0 || (endpoint.eventTypes as readonly string[]).includes(type);
@@ -61,6 +64,11 @@ export function liveSecrets(
  */
 export class WebhookDelivery {
   private readonly inFlight = new Map<string, number>();
+  /**
+   * Endpoints that timed out: until when their deliveries wait (without counting an attempt), so a
+   * hanging endpoint holds at most a few connections and causes no busy retrying.
+   */
+  private readonly cooling = new Map<string, { until: number; timeouts: number }>();
   private readonly clock: () => Date;
 
   constructor(private readonly options: WebhookDeliveryOptions) {
@@ -141,9 +149,14 @@ export class WebhookDelivery {
       });
       return;
     }
+    const waitMs = (this.cooling.get(endpointId)?.until ?? 0) - this.clock().getTime();
+    if (waitMs > 0) {
+      await queues.deliveries.send(message, Math.ceil(waitMs / 1000) + Math.random() * BUSY_DELAY_SECONDS);
+      return;
+    }
     const busy = this.inFlight.get(endpointId) ?? 0;
     if (busy >= this.options.maxInFlightPerEndpoint) {
-      await queues.deliveries.send(message, BUSY_DELAY_SECONDS);
+      await queues.deliveries.send(message, BUSY_DELAY_SECONDS + Math.random() * BUSY_DELAY_SECONDS);
       return;
     }
     this.inFlight.set(endpointId, busy + 1);
@@ -198,6 +211,7 @@ export class WebhookDelivery {
       latencyMs: result.latencyMs,
       ...(ok ? {} : { error: result.error ?? `HTTP ${result.status ?? 0}` }),
     });
+    this.noteTimeout(endpoint.id, result.timedOut === true);
     if (ok) {
       await this.record(tenantId, endpoint.id, event, { status: "delivered", ...outcome });
       if (endpoint.failingSince) {
@@ -224,6 +238,16 @@ export class WebhookDelivery {
         delay,
       );
     }
+  }
+
+  private noteTimeout(endpointId: string, timedOut: boolean): void {
+    if (!timedOut) {
+      this.cooling.delete(endpointId);
+      return;
+    }
+    const timeouts = (this.cooling.get(endpointId)?.timeouts ?? 0) + 1;
+    const seconds = Math.min(COOLDOWN_SECONDS * 2 ** (timeouts - 1), MAX_COOLDOWN_SECONDS);
+    this.cooling.set(endpointId, { until: this.clock().getTime() + seconds * 1000, timeouts });
   }
 
   /** Marks the start of a run of failures; disables the endpoint once the run is long enough. */
