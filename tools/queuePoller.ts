@@ -6,7 +6,7 @@ import { decodeMessage } from "../src/store/storageQueues";
 export interface QueuePollerOptions {
   /** Pause between polls of an idle queue. */
   readonly idleMs?: number;
-  /** Messages handled at once, over all queues (the Functions host's batch size). */
+  /** Messages handled at once per queue (the Functions host's batch size). */
   readonly concurrency?: number;
   /** How often every tenant with endpoints is fanned out, as the sweep timer does in Azure. */
   readonly sweepMs?: number;
@@ -33,7 +33,6 @@ export function startQueuePoller(services: Services, options: QueuePollerOptions
   const idleMs = options.idleMs ?? 200;
   const concurrency = options.concurrency ?? 16;
   let running = true;
-  let inFlight = 0;
   const handling = new Set<Promise<void>>();
 
   async function handleOne(
@@ -66,6 +65,7 @@ export function startQueuePoller(services: Services, options: QueuePollerOptions
         : queue.queue === "fanOut"
           ? queues.clients.fanOutPoison
           : undefined;
+    let inFlight = 0;
     while (running) {
       const room = concurrency - inFlight;
       const received =

@@ -1,4 +1,4 @@
-import { odata, type TableClient } from "@azure/data-tables";
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import type {
   DeliveryRecord,
   DispatchPosition,
@@ -12,6 +12,8 @@ const ENDPOINT_PREFIX = "webhook|";
 const DELIVERY_PREFIX = "delivery|";
 const DISPATCH_ROW = "webhookDispatch";
 const MAX_CONFLICTS = 5;
+/** An entity-group transaction holds at most 100 operations. */
+const MAX_TRANSACTION_ACTIONS = 100;
 /** Sequences are inverted in delivery keys, so the newest delivery sorts first. */
 const LATEST_SEQUENCE = 999_999_999_999_999;
 
@@ -80,17 +82,32 @@ export class TableWebhookStore implements WebhookStore {
 
   async recordDelivery(tenantId: string, record: DeliveryRecord): Promise<void> {
     try {
-      await this.client.upsertEntity(
-        {
-          partitionKey: tenantId,
-          rowKey: deliveryKey(record.endpointId, record.sequence),
-          document: JSON.stringify(record),
-        },
-        "Replace",
-      );
+      await this.client.upsertEntity(this.deliveryRow(tenantId, record), "Replace");
     } catch (error) {
       unavailable(error);
     }
+  }
+
+  async recordDeliveries(tenantId: string, records: readonly DeliveryRecord[]): Promise<void> {
+    try {
+      for (let start = 0; start < records.length; start += MAX_TRANSACTION_ACTIONS) {
+        await this.client.submitTransaction(
+          records
+            .slice(start, start + MAX_TRANSACTION_ACTIONS)
+            .map((record): TransactionAction => ["upsert", this.deliveryRow(tenantId, record), "Replace"]),
+        );
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+  }
+
+  private deliveryRow(tenantId: string, record: DeliveryRecord): DocumentRow {
+    return {
+      partitionKey: tenantId,
+      rowKey: deliveryKey(record.endpointId, record.sequence),
+      document: JSON.stringify(record),
+    };
   }
 
   async deliveries(tenantId: string, endpointId: string, limit: number): Promise<DeliveryRecord[]> {

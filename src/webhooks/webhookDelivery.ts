@@ -64,6 +64,7 @@ export function liveSecrets(
  */
 export class WebhookDelivery {
   private readonly inFlight = new Map<string, number>();
+  private readonly fanOuts = new Map<string, { requests: number }>();
   /**
    * Endpoints that timed out: until when their deliveries wait (without counting an attempt), so a
    * hanging endpoint holds at most a few connections and causes no busy retrying.
@@ -75,8 +76,32 @@ export class WebhookDelivery {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Numbers the tenant's new changes and queues one delivery per event and subscribed endpoint. */
+  /**
+   * Numbers the tenant's new changes and queues one delivery per event and subscribed endpoint. In
+   * one process a tenant's fan-outs never overlap: a request while one runs makes it run once more.
+   */
   async fanOut(tenantId: string): Promise<number> {
+    const running = this.fanOuts.get(tenantId);
+    if (running) {
+      running.requests += 1;
+      return 0;
+    }
+    const state = { requests: 1 };
+    this.fanOuts.set(tenantId, state);
+    let queued = 0;
+    try {
+      let served = 0;
+      while (served < state.requests) {
+        served = state.requests;
+        queued += await this.fanOutOnce(tenantId);
+      }
+    } finally {
+      this.fanOuts.delete(tenantId);
+    }
+    return queued;
+  }
+
+  private async fanOutOnce(tenantId: string): Promise<number> {
     const { events, store, queues } = this.options;
     await events.sequence(tenantId);
     const endpoints = (await store.endpoints(tenantId)).filter((endpoint) => endpoint.status === "enabled");
@@ -87,18 +112,23 @@ export class WebhookDelivery {
       const slice = await events.read(tenantId, start, FAN_OUT_PAGE);
       const last = slice.events.at(-1)?.sequence;
       if (last === undefined) return queued;
-      for (const event of slice.events) {
-        for (const endpoint of endpoints.filter((candidate) => subscribes(candidate, event.type))) {
-          await this.record(tenantId, endpoint.id, event, { status: "pending", attempts: 0 });
-          await queues.deliveries.send({
-            tenantId,
-            endpointId: endpoint.id,
-            sequence: event.sequence,
-            attempt: 1,
-          });
-          queued += 1;
-        }
-      }
+      const deliveries = slice.events.flatMap((event) =>
+        endpoints
+          .filter((endpoint) => subscribes(endpoint, event.type))
+          .map((endpoint) => ({ endpoint, event })),
+      );
+      await store.recordDeliveries(
+        tenantId,
+        deliveries.map(({ endpoint, event }) =>
+          this.entry(endpoint.id, event, { status: "pending", attempts: 0 }),
+        ),
+      );
+      await Promise.all(
+        deliveries.map(({ endpoint, event }) =>
+          queues.deliveries.send({ tenantId, endpointId: endpoint.id, sequence: event.sequence, attempt: 1 }),
+        ),
+      );
+      queued += deliveries.length;
       // Queued before the position moves: a crash in between sends again (at least once), never loses.
       if (!(await store.setDispatched(tenantId, last, position.etag))) return queued;
       if (!slice.hasMore) return queued;
@@ -281,20 +311,28 @@ export class WebhookDelivery {
     return true;
   }
 
-  private record(
-    tenantId: string,
+  private entry(
     endpointId: string,
     event: DirectoryEvent,
     outcome: Pick<DeliveryRecord, "status" | "attempts"> & Partial<DeliveryRecord>,
-  ): Promise<void> {
-    return this.options.store.recordDelivery(tenantId, {
+  ): DeliveryRecord {
+    return {
       endpointId,
       sequence: event.sequence,
       eventId: event.id,
       type: event.type,
       updated: this.clock().toISOString(),
       ...outcome,
-    });
+    };
+  }
+
+  private record(
+    tenantId: string,
+    endpointId: string,
+    event: DirectoryEvent,
+    outcome: Pick<DeliveryRecord, "status" | "attempts"> & Partial<DeliveryRecord>,
+  ): Promise<void> {
+    return this.options.store.recordDelivery(tenantId, this.entry(endpointId, event, outcome));
   }
 
   private recordBare(

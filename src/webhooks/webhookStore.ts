@@ -49,6 +49,8 @@ export interface WebhookStore {
   ): Promise<WebhookEndpoint | undefined>;
   removeEndpoint(tenantId: string, id: string): Promise<boolean>;
   recordDelivery(tenantId: string, record: DeliveryRecord): Promise<void>;
+  /** Several at once (a fan-out's pending deliveries), in as few round trips as the store allows. */
+  recordDeliveries(tenantId: string, records: readonly DeliveryRecord[]): Promise<void>;
   /** The endpoint's deliveries, newest event first. */
   deliveries(tenantId: string, endpointId: string, limit: number): Promise<DeliveryRecord[]>;
   dispatched(tenantId: string): Promise<DispatchPosition>;

@@ -13,9 +13,17 @@ import {
 } from "./noisyNeighbour";
 import { benchOperations, type BenchOperation } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
+import { measureWebhookIsolation, type WebhookIsolationResult } from "./webhooks";
 
-export type Section = "operations" | "growth" | "cycle" | "noisyNeighbour" | "coldStart";
-export const SECTIONS: readonly Section[] = ["operations", "growth", "cycle", "noisyNeighbour", "coldStart"];
+export type Section = "operations" | "growth" | "cycle" | "noisyNeighbour" | "webhooks" | "coldStart";
+export const SECTIONS: readonly Section[] = [
+  "operations",
+  "growth",
+  "cycle",
+  "noisyNeighbour",
+  "webhooks",
+  "coldStart",
+];
 
 export interface BenchOptions {
   readonly sections: readonly Section[];
@@ -34,6 +42,8 @@ export interface BenchOptions {
   readonly cycle: { readonly users: number; readonly groups: number; readonly concurrency: number };
   readonly noisyNeighbour: Omit<NoisyNeighbourOptions, "log">;
   readonly coldStartRuns: number;
+  /** SCIM creates per tenant setup (none, healthy endpoint, hanging endpoint), split over rounds. */
+  readonly webhooks: { readonly requests: number; readonly concurrency: number; readonly rounds: number };
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
   readonly log?: (line: string) => void;
@@ -58,6 +68,7 @@ export const FULL: BenchOptions = {
     uploadBytes: 400 * 1024 * 1024,
   },
   coldStartRuns: 7,
+  webhooks: { requests: 600, concurrency: 16, rounds: 3 },
 };
 
 export const QUICK: BenchOptions = {
@@ -79,6 +90,7 @@ export const QUICK: BenchOptions = {
     uploadBytes: 64 * 1024 * 1024,
   },
   coldStartRuns: 3,
+  webhooks: { requests: 90, concurrency: 8, rounds: 3 },
 };
 
 export interface BenchReport {
@@ -93,6 +105,8 @@ export interface BenchReport {
   /** Tenant B's latency alone and while tenant A sends the worst request shapes. */
   readonly noisyNeighbour?: NoisyNeighbourResult;
   readonly coldStart?: ColdStartResult;
+  /** SCIM write throughput with a hanging webhook endpoint beside a healthy one and none. */
+  readonly webhooks?: WebhookIsolationResult;
   /** Sections that failed to complete, with why: the others are still reported. */
   readonly sectionFailures: readonly string[];
   /** Errors the host logged (unhandled exceptions, failed requests). */
@@ -167,6 +181,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let initialCycle: InitialCycleResult | undefined;
   let noisyNeighbour: NoisyNeighbourResult | undefined;
   let coldStart: ColdStartResult | undefined;
+  let webhooks: WebhookIsolationResult | undefined;
   const env = await startEnvironment(
     options.storageConnectionString === undefined
       ? {}
@@ -196,6 +211,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     });
     await section("noisyNeighbour", async () => {
       noisyNeighbour = await measureNoisyNeighbour(env, { ...options.noisyNeighbour, log });
+    await section("webhooks", async () => {
+      webhooks = await measureWebhookIsolation(env, { ...options.webhooks, log });
     });
   } finally {
     await env.close();
@@ -215,6 +232,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(initialCycle ? { initialCycle } : {}),
     ...(noisyNeighbour ? { noisyNeighbour } : {}),
     ...(coldStart ? { coldStart } : {}),
+    ...(webhooks ? { webhooks } : {}),
     sectionFailures,
     serverErrors: env.serverErrors,
     seconds: Math.round(performance.now() - started) / 1000,
