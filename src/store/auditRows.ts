@@ -63,8 +63,7 @@ export function auditAction(
   snapshot?: ResourceDoc,
 ): TransactionAction[] {
   if (!record) return [];
-  const entity = auditEntity(tenantId, record);
-  return [["create", entity], outboxAction(tenantId, record, entity.changes, snapshot)];
+  return [["create", auditEntity(tenantId, record)], outboxAction(tenantId, record, snapshot)];
 }
 
 export function recordOf(entity: AuditEntity): AuditRecord {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../scim/resource/types";
 import type { AuditRecord } from "../service/audit";
+import { serialiseChanges } from "./auditRows";
 import { docChunks, parseDoc, serialiseDoc } from "./rows";
 
 /**
@@ -33,13 +34,19 @@ export interface OutboxChange {
   readonly snapshot?: ResourceDoc;
 }
 
+/** Write-only attributes never reach an event, even if a request managed to store one. */
+const WRITE_ONLY = new Set(["password"]);
+
+function withoutWriteOnly(doc: ResourceDoc): ResourceDoc {
+  return Object.fromEntries(Object.entries(doc).filter(([name]) => !WRITE_ONLY.has(name.toLowerCase())));
+}
+
 export function outboxEntity(
   tenantId: string,
   record: AuditRecord,
-  changes: string,
   snapshot: ResourceDoc | undefined,
 ): OutboxEntity {
-  const chunks = snapshot === undefined ? [] : serialiseDoc(snapshot);
+  const chunks = snapshot === undefined ? [] : serialiseDoc(withoutWriteOnly(snapshot));
   const kept = chunks.length <= MAX_SNAPSHOT_CHUNKS ? chunks : [];
   const eventId = randomUUID();
   return {
@@ -51,7 +58,10 @@ export function outboxEntity(
     operation: record.operation,
     resourceType: record.resourceType,
     resourceId: record.resourceId,
-    changes,
+    changes: serialiseChanges({
+      ...record,
+      changes: record.changes.filter((change) => !WRITE_ONLY.has(change.attribute.toLowerCase())),
+    }),
     chunks: kept.length,
     ...docChunks(kept),
   };
@@ -60,10 +70,9 @@ export function outboxEntity(
 export function outboxAction(
   tenantId: string,
   record: AuditRecord,
-  changes: string,
   snapshot: ResourceDoc | undefined,
 ): TransactionAction {
-  return ["create", outboxEntity(tenantId, record, changes, snapshot)];
+  return ["create", outboxEntity(tenantId, record, snapshot)];
 }
 
 /** The resource copied into an outbox (or event) row, if it was. */

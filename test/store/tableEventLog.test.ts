@@ -94,6 +94,17 @@ describe("TableEventLog: events made from the outbox rows changes commit (Azurit
     expect((await readAll(services, scope.tenantId)).map((event) => event.type)).toEqual(["user.created"]);
   });
 
+  it("never carries a password: it is not stored, so neither the resource nor the changes hold it", async () => {
+    const user = await services.users.create(scope, { userName: "pw@x.com", password: "Sup3r-Secret!" });
+    await services.users.patch(scope, String(user.resource.id), {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "password", value: "An0ther-Secret!" }],
+    });
+    const events = await readAll(services, scope.tenantId);
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(events)).not.toMatch(/Secret!|password/);
+  });
+
   it("makes no event of a change that failed or changed nothing", async () => {
     await services.users.create(scope, { userName: "dup@x.com" });
     await expect(services.users.create(scope, { userName: "DUP@x.com" })).rejects.toMatchObject({
