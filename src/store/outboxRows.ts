@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../scim/resource/types";
 import type { AuditRecord } from "../service/audit";
-import { serialiseChanges } from "./auditRows";
+import { serialiseChanges } from "./changeRows";
 import { docChunks, parseDoc, serialiseDoc } from "./rows";
 
 /**
@@ -58,10 +58,9 @@ export function outboxEntity(
     operation: record.operation,
     resourceType: record.resourceType,
     resourceId: record.resourceId,
-    changes: serialiseChanges({
-      ...record,
-      changes: record.changes.filter((change) => !WRITE_ONLY.has(change.attribute.toLowerCase())),
-    }),
+    changes: serialiseChanges(
+      record.changes.filter((change) => !WRITE_ONLY.has(change.attribute.toLowerCase())),
+    ),
     chunks: kept.length,
     ...docChunks(kept),
   };
