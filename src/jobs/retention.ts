@@ -12,6 +12,7 @@ export async function runRetention(): Promise<number> {
     current.eventLog,
     current.config.EVENT_RETENTION_DAYS,
     new Date(),
+    (tenantId, before) => current.webhooks.purgeDeliveries(tenantId, before),
   );
   return purgeExpired(
     current.tenants,

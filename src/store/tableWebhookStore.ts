@@ -115,6 +115,27 @@ export class TableWebhookStore implements WebhookStore {
     return rows.map((row) => JSON.parse(row.document) as DeliveryRecord);
   }
 
+  async purgeDeliveries(tenantId: string, before: Date): Promise<number> {
+    const { from, to } = prefixRange(DELIVERY_PREFIX);
+    const filter = odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to} and Timestamp lt ${before}`;
+    let purged = 0;
+    try {
+      for await (const page of this.client
+        .listEntities({ queryOptions: { filter, select: ["RowKey"] } })
+        .byPage({ maxPageSize: MAX_TRANSACTION_ACTIONS })) {
+        const actions = page.map((row): TransactionAction => [
+          "delete",
+          { partitionKey: tenantId, rowKey: String(row.rowKey) },
+        ]);
+        if (actions.length > 0) await this.client.submitTransaction(actions);
+        purged += actions.length;
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+    return purged;
+  }
+
   async dispatched(tenantId: string): Promise<DispatchPosition> {
     try {
       const row = await this.client.getEntity<DispatchRow>(tenantId, DISPATCH_ROW);

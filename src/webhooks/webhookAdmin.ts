@@ -163,6 +163,11 @@ export class WebhookAdmin {
     return this.delivery.replay(tenantId, endpoint, from, last);
   }
 
+  /** Expires delivery-log entries as old as expired events (the retention job). */
+  purgeDeliveries(tenantId: string, before: Date): Promise<number> {
+    return this.store.purgeDeliveries(tenantId, before);
+  }
+
   async deliveries(tenantId: string, id: string, limit: number): Promise<DeliveryRecord[]> {
     await this.get(tenantId, id);
     return this.store.deliveries(tenantId, id, limit);

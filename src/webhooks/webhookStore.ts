@@ -53,6 +53,8 @@ export interface WebhookStore {
   recordDeliveries(tenantId: string, records: readonly DeliveryRecord[]): Promise<void>;
   /** The endpoint's deliveries, newest event first. */
   deliveries(tenantId: string, endpointId: string, limit: number): Promise<DeliveryRecord[]>;
+  /** Deletes delivery-log entries last written before `before`; returns how many. */
+  purgeDeliveries(tenantId: string, before: Date): Promise<number>;
   dispatched(tenantId: string): Promise<DispatchPosition>;
   /** Moves the fan-out position under its ETag; false when another fan-out moved it first. */
   setDispatched(tenantId: string, through: number, etag: string | undefined): Promise<boolean>;
