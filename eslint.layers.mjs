@@ -9,20 +9,47 @@ export const LAYERS = {
   config: [],
   appSettings: [],
   service: ["scim", "lib"],
+  events: ["service", "scim", "lib"],
+  directory: ["events", "service", "scim", "lib"],
   tenants: ["service", "scim", "lib"],
+  webhooks: ["events", "tenants", "service", "scim", "lib"],
   diagnostics: ["tenants", "service", "scim", "lib"],
   telemetry: ["tenants", "scim", "lib", "config"],
-  store: ["diagnostics", "tenants", "service", "scim", "lib", "config"],
-  app: ["store", "diagnostics", "tenants", "service", "scim", "lib", "config", "telemetry"],
-  http: ["app", "diagnostics", "tenants", "service", "scim", "lib", "config", "telemetry"],
-  jobs: ["app", "diagnostics", "tenants", "service", "scim", "lib", "config"],
+  store: ["webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
+  app: [
+    "store",
+    "webhooks",
+    "directory",
+    "events",
+    "diagnostics",
+    "tenants",
+    "service",
+    "scim",
+    "lib",
+    "config",
+    "telemetry",
+  ],
+  http: [
+    "app",
+    "webhooks",
+    "directory",
+    "events",
+    "diagnostics",
+    "tenants",
+    "service",
+    "scim",
+    "lib",
+    "config",
+    "telemetry",
+  ],
+  jobs: ["app", "webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
   functions: ["http", "jobs"],
   index: ["app", "functions", "telemetry", "config"],
 };
 
 /** Packages that tie code to Azure: the protocol and the operations over it stay free of them. */
 const AZURE_PACKAGES = ["@azure/*", "applicationinsights"];
-const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics"]);
+const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics", "events", "directory", "webhooks"]);
 
 const ROOT_FILES = new Set(["config", "appSettings", "index"]);
 const MAX_DEPTH = 4;

@@ -1,6 +1,6 @@
 import type { QueueClient } from "@azure/storage-queue";
 import type { Services } from "../src/app/services";
-import { queueHandlers, sweepWebhooks } from "../src/functions/queueHandlers";
+import { queueHandlers, sweepWebhooks } from "../src/jobs/webhookQueues";
 import { decodeMessage } from "../src/store/storageQueues";
 
 export interface QueuePollerOptions {

@@ -1,4 +1,3 @@
-import type { TenantRegistry } from "../tenants/tenantRegistry";
 import type { EventLog } from "./eventLog";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -8,7 +7,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * them the webhook delivery-log entries of the same age.
  */
 export async function purgeExpiredEvents(
-  registry: Pick<TenantRegistry, "list">,
+  registry: { list(): Promise<readonly { readonly tenantId: string }[]> },
   log: EventLog,
   retentionDays: number,
   now: Date,

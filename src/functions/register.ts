@@ -1,10 +1,8 @@
 import { app } from "@azure/functions";
 import { assertHostAcceptsRoutes } from "../http/hostRouteRules";
 import { routes } from "../http/routes";
-import { services } from "../app/services";
 import { RETENTION_SCHEDULE, runRetention } from "../jobs/retention";
-import { webhookQueueNames } from "../webhooks/workQueue";
-import { queueHandlers, sweepWebhooks, WEBHOOK_SWEEP_SCHEDULE } from "./queueHandlers";
+import { runWebhookSweep, WEBHOOK_SWEEP_SCHEDULE, webhookQueueFunctions } from "../jobs/webhookQueues";
 
 /** Registers every route of the route table as an HTTP function, the queue handlers, and the timers. */
 export function registerFunctions(): void {
@@ -13,18 +11,10 @@ export function registerFunctions(): void {
   for (const { name, route, methods, handler } of routes) {
     app.http(name, { route, methods: [...methods], authLevel: "anonymous", handler });
   }
-  const queues = webhookQueueNames(services().config.WEBHOOK_QUEUE_PREFIX);
-  for (const { name, queue, handle } of queueHandlers) {
-    app.storageQueue(name, {
-      queueName: queues[queue],
-      connection: "AzureWebJobsStorage",
-      handler: (message) => handle(message, services()),
-    });
+  for (const { name, queueName, handler } of webhookQueueFunctions()) {
+    app.storageQueue(name, { queueName, connection: "AzureWebJobsStorage", handler });
   }
-  app.timer("webhookSweep", {
-    schedule: WEBHOOK_SWEEP_SCHEDULE,
-    handler: () => sweepWebhooks(services()),
-  });
+  app.timer("webhookSweep", { schedule: WEBHOOK_SWEEP_SCHEDULE, handler: runWebhookSweep });
   app.timer("auditRetention", {
     schedule: RETENTION_SCHEDULE,
     handler: async () => {

@@ -3,7 +3,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { services, type Services } from "../app/services";
 import { ApiError } from "../events/apiError";
 import { ScimError } from "../scim/errors";
-import { STORAGE_RETRY_AFTER_SECONDS } from "../store/storageErrors";
+import { STORAGE_RETRY_AFTER_SECONDS } from "../service/storageUnavailable";
 import { isValidTenantId } from "../tenants/tenantId";
 
 export interface AppCall {

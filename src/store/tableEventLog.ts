@@ -4,7 +4,8 @@ import type { EventLog, EventSlice, FeedPosition } from "../events/eventLog";
 import { COUNTER_ROW, EVENT_PREFIX, eventEntity, eventOf, eventRowKey, type EventEntity } from "./eventRows";
 import { prefixRange } from "./keys";
 import { OUTBOX_PREFIX, type OutboxEntity } from "./outboxRows";
-import { statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { statusOf } from "./storageErrors";
 
 /** Counter row + an event create and an outbox delete per change: 1 + 2 × 49 ≤ 100 actions. */
 const EVENTS_PER_TRANSACTION = 49;

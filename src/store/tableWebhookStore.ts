@@ -6,14 +6,14 @@ import type {
   WebhookStore,
 } from "../webhooks/webhookStore";
 import { encodeKeyPart, prefixRange } from "./keys";
-import { statusOf, unavailable } from "./storageErrors";
+import { unavailable } from "../service/storageUnavailable";
+import { statusOf } from "./storageErrors";
+import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
 const ENDPOINT_PREFIX = "webhook|";
 const DELIVERY_PREFIX = "delivery|";
 const DISPATCH_ROW = "webhookDispatch";
 const MAX_CONFLICTS = 5;
-/** An entity-group transaction holds at most 100 operations. */
-const MAX_TRANSACTION_ACTIONS = 100;
 /** Sequences are inverted in delivery keys, so the newest delivery sorts first. */
 const LATEST_SEQUENCE = 999_999_999_999_999;
 

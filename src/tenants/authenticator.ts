@@ -105,7 +105,9 @@ export class Authenticator {
   async identifyAppKey(tenantId: string, key: string | undefined): Promise<string | undefined> {
     if (!key?.startsWith(APP_KEY_PREFIX)) return undefined;
     const hash = hashToken(key);
-    const { tenant, found } = await this.lookup(tenantId, (credentials) => this.matchAppKey(credentials, hash));
+    const { tenant, found } = await this.lookup(tenantId, (credentials) =>
+      this.matchAppKey(credentials, hash),
+    );
     return found?.live && tenant.active ? `appkey:${found.id}` : undefined;
   }
 

@@ -181,6 +181,6 @@ describe("KeyVaultCredentialStore on the real SecretClient", () => {
     expect(stored).not.toContain(created.appKey);
     clock.advance(MISS);
     expect(await auth.identifyAppKey("kv-appkeys", created.appKey)).toBe(`appkey:${created.keyId}`);
-    expect(await auth.identify("kv-appkeys", created.appKey)).toBeUndefined();
+    expect(await auth.verify("kv-appkeys", created.appKey)).toBe(false);
   });
 });

@@ -211,6 +211,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     });
     await section("noisyNeighbour", async () => {
       noisyNeighbour = await measureNoisyNeighbour(env, { ...options.noisyNeighbour, log });
+    });
     await section("webhooks", async () => {
       webhooks = await measureWebhookIsolation(env, { ...options.webhooks, log });
     });

@@ -1,6 +1,6 @@
-import type { Services } from "../app/services";
+import { services as currentServices, type Services } from "../app/services";
 import { deliveryMessageSchema, fanOutMessageSchema } from "../webhooks/webhookDelivery";
-import type { webhookQueueNames } from "../webhooks/workQueue";
+import { webhookQueueNames } from "../webhooks/workQueue";
 
 export interface QueueHandler {
   readonly name: string;
@@ -60,4 +60,22 @@ export async function sweepWebhooks(services: Services): Promise<void> {
       await services.queues?.fanOut.send({ tenantId: tenant.tenantId });
     }
   }
+}
+
+/** The queue functions as the Functions host registers them: name, queue, handler on the process's services. */
+export function webhookQueueFunctions(): {
+  name: string;
+  queueName: string;
+  handler: (message: unknown) => Promise<void>;
+}[] {
+  const names = webhookQueueNames(currentServices().config.WEBHOOK_QUEUE_PREFIX);
+  return queueHandlers.map(({ name, queue, handle }) => ({
+    name,
+    queueName: names[queue],
+    handler: (message: unknown) => handle(message, currentServices()),
+  }));
+}
+
+export function runWebhookSweep(): Promise<void> {
+  return sweepWebhooks(currentServices());
 }
