@@ -2,6 +2,20 @@
 // `npm run lint` through eslint's own no-restricted-imports rule, one override per layer and
 // directory depth; test/repository/layers.test.ts proves a violation fails.
 
+/** What the composition root and the HTTP layer build on (each also sees one more: store, app). */
+const COMPOSED = [
+  "webhooks",
+  "directory",
+  "events",
+  "diagnostics",
+  "tenants",
+  "service",
+  "scim",
+  "lib",
+  "config",
+  "telemetry",
+];
+
 /** Each part of src/ (a directory or a root file) and the other parts it may import. */
 export const LAYERS = {
   lib: [],
@@ -16,32 +30,8 @@ export const LAYERS = {
   diagnostics: ["tenants", "service", "scim", "lib"],
   telemetry: ["tenants", "scim", "lib", "config"],
   store: ["webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
-  app: [
-    "store",
-    "webhooks",
-    "directory",
-    "events",
-    "diagnostics",
-    "tenants",
-    "service",
-    "scim",
-    "lib",
-    "config",
-    "telemetry",
-  ],
-  http: [
-    "app",
-    "webhooks",
-    "directory",
-    "events",
-    "diagnostics",
-    "tenants",
-    "service",
-    "scim",
-    "lib",
-    "config",
-    "telemetry",
-  ],
+  app: ["store", ...COMPOSED],
+  http: ["app", ...COMPOSED],
   jobs: ["app", "webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
   functions: ["http", "jobs"],
   index: ["app", "functions", "telemetry", "config"],

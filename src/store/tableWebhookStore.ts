@@ -8,6 +8,7 @@ import type {
 import { encodeKeyPart, prefixRange } from "./keys";
 import { unavailable } from "../service/storageUnavailable";
 import { statusOf } from "./storageErrors";
+import { purgeRows } from "./purgeRows";
 import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
 const ENDPOINT_PREFIX = "webhook|";
@@ -118,22 +119,7 @@ export class TableWebhookStore implements WebhookStore {
   async purgeDeliveries(tenantId: string, before: Date): Promise<number> {
     const { from, to } = prefixRange(DELIVERY_PREFIX);
     const filter = odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to} and Timestamp lt ${before}`;
-    let purged = 0;
-    try {
-      for await (const page of this.client
-        .listEntities({ queryOptions: { filter, select: ["RowKey"] } })
-        .byPage({ maxPageSize: MAX_TRANSACTION_ACTIONS })) {
-        const actions = page.map((row): TransactionAction => [
-          "delete",
-          { partitionKey: tenantId, rowKey: String(row.rowKey) },
-        ]);
-        if (actions.length > 0) await this.client.submitTransaction(actions);
-        purged += actions.length;
-      }
-    } catch (error) {
-      unavailable(error);
-    }
-    return purged;
+    return purgeRows(this.client, tenantId, filter);
   }
 
   async dispatched(tenantId: string): Promise<DispatchPosition> {
