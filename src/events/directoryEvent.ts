@@ -22,8 +22,9 @@ export interface DirectoryEvent {
   readonly time: string;
   readonly resourceId: string;
   /**
-   * The user or group right after the change (its last state for a delete). Null for member
-   * events, and when the resource was too large to copy into the event (read it from the API).
+   * The user or group right after the change (its last state for a delete); for member events the
+   * group when the event was numbered (null if gone by then). Null when the resource was too large
+   * to copy into the event (read it from the API).
    */
   readonly resource: DirectoryObject | null;
   /** The attributes the change touched, with their values before and after. */

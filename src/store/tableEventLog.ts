@@ -4,6 +4,8 @@ import type { EventLog, EventSlice, FeedPosition } from "../events/eventLog";
 import { COUNTER_ROW, EVENT_PREFIX, eventEntity, eventOf, eventRowKey, type EventEntity } from "./eventRows";
 import { prefixRange } from "./keys";
 import { OUTBOX_PREFIX, type OutboxEntity } from "./outboxRows";
+import { groupKind } from "./resourceKinds";
+import { isTombstone, resourceRowKey } from "./rows";
 import { unavailable } from "../service/storageUnavailable";
 import { statusOf } from "./storageErrors";
 
@@ -15,6 +17,9 @@ const MAX_TRANSACTION_CHARS = 1_500_000;
 const MAX_BATCHES_PER_CALL = 20;
 const MAX_CONFLICTS = 8;
 const PURGE_BATCH = 100;
+const MEMBER_OPERATIONS = new Set(["membersAdded", "membersRemoved"]);
+/** As for the copies in outbox rows: a larger group is left out of the event (read it from the API). */
+const MAX_GROUP_CHUNKS = 10;
 
 type CounterRow = { partitionKey: string; rowKey: string; last: number; purgedThrough: number };
 
@@ -51,7 +56,7 @@ export class TableEventLog implements EventLog {
       const pending = await this.pending(tenantId);
       if (pending.length === 0) break;
       const counter = await this.counter(tenantId);
-      const batch = batchOf(pending);
+      const batch = await this.withGroups(tenantId, batchOf(pending));
       const first = (counter?.last ?? 0) + 1;
       const rows = batch.map((row, index) => eventEntity(row, first + index));
       const next: CounterRow = {
@@ -85,6 +90,38 @@ export class TableEventLog implements EventLog {
       }
     }
     return added;
+  }
+
+  /**
+   * A membership change does not rewrite the group, so its outbox row holds no copy of it: the event
+   * gets the group as it is when the event is numbered (none if it is gone by then).
+   */
+  private async withGroups(tenantId: string, rows: OutboxEntity[]): Promise<OutboxEntity[]> {
+    return Promise.all(
+      rows.map(async (row) => {
+        if (!MEMBER_OPERATIONS.has(row.operation) || row.chunks > 0) return row;
+        const group = await this.group(tenantId, row.resourceId);
+        if (!group || group.chunks > MAX_GROUP_CHUNKS) return row;
+        const chunks = Object.fromEntries(
+          Object.entries(group).filter(([name]) => /^doc\d+$/.test(name)),
+        ) as Record<`doc${number}`, string>;
+        return { ...row, chunks: group.chunks, ...chunks };
+      }),
+    );
+  }
+
+  private async group(
+    tenantId: string,
+    id: string,
+  ): Promise<(Record<string, unknown> & { chunks: number }) | undefined> {
+    try {
+      const entity = await this.client.getEntity(tenantId, resourceRowKey(groupKind, id));
+      if (isTombstone(entity)) return undefined;
+      return { ...entity, chunks: typeof entity.chunks === "number" ? entity.chunks : 1 };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return unavailable(error);
+    }
   }
 
   async read(tenantId: string, after: number, limit: number): Promise<EventSlice> {

@@ -52,6 +52,8 @@ describe("TableEventLog: events made from the outbox rows changes commit (Azurit
       schemas: [PATCH_OP],
       Operations: [{ op: "add", path: "members", value: [{ value: userId }] }],
     });
+    // Numbered now: the member event carries the group as it is at that moment.
+    await services.eventLog.sequence(scope.tenantId);
     await services.groups.patch(scope, groupId, {
       schemas: [PATCH_OP],
       Operations: [{ op: "remove", path: `members[value eq "${userId}"]` }],
@@ -82,8 +84,13 @@ describe("TableEventLog: events made from the outbox rows changes commit (Azurit
     expect(updated?.changes).toEqual([{ attribute: "displayName", before: "Ann", after: "Ann B" }]);
     expect(updated?.resource?.attributes.displayName).toBe("Ann B");
     expect(deactivated?.resource?.attributes.active).toBe(false);
-    expect(events[5]).toMatchObject({ resourceId: groupId, members: [userId], resource: null });
-    expect(events[6]).toMatchObject({ members: [userId] });
+    expect(events[5]).toMatchObject({
+      resourceId: groupId,
+      members: [userId],
+      resource: { id: groupId, object: "group", attributes: { displayName: "Staff" } },
+    });
+    // Numbered only after the group was deleted: no group to carry.
+    expect(events[6]).toMatchObject({ members: [userId], resource: null });
     // A delete carries the last state.
     expect(events[8]?.resource?.attributes).toMatchObject({ userName: "ann@x.com", displayName: "Ann B" });
   });
