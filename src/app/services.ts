@@ -13,6 +13,7 @@ import { DirectoryReader } from "../directory/directoryReader";
 import { openQueues, type StorageQueues } from "../store/storageQueues";
 import { TableWebhookStore } from "../store/tableWebhookStore";
 import { ChangeNotifier } from "../webhooks/changeNotifier";
+import { RefreshingCache } from "../lib/refreshingCache";
 import { httpSender, type WebhookSender } from "../webhooks/sender";
 import { WebhookAdmin } from "../webhooks/webhookAdmin";
 import { WebhookDelivery } from "../webhooks/webhookDelivery";
@@ -80,6 +81,8 @@ export interface ServiceOverrides {
 }
 
 const MISS_REFRESH_MS = 5_000;
+/** How soon a running instance notices a tenant's first (or last) webhook endpoint. */
+const LISTENING_TTL_MS = 30_000;
 const KEY_VAULT_TIMEOUT_MS = 5_000;
 
 function credentialStore(config: Config, tableStore: TableTenants): CredentialStore {
@@ -127,6 +130,12 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         ...(now ? { clock: () => new Date(now()) } : {}),
       })
     : undefined;
+  // Whether a tenant has an enabled webhook endpoint, so a change of a tenant without one queues nothing.
+  const listening = new RefreshingCache(
+    async (tenantId) =>
+      (await webhookStore.endpoints(tenantId)).some((endpoint) => endpoint.status === "enabled"),
+    { failureBackoffMs: LISTENING_TTL_MS },
+  );
   const userStore = new TableResourceStore(tables.resources, userKind);
   const groupStore = new TableResourceStore(tables.resources, groupKind);
   const authenticator = new Authenticator(tenantStore, credentials, accessTokens, {
@@ -180,13 +189,20 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       webhookDelivery,
       targetPolicy,
       now ? () => new Date(now()) : undefined,
+      (tenantId) => {
+        listening.forget(tenantId);
+      },
     ),
-    changes: new ChangeNotifier(queues?.fanOut, (error) => {
-      logLine({
-        event: "webhook.notifyFailed",
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }),
+    changes: new ChangeNotifier(
+      queues?.fanOut,
+      (tenantId) => listening.get(tenantId, LISTENING_TTL_MS),
+      (error) => {
+        logLine({
+          event: "webhook.notifyFailed",
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    ),
     authenticator,
     accessTokens,
     tenants: new TenantAdmin(tenantStore, credentials, now ? () => new Date(now()) : undefined, auditLog),

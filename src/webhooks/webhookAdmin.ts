@@ -55,6 +55,8 @@ export class WebhookAdmin {
     private readonly delivery: WebhookDelivery | undefined,
     private readonly policy: TargetPolicy,
     private readonly clock: () => Date = () => new Date(),
+    /** Told after an endpoint is added, removed or enabled (this process's caches of it). */
+    private readonly changed: (tenantId: string) => void = () => undefined,
   ) {}
 
   async add(tenantId: string, input: NewEndpoint): Promise<CreatedEndpoint> {
@@ -90,6 +92,7 @@ export class WebhookAdmin {
       await this.store.setDispatched(tenantId, (await this.events.position(tenantId)).last, dispatched.etag);
     }
     await this.store.createEndpoint(tenantId, endpoint);
+    this.changed(tenantId);
     return { endpoint, secret };
   }
 
@@ -105,6 +108,7 @@ export class WebhookAdmin {
 
   async remove(tenantId: string, id: string): Promise<void> {
     if (!(await this.store.removeEndpoint(tenantId, id))) throw notFound(id);
+    this.changed(tenantId);
     await this.credentials.update(tenantId, (doc) =>
       withSecrets(
         doc,
@@ -145,6 +149,7 @@ export class WebhookAdmin {
       }),
     );
     if (!updated) throw notFound(id);
+    this.changed(tenantId);
     return updated;
   }
 
