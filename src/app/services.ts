@@ -127,6 +127,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         log: logLine,
         autoDisableAfterMs: config.WEBHOOK_AUTO_DISABLE_HOURS * 60 * 60 * 1000,
         maxInFlightPerEndpoint: 4,
+        busyWaitSeconds: config.WEBHOOK_TIMEOUT_SECONDS,
         ...(now ? { clock: () => new Date(now()) } : {}),
       })
     : undefined;

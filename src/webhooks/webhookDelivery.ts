@@ -32,8 +32,10 @@ export interface WebhookDeliveryOptions {
   readonly log: (line: Record<string, unknown>) => void;
   /** An endpoint failing for this long without a success is disabled. */
   readonly autoDisableAfterMs: number;
-  /** Deliveries to one endpoint at a time in this process; more wait a little in the queue. */
+  /** Deliveries to one endpoint at a time in this process; more wait in the queue. */
   readonly maxInFlightPerEndpoint: number;
+  /** How long a delivery over that limit waits before it is tried again (about one delivery deadline). */
+  readonly busyWaitSeconds?: number;
   readonly clock?: () => Date;
 }
 
@@ -69,7 +71,7 @@ export class WebhookDelivery {
    * Endpoints that timed out: until when their deliveries wait (without counting an attempt), so a
    * hanging endpoint holds at most a few connections and causes no busy retrying.
    */
-  private readonly cooling = new Map<string, { until: number; timeouts: number }>();
+  private readonly cooling = new Map<string, { until: number; timeouts: number; seconds: number }>();
   private readonly clock: () => Date;
 
   constructor(private readonly options: WebhookDeliveryOptions) {
@@ -160,8 +162,35 @@ export class WebhookDelivery {
   }
 
   async deliver(message: DeliveryMessage): Promise<void> {
-    const { store, events, queues } = this.options;
-    const { tenantId, endpointId, sequence, attempt } = message;
+    const { endpointId } = message;
+    // Checked in memory before any read: a hanging endpoint's backlog costs a queue round trip per
+    // message and wait, never storage reads.
+    const cooling = this.cooling.get(endpointId);
+    const waitMs = (cooling?.until ?? 0) - this.clock().getTime();
+    if (cooling && waitMs > 0) {
+      // Spread over one more cooldown, so a large backlog comes back a trickle at a time.
+      await this.options.queues.deliveries.send(message, waitMs / 1000 + Math.random() * cooling.seconds);
+      return;
+    }
+    const busy = this.inFlight.get(endpointId) ?? 0;
+    if (busy >= this.options.maxInFlightPerEndpoint) {
+      // A slot frees when an attempt ends, at the latest after its deadline.
+      const delay = Math.max(BUSY_DELAY_SECONDS, this.options.busyWaitSeconds ?? 0);
+      await this.options.queues.deliveries.send(message, delay * (1 + 2 * Math.random()));
+      return;
+    }
+    this.inFlight.set(endpointId, busy + 1);
+    try {
+      await this.deliverNow(message);
+    } finally {
+      const left = (this.inFlight.get(endpointId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(endpointId, left);
+      else this.inFlight.delete(endpointId);
+    }
+  }
+
+  private async deliverNow({ tenantId, endpointId, sequence, attempt }: DeliveryMessage): Promise<void> {
+    const { store, events } = this.options;
     const endpoint = await store.endpoint(tenantId, endpointId);
     if (!endpoint) return;
     const event = (await events.read(tenantId, sequence - 1, 1)).events.find(
@@ -179,24 +208,7 @@ export class WebhookDelivery {
       });
       return;
     }
-    const waitMs = (this.cooling.get(endpointId)?.until ?? 0) - this.clock().getTime();
-    if (waitMs > 0) {
-      await queues.deliveries.send(message, Math.ceil(waitMs / 1000) + Math.random() * BUSY_DELAY_SECONDS);
-      return;
-    }
-    const busy = this.inFlight.get(endpointId) ?? 0;
-    if (busy >= this.options.maxInFlightPerEndpoint) {
-      await queues.deliveries.send(message, BUSY_DELAY_SECONDS + Math.random() * BUSY_DELAY_SECONDS);
-      return;
-    }
-    this.inFlight.set(endpointId, busy + 1);
-    try {
-      await this.attempt(tenantId, endpoint, event, attempt);
-    } finally {
-      const left = (this.inFlight.get(endpointId) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(endpointId, left);
-      else this.inFlight.delete(endpointId);
-    }
+    await this.attempt(tenantId, endpoint, event, attempt);
   }
 
   /** A message the platform gave up on (it failed every try): it ends in the delivery log. */
@@ -277,7 +289,7 @@ export class WebhookDelivery {
     }
     const timeouts = (this.cooling.get(endpointId)?.timeouts ?? 0) + 1;
     const seconds = Math.min(COOLDOWN_SECONDS * 2 ** (timeouts - 1), MAX_COOLDOWN_SECONDS);
-    this.cooling.set(endpointId, { until: this.clock().getTime() + seconds * 1000, timeouts });
+    this.cooling.set(endpointId, { until: this.clock().getTime() + seconds * 1000, timeouts, seconds });
   }
 
   /** Marks the start of a run of failures; disables the endpoint once the run is long enough. */

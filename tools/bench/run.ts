@@ -68,7 +68,7 @@ export const FULL: BenchOptions = {
     uploadBytes: 400 * 1024 * 1024,
   },
   coldStartRuns: 7,
-  webhooks: { requests: 600, concurrency: 16, rounds: 3 },
+  webhooks: { requests: 1200, concurrency: 16, rounds: 6 },
 };
 
 export const QUICK: BenchOptions = {
@@ -90,7 +90,7 @@ export const QUICK: BenchOptions = {
     uploadBytes: 64 * 1024 * 1024,
   },
   coldStartRuns: 3,
-  webhooks: { requests: 90, concurrency: 8, rounds: 3 },
+  webhooks: { requests: 120, concurrency: 8, rounds: 6 },
 };
 
 export interface BenchReport {
