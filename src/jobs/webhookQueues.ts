@@ -9,6 +9,16 @@ export interface QueueHandler {
   readonly handle: (message: unknown, services: Services) => Promise<void>;
 }
 
+/** The host hands over a JSON message parsed; should it arrive as text, it is parsed here. */
+function parsed(message: unknown): unknown {
+  if (typeof message !== "string") return message;
+  try {
+    return JSON.parse(message) as unknown;
+  } catch {
+    return message;
+  }
+}
+
 function malformed(queue: string): void {
   // A message no retry can fix: logged and dropped rather than retried into the poison queue.
   console.log(JSON.stringify({ event: "webhook.malformedMessage", queue }));
@@ -20,31 +30,31 @@ export const queueHandlers: readonly QueueHandler[] = [
     name: "webhookFanOut",
     queue: "fanOut",
     handle: async (message, services) => {
-      const parsed = fanOutMessageSchema.safeParse(message);
-      if (!parsed.success) {
+      const fanOut = fanOutMessageSchema.safeParse(parsed(message));
+      if (!fanOut.success) {
         malformed("fanOut");
         return;
       }
-      await services.webhookDelivery?.fanOut(parsed.data.tenantId);
+      await services.webhookDelivery?.fanOut(fanOut.data.tenantId);
     },
   },
   {
     name: "webhookDeliver",
     queue: "deliveries",
     handle: async (message, services) => {
-      const parsed = deliveryMessageSchema.safeParse(message);
-      if (!parsed.success) {
+      const delivery = deliveryMessageSchema.safeParse(parsed(message));
+      if (!delivery.success) {
         malformed("deliveries");
         return;
       }
-      await services.webhookDelivery?.deliver(parsed.data);
+      await services.webhookDelivery?.deliver(delivery.data);
     },
   },
   {
     name: "webhookPoison",
     queue: "deliveriesPoison",
     handle: async (message, services) => {
-      await services.webhookDelivery?.recordPoison(message);
+      await services.webhookDelivery?.recordPoison(parsed(message));
     },
   },
 ];
