@@ -54,8 +54,9 @@ export interface TestHost {
 export async function startTestHost(
   overrides: NodeJS.ProcessEnv = {},
   log: LogHandler = () => undefined,
+  serviceOverrides: ServiceOverrides = {},
 ): Promise<TestHost> {
-  const services = await createTestServices(overrides);
+  const services = await createTestServices(overrides, serviceOverrides);
   useServices(services);
   const host = await startLocalHost(0, log);
   return {

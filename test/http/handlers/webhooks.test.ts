@@ -1,3 +1,5 @@
+import { KeyVaultCredentialStore } from "../../../src/tenants/keyVaultCredentialStore";
+import { FakeKeyVault } from "../../support/keyVaultServer";
 import { loadAppApiSpec } from "../../support/openApi";
 import { startTestHost, type TestHost, type TestTenant } from "../../support/testServices";
 
@@ -69,5 +71,41 @@ describe("webhook endpoints API over HTTP (app key), checked against docs/app-ap
   it("is closed to Entra's SCIM token", async () => {
     expect((await call("GET", "", "", undefined, tenant.token)).status).toBe(401);
     expect((await call("POST", "", "", { url: "http://127.0.0.1:4999/h" }, tenant.token)).status).toBe(401);
+  });
+});
+
+describe("webhook endpoints API with Key Vault (as in Azure)", () => {
+  let vault: FakeKeyVault;
+  let harness: TestHost;
+
+  beforeAll(async () => {
+    vault = await FakeKeyVault.start();
+    harness = await startTestHost({ KEY_VAULT_URI: vault.url }, () => undefined, {
+      credentials: new KeyVaultCredentialStore(vault.client(), { timeoutMs: 5_000 }),
+    });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+    await vault.close();
+  });
+
+  it("leaves adding endpoints and rotating secrets to the operator's CLI (403), and still lists them", async () => {
+    const tenant = await harness.createTenant("kvhooks");
+    const appKey = (await harness.services.appKeys.create(tenant.tenantId)).appKey;
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${harness.host.origin}/api/v1/tenants/${tenant.tenantId}/webhooks${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${appKey}`, "Content-Type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const refused = await call("POST", "", { url: "https://hooks.example.com/x" });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: "operator_only" } });
+    const { endpoint } = await harness.services.webhooks.add(tenant.tenantId, {
+      url: "https://hooks.example.com/x",
+    });
+    expect((await call("POST", `/${endpoint.id}/rotate-secret`, {})).status).toBe(403);
+    expect(((await (await call("GET", "")).json()) as { data: unknown[] }).data).toHaveLength(1);
   });
 });
