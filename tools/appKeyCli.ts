@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { AppKeyAdmin } from "../src/tenants/appKeys";
 import { TenantAdminError } from "../src/tenants/tenantAdmin";
+import { textCommand } from "./cliCommand";
 
 export const APP_KEY_USAGE = `Application keys (the directory read API and event feed; never SCIM):
   app-key create <tenantId> [--name label]
@@ -25,7 +26,12 @@ export async function appKeyCommand(argv: readonly string[], context: AppKeyComm
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false }, name: { type: "string" } },
+    options: {
+      json: { type: "boolean", default: false },
+      name: { type: "string" },
+      verbose: { type: "boolean" },
+      url: { type: "string" },
+    },
   });
   const [action, tenantId, keyId] = positionals;
   if (tenantId === undefined) fail(`'app-key ${action ?? ""}' needs a tenant id.`);
@@ -63,3 +69,15 @@ export async function appKeyCommand(argv: readonly string[], context: AppKeyComm
       return fail(`Unknown app-key command '${action ?? ""}'.`);
   }
 }
+
+/** `app-key …` as a command of the tenant CLI. */
+export const appKeyCliCommand = textCommand({
+  name: "app-key",
+  summary: "application keys for the read API and event feed: app-key create|list|revoke <tenantId>",
+  usage: APP_KEY_USAGE,
+  run: async (argv, context) =>
+    appKeyCommand(argv, {
+      appKeys: (await context.services()).appKeys,
+      origin: new URL(await context.scimBaseUrl()).origin,
+    }),
+});

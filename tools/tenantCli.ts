@@ -6,6 +6,8 @@ import { TENANT_COMMANDS } from "./tenantCommands";
 import { tenantCliContext, type ContextOptions } from "./tenantContext";
 import { DIAGNOSTICS_COMMANDS } from "./tenantDiagnosticsCli";
 import { schemaCommand } from "./tenantSchemaCli";
+import { appKeyCliCommand } from "./appKeyCli";
+import { webhookCliCommand } from "./webhookCli";
 
 /**
  * Every word of `npm run tenant`, in the order of the help. A new command is a module of its own
@@ -16,6 +18,8 @@ export const COMMANDS: readonly CliCommand[] = [
   clientCommand,
   schemaCommand,
   ...DIAGNOSTICS_COMMANDS,
+  appKeyCliCommand,
+  webhookCliCommand,
 ];
 
 const FOOTER = `Options (every command):

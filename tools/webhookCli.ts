@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ApiError } from "../src/events/apiError";
 import { EVENT_TYPES } from "../src/events/eventTypes";
 import { TenantAdminError } from "../src/tenants/tenantAdmin";
+import { textCommand } from "./cliCommand";
 import { DEFAULT_OVERLAP_HOURS, type WebhookAdmin } from "../src/webhooks/webhookAdmin";
 import type { WebhookEndpoint } from "../src/webhooks/webhookStore";
 
@@ -48,6 +49,8 @@ async function run(admin: WebhookAdmin, argv: readonly string[]): Promise<string
       from: { type: "string" },
       to: { type: "string" },
       limit: { type: "string" },
+      verbose: { type: "boolean" },
+      url: { type: "string" },
     },
   });
   const [action, tenantId, target] = positionals;
@@ -138,3 +141,11 @@ export async function webhookCommand(argv: readonly string[], admin: WebhookAdmi
     throw error instanceof ApiError ? new TenantAdminError(error.message) : error;
   }
 }
+
+/** `webhook …` as a command of the tenant CLI. */
+export const webhookCliCommand = textCommand({
+  name: "webhook",
+  summary: "webhook endpoints: webhook add|list|remove|rotate-secret|replay|deliveries|enable <tenantId>",
+  usage: WEBHOOK_USAGE,
+  run: async (argv, context) => webhookCommand(argv, (await context.services()).webhooks),
+});

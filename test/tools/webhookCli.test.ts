@@ -1,5 +1,6 @@
 import type { Services } from "../../src/app/services";
 import { TenantAdminError } from "../../src/tenants/tenantAdmin";
+import { main } from "../../tools/tenantCli";
 import { webhookCommand } from "../../tools/webhookCli";
 import { createTestServices } from "../support/testServices";
 
@@ -62,5 +63,45 @@ describe("tenant CLI: webhook", () => {
     await expect(run("replay", "acme", "we_nope")).rejects.toThrow(TenantAdminError);
     await expect(run("frobnicate", "acme")).rejects.toThrow("Unknown webhook command");
     expect(await run("list", "acme")).toBe("(none)");
+  });
+});
+
+describe("npm run tenant -- app-key / webhook (through the tenant CLI's runner)", () => {
+  it("are commands of the tenant CLI: help, JSON output, and a usage exit code for a wrong one", async () => {
+    const services = await createTestServices();
+    await services.tenants.create("cli-acme");
+    const run = async (...argv: string[]) => {
+      let out = "";
+      let err = "";
+      const code = await main(
+        argv,
+        { services: () => Promise.resolve(services), url: "http://127.0.0.1:7071/scim/v2" },
+        {
+          out: (text) => (out += text),
+          err: (text) => (err += text),
+        },
+      );
+      return { code, out, err };
+    };
+    const key = await run("app-key", "create", "cli-acme", "--json");
+    expect(key.code).toBe(0);
+    expect(JSON.parse(key.out)).toMatchObject({
+      tenantId: "cli-acme",
+      apiUrl: "http://127.0.0.1:7071/api/v1/tenants/cli-acme",
+    });
+    const hook = await run("webhook", "add", "cli-acme", "http://127.0.0.1:4000/hook", "--json");
+    expect(hook.code).toBe(0);
+    expect(JSON.parse(hook.out)).toMatchObject({ url: "http://127.0.0.1:4000/hook", status: "enabled" });
+    expect((await run("help", "webhook")).out).toContain("webhook rotate-secret");
+    const wrong = await run(
+      "webhook",
+      "add",
+      "cli-acme",
+      "http://127.0.0.1:4000/hook",
+      "--events",
+      "user.renamed",
+    );
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toContain("Unknown event type(s): user.renamed.");
   });
 });
