@@ -2,6 +2,20 @@
 // `npm run lint` through eslint's own no-restricted-imports rule, one override per layer and
 // directory depth; test/repository/layers.test.ts proves a violation fails.
 
+/** What the composition root and the HTTP layer build on (each also sees one more: store, app). */
+const COMPOSED = [
+  "webhooks",
+  "directory",
+  "events",
+  "diagnostics",
+  "tenants",
+  "service",
+  "scim",
+  "lib",
+  "config",
+  "telemetry",
+];
+
 /** Each part of src/ (a directory or a root file) and the other parts it may import. */
 export const LAYERS = {
   lib: [],
@@ -9,20 +23,23 @@ export const LAYERS = {
   config: [],
   appSettings: [],
   service: ["scim", "lib"],
+  events: ["service", "scim", "lib"],
+  directory: ["events", "service", "scim", "lib"],
   tenants: ["service", "scim", "lib"],
+  webhooks: ["events", "tenants", "service", "scim", "lib"],
   diagnostics: ["tenants", "service", "scim", "lib"],
   telemetry: ["tenants", "scim", "lib", "config"],
-  store: ["diagnostics", "tenants", "service", "scim", "lib", "config"],
-  app: ["store", "diagnostics", "tenants", "service", "scim", "lib", "config", "telemetry"],
-  http: ["app", "diagnostics", "tenants", "service", "scim", "lib", "config", "telemetry"],
-  jobs: ["app", "diagnostics", "tenants", "service", "scim", "lib", "config"],
+  store: ["webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
+  app: ["store", ...COMPOSED],
+  http: ["app", ...COMPOSED],
+  jobs: ["app", "webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
   functions: ["http", "jobs"],
   index: ["app", "functions", "telemetry", "config"],
 };
 
 /** Packages that tie code to Azure: the protocol and the operations over it stay free of them. */
 const AZURE_PACKAGES = ["@azure/*", "applicationinsights"];
-const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics"]);
+const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics", "events", "directory", "webhooks"]);
 
 const ROOT_FILES = new Set(["config", "appSettings", "index"]);
 const MAX_DEPTH = 4;

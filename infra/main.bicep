@@ -168,6 +168,18 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module webhookQueues 'app/webhookQueues.bicep' = {
+  scope: rg
+  dependsOn: [storage]
+  params: {
+    storageAccountName: storageAccountName
+    #disable-next-line what-if-short-circuiting
+    identityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+}
+
 module alerts 'app/alerts.bicep' = {
   scope: rg
   params: {

@@ -8,6 +8,8 @@ export const APP_SETTING_NAMES = [
   "AzureWebJobsStorage__credential",
   "AzureWebJobsStorage__clientId",
   "AzureWebJobsStorage__blobServiceUri",
+  // Read by the Functions host (its storage, queue triggers) and by the app (the webhook queues).
+  "AzureWebJobsStorage__queueServiceUri",
   "AzureWebJobsStorage__tableServiceUri",
   // Read by DefaultAzureCredential: which managed identity to use.
   "AZURE_CLIENT_ID",

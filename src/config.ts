@@ -41,6 +41,23 @@ export const configSchema = z
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**
+     * In Azure: the queue endpoint of the storage account (the Functions host's own setting, which
+     * its queue triggers read too); the webhook queues live there. Locally the connection string's
+     * QueueEndpoint is used instead.
+     */
+    AzureWebJobsStorage__queueServiceUri: z.url().optional(),
+    /** Webhook queues are `<prefix>-fanout`, `<prefix>-deliveries` (and their `-poison` queues). */
+    WEBHOOK_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,40}$/)
+      .default("scim-webhook"),
+    /** How long one webhook delivery may take, connection to answer; slower counts as failed. */
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+    /** An endpoint whose deliveries fail without a success for this long is disabled. */
+    WEBHOOK_AUTO_DISABLE_HOURS: z.coerce.number().int().min(1).max(720).default(120),
+    /** Directory events older than this leave the feed; a consumer's older cursor then gets 410. */
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
      * SHA-256 (hex) of the operator's admin token for /ops/... endpoints (audit, summary); the
      * admin endpoints answer 404 while it is unset. `npm run tenant -- admin-token` makes one.
      */

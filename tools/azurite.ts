@@ -17,22 +17,28 @@ export interface AzuriteOptions {
 
 export interface RunningAzurite {
   readonly pid: number;
+  /** The Table endpoint, and the Queue endpoint when the queue service runs. */
   readonly tableConnectionString: string;
   readonly child: ChildProcess;
   stop(): Promise<void>;
 }
 
-export function tableConnectionString(port: number): string {
+export function tableConnectionString(port: number, queuePort?: number): string {
   return (
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
-    `TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`
+    `TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};` +
+    (queuePort === undefined ? "" : `QueueEndpoint=http://127.0.0.1:${queuePort}/${AZURITE_ACCOUNT};`)
   );
+}
+
+function queuePortOf(options: AzuriteOptions): number | undefined {
+  return options.queuePort ?? (options.blobPort === undefined ? undefined : options.blobPort + 1);
 }
 
 function azuriteArgs(options: AzuriteOptions): { script: string; args: string[] } {
   const common = ["--disableTelemetry", "--skipApiVersionCheck", "--loose"];
   const persistence = options.location ? ["--location", options.location] : ["--inMemoryPersistence"];
-  if (options.blobPort === undefined) {
+  if (options.blobPort === undefined && options.queuePort === undefined) {
     return {
       script: require.resolve("azurite/dist/src/table/main.js"),
       args: ["--tableHost", "127.0.0.1", "--tablePort", String(options.tablePort), ...persistence, ...common],
@@ -42,8 +48,9 @@ function azuriteArgs(options: AzuriteOptions): { script: string; args: string[] 
     script: require.resolve("azurite/dist/src/azurite.js"),
     args: [
       ...["--tableHost", "127.0.0.1", "--tablePort", String(options.tablePort)],
-      ...["--blobHost", "127.0.0.1", "--blobPort", String(options.blobPort)],
-      ...["--queueHost", "127.0.0.1", "--queuePort", String(options.queuePort ?? options.blobPort + 1)],
+      // Table and queue only: the blob service still starts (one binary), on a port of the OS's choosing.
+      ...["--blobHost", "127.0.0.1", "--blobPort", String(options.blobPort ?? 0)],
+      ...["--queueHost", "127.0.0.1", "--queuePort", String(queuePortOf(options))],
       ...persistence,
       ...common,
     ],
@@ -70,14 +77,16 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   throw new Error(`Azurite did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-/** Starts Azurite from the npm package as a child process and waits until its Table service listens. */
+/** Starts Azurite from the npm package as a child process and waits until its Table (and Queue) service listens. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const { script, args } = azuriteArgs(options);
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "ignore", "inherit"] });
   const pid = child.pid;
   if (pid === undefined) throw new Error("Azurite did not start");
+  const queuePort = queuePortOf(options);
   try {
     await waitForPort(options.tablePort, child, 30_000);
+    if (queuePort !== undefined) await waitForPort(queuePort, child, 30_000);
   } catch (error) {
     child.kill();
     throw error;
@@ -85,7 +94,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   return {
     pid,
     child,
-    tableConnectionString: tableConnectionString(options.tablePort),
+    tableConnectionString: tableConnectionString(options.tablePort, queuePort),
     stop: () => stopProcess(child),
   };
 }

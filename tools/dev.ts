@@ -15,6 +15,7 @@ import {
 import { freePort } from "./freePort";
 import { startLocalHost } from "./localHost";
 import { recordRunningConnector } from "./runningConnector";
+import { consumerHint, startDevWebhooks } from "./devWebhooks";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -27,14 +28,17 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 7071);
   const azurite = await startAzurite({
     tablePort: await freePort(),
+    queuePort: await freePort(),
     ...(inMemory ? {} : { location: DEV_FOLDER }),
   });
   let host: Awaited<ReturnType<typeof startLocalHost>> | undefined;
   let retention: NodeJS.Timeout | undefined;
   let forgetRecord = (): void => undefined;
+  let webhooks: Awaited<ReturnType<typeof startDevWebhooks>> | undefined;
   const stopAll = async () => {
     forgetRecord();
     clearInterval(retention);
+    await webhooks?.stop();
     await host?.close();
     await azurite.stop();
   };
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
     retention = setInterval(() => void runRetention().catch(() => undefined), HOUR_MS).unref();
     const previous = inMemory ? undefined : readDevState();
     const token = await prepareDemoTenant(services, previous?.demoToken);
+    webhooks = await startDevWebhooks(services);
     host = await startLocalHost(port, (level, ...args) => {
       if (level === "error" || level === "warning") console.error(...args);
       else console.log(...args);
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
     console.log(
       `  Admin token:  ${adminToken}  (for ${host.origin}/ops/tenants/${DEMO_TENANT}/audit and /summary)`,
     );
+    console.log(`\n${consumerHint(host.origin)}`);
     console.log(
       `\nMore tenants: npm run tenant -- create <tenantId>    Health: ${host.origin}/health    Stop: Ctrl-C\n`,
     );

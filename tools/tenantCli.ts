@@ -7,6 +7,8 @@ import { tenantCliContext, type ContextOptions } from "./tenantContext";
 import { DIAGNOSTICS_COMMANDS } from "./tenantDiagnosticsCli";
 import { schemaCommand } from "./tenantSchemaCli";
 import { trustCommand } from "./tenantTrustCli";
+import { appKeyCliCommand } from "./appKeyCli";
+import { webhookCliCommand } from "./webhookCli";
 
 /**
  * Every word of `npm run tenant`, in the order of the help. A new command is a module of its own
@@ -18,6 +20,8 @@ export const COMMANDS: readonly CliCommand[] = [
   schemaCommand,
   trustCommand,
   ...DIAGNOSTICS_COMMANDS,
+  appKeyCliCommand,
+  webhookCliCommand,
 ];
 
 const FOOTER = `Options (every command):

@@ -8,9 +8,8 @@
 //   - Key Vault Secrets User on the vault: the app only reads tenant credentials (hashes); the tenant CLI,
 //     run by the deploying user, writes them.
 //   - Monitoring Metrics Publisher on App Insights: required once local auth is disabled.
-//   No queue role and no queue setting: the app has only HTTP and timer triggers, and the host needs
-//   queues only for triggers and bindings that use them. A module that adds queues adds the queue role
-//   (Storage Queue Data Contributor) for them beside the queues.
+//   The queue role (webhook delivery, Storage Queue Data Contributor) is assigned in webhookQueues.bicep,
+//   beside the queues.
 // Deploying user (optional, principalId): Storage Table Data Contributor and Key Vault Secrets Officer, so
 // the tenant CLI works from a laptop with `az login` credentials.
 

@@ -9,6 +9,17 @@ import { GroupService } from "../service/groupService";
 import { ResourceService } from "../service/resourceService";
 import { TenantResourceTypes, type TenantSchemaRepository } from "../service/tenantResourceTypes";
 import { UserService } from "../service/userService";
+import { EventFeed } from "../events/eventFeed";
+import { DirectoryReader } from "../directory/directoryReader";
+import { openQueues, type StorageQueues } from "../store/storageQueues";
+import { TableWebhookStore } from "../store/tableWebhookStore";
+import { ChangeNotifier } from "../webhooks/changeNotifier";
+import { RefreshingCache } from "../lib/refreshingCache";
+import { httpSender, type WebhookSender } from "../webhooks/sender";
+import { WebhookAdmin } from "../webhooks/webhookAdmin";
+import { WebhookDelivery } from "../webhooks/webhookDelivery";
+import type { EventLog } from "../events/eventLog";
+import { TableEventLog } from "../store/tableEventLog";
 import { groupKind, userKind } from "../store/resourceKinds";
 import { TableAuditLog } from "../store/tableAuditLog";
 import { TableBookmarks } from "../store/tableBookmarks";
@@ -31,6 +42,7 @@ import { TrustAdmin } from "../tenants/federation/trustAdmin";
 import { TrustSource } from "../tenants/federation/trustSource";
 import { SigningKeys } from "../tenants/signingKeys";
 import { TenantAdmin } from "../tenants/tenantAdmin";
+import { AppKeyAdmin } from "../tenants/appKeys";
 
 /** Everything a request needs, built once per process from the validated configuration. */
 export interface Services {
@@ -57,6 +69,20 @@ export interface Services {
   /** Each tenant's declared extension attributes, and the resource types built from them (cached). */
   readonly tenantSchemas: TenantSchemaRepository;
   readonly resourceTypes: TenantResourceTypes;
+  /** Each tenant's directory events, numbered from the outbox rows its changes commit. */
+  readonly eventLog: EventLog;
+  readonly eventFeed: EventFeed;
+  /** The application's read view of each tenant's directory. */
+  readonly directory: DirectoryReader;
+  /** The webhook queues; undefined when the storage has no queue service. */
+  readonly queues?: StorageQueues;
+  /** Fan-out and delivery (the queue handlers' work); undefined without queues. */
+  readonly webhookDelivery?: WebhookDelivery;
+  readonly webhooks: WebhookAdmin;
+  /** Told after every successful SCIM change; queues a fan-out without making the request wait. */
+  readonly changes: ChangeNotifier;
+  /** Applications' read keys (the directory read API and the event feed). */
+  readonly appKeys: AppKeyAdmin;
 }
 
 /** What tests (and tools) may put in place of the configured parts. */
@@ -66,9 +92,13 @@ export interface ServiceOverrides {
   readonly clock?: () => number;
   /** Where the JWKS cache reports an issuer it cannot reach (default: a JSON line on stderr). */
   readonly federationLog?: (line: Record<string, unknown>) => void;
+  /** Instead of HTTP(S) POSTs to the endpoints. */
+  readonly webhookSender?: WebhookSender;
 }
 
 const MISS_REFRESH_MS = 5_000;
+/** How soon a running instance notices a tenant's first (or last) webhook endpoint. */
+const LISTENING_TTL_MS = 30_000;
 const KEY_VAULT_TIMEOUT_MS = 5_000;
 
 function credentialStore(config: Config, tableStore: TableTenants): CredentialStore {
@@ -112,7 +142,56 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         console.warn(JSON.stringify(line));
       }),
   });
+  const eventLog = new TableEventLog(tables.resources);
+  const queues = openQueues(config);
+  const webhookStore = new TableWebhookStore(tables.tenants);
+  // Locally (a connection string): http to loopback and private targets are allowed.
+  const targetPolicy = { local: config.STORAGE_CONNECTION_STRING !== undefined };
+  const logLine = (line: Record<string, unknown>) => {
+    console.log(JSON.stringify(line));
+  };
+  const webhookDelivery = queues
+    ? new WebhookDelivery({
+        store: webhookStore,
+        events: eventLog,
+        credentials,
+        queues,
+        send: overrides.webhookSender ?? httpSender(targetPolicy, config.WEBHOOK_TIMEOUT_SECONDS * 1000),
+        auditLog,
+        log: logLine,
+        autoDisableAfterMs: config.WEBHOOK_AUTO_DISABLE_HOURS * 60 * 60 * 1000,
+        maxInFlightPerEndpoint: 4,
+        busyWaitSeconds: config.WEBHOOK_TIMEOUT_SECONDS,
+        ...(now ? { clock: () => new Date(now()) } : {}),
+      })
+    : undefined;
+  // Whether a tenant has an enabled webhook endpoint, so a change of a tenant without one queues nothing.
+  const listening = new RefreshingCache(
+    async (tenantId) =>
+      (await webhookStore.endpoints(tenantId)).some((endpoint) => endpoint.status === "enabled"),
+    { failureBackoffMs: LISTENING_TTL_MS },
+  );
+  const userStore = new TableResourceStore(tables.resources, userKind);
+  const groupStore = new TableResourceStore(tables.resources, groupKind);
+  const authenticator = new Authenticator(
+    tenantStore,
+    credentials,
+    accessTokens,
+    { ...cache, unknownTenantRead: (tenantId) => tenantStore.read(tenantId) },
+    trustSource,
+  );
   return {
+    eventLog,
+    eventFeed: new EventFeed(eventLog),
+    appKeys: new AppKeyAdmin(
+      tenantStore,
+      credentials,
+      auditLog,
+      now ? () => new Date(now()) : undefined,
+      (id) => {
+        authenticator.forget(id);
+      },
+    ),
     config,
     tables,
     auditLog,
@@ -150,30 +229,38 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       },
     ]),
     users: new UserService(
-      new ResourceService(
-        userResourceType,
-        new TableResourceStore(tables.resources, userKind),
-        undefined,
-        bookmarks,
-      ),
+      new ResourceService(userResourceType, userStore, undefined, bookmarks),
       memberships,
     ),
     groups: new GroupService(
-      new ResourceService(
-        groupResourceType,
-        new TableResourceStore(tables.resources, groupKind),
-        undefined,
-        bookmarks,
-      ),
+      new ResourceService(groupResourceType, groupStore, undefined, bookmarks),
       memberships,
     ),
-    authenticator: new Authenticator(
-      tenantStore,
+    directory: new DirectoryReader(userStore, groupStore, memberships),
+    ...(queues ? { queues } : {}),
+    ...(webhookDelivery ? { webhookDelivery } : {}),
+    webhooks: new WebhookAdmin(
+      webhookStore,
       credentials,
-      accessTokens,
-      { ...cache, unknownTenantRead: (tenantId) => tenantStore.read(tenantId) },
-      trustSource,
+      eventLog,
+      webhookDelivery,
+      targetPolicy,
+      now ? () => new Date(now()) : undefined,
+      (tenantId) => {
+        listening.forget(tenantId);
+      },
     ),
+    changes: new ChangeNotifier(
+      queues?.fanOut,
+      (tenantId) => listening.get(tenantId, LISTENING_TTL_MS),
+      (error) => {
+        logLine({
+          event: "webhook.notifyFailed",
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    ),
+    authenticator,
     accessTokens,
     tenants: tenantAdmin,
     trusts: new TrustAdmin(

@@ -132,7 +132,10 @@ export function scimEndpoint(operation: ScimOperation): HttpHandler {
         const types = await current.resourceTypes.forTenant(tenantId);
         if (debugBody !== undefined) writeOnly = writeOnlyNames([types.User, types.Group]);
         const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
-        return await operation({ request, scope, services: current, ...(id ? { id } : {}) });
+        const answer = await operation({ request, scope, services: current, ...(id ? { id } : {}) });
+        // Webhooks: a fan-out is queued after the change, never awaited by this request.
+        if (request.method !== "GET" && (answer.status ?? 200) < 300) current.changes.notify(tenantId);
+        return answer;
       } catch (error) {
         observation.failed(error);
         if (error instanceof ScimError) failure = error;

@@ -4,6 +4,9 @@ import { notFound } from "../scim/errors";
 import { withTelemetry } from "../telemetry";
 import { scimEndpoint } from "./endpoint";
 import { getAudit, getHealth, getSummary } from "./handlers/admin";
+import { getEvents, getLatestCursor } from "./handlers/events";
+import { groupMembers, groups, users } from "./handlers/directory";
+import { webhookAction, webhookCollection, webhookItem } from "./handlers/webhooks";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { resourceOperation, rootSearch } from "./handlers/resources";
 import { tokenEndpoint } from "./handlers/token";
@@ -65,6 +68,40 @@ export const routes: readonly RouteDefinition[] = [
   // any function routed there (src/http/hostRouteRules.ts).
   { name: "opsAudit", route: "ops/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
   { name: "opsSummary", route: "ops/tenants/{tenantId}/summary", methods: ["GET"], handler: getSummary },
+  // The application API: its own prefix and credential (app keys), never the SCIM routes.
+  {
+    name: "appEventsLatest",
+    route: "api/v1/tenants/{tenantId}/events/latest",
+    methods: ["GET"],
+    handler: getLatestCursor,
+  },
+  { name: "appEvents", route: "api/v1/tenants/{tenantId}/events", methods: ["GET"], handler: getEvents },
+  { name: "appUsers", route: "api/v1/tenants/{tenantId}/users/{id?}", methods: ["GET"], handler: users },
+  {
+    name: "appGroupMembers",
+    route: "api/v1/tenants/{tenantId}/groups/{id}/members",
+    methods: ["GET"],
+    handler: groupMembers,
+  },
+  { name: "appGroups", route: "api/v1/tenants/{tenantId}/groups/{id?}", methods: ["GET"], handler: groups },
+  {
+    name: "appWebhookAction",
+    route: "api/v1/tenants/{tenantId}/webhooks/{id}/{action}",
+    methods: ["GET", "POST"],
+    handler: webhookAction,
+  },
+  {
+    name: "appWebhook",
+    route: "api/v1/tenants/{tenantId}/webhooks/{id}",
+    methods: ["GET", "DELETE"],
+    handler: webhookItem,
+  },
+  {
+    name: "appWebhooks",
+    route: "api/v1/tenants/{tenantId}/webhooks",
+    methods: ["GET", "POST"],
+    handler: webhookCollection,
+  },
   {
     name: "scimRootSearch",
     route: "scim/v2/{tenantId}/.search",

@@ -1,14 +1,11 @@
-import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import type { AuditRecord } from "../service/audit";
 import type { AuditLog, AuditPage, AuditQuery } from "../service/auditLog";
 import { AUDIT_PREFIX, auditEntity, auditTimeKey, recordOf, type AuditEntity } from "./auditRows";
 import { checkContinuationToken } from "./continuationTokens";
 import { prefixRange } from "./keys";
 import { unavailable } from "../service/storageUnavailable";
-import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
-
-/** One page of expired rows is deleted in one transaction. */
-const PURGE_BATCH = MAX_TRANSACTION_ACTIONS;
+import { purgeRows } from "./purgeRows";
 
 /** The audit rows (`a|<inverted time>|<id>`) of each tenant's partition. */
 export class TableAuditLog implements AuditLog {
@@ -41,22 +38,7 @@ export class TableAuditLog implements AuditLog {
     const { to } = prefixRange(AUDIT_PREFIX);
     // Older records have larger inverted keys: one range read of exactly the expired ones.
     const filter = odata`PartitionKey eq ${tenantId} and RowKey ge ${auditTimeKey(before)} and RowKey lt ${to}`;
-    let purged = 0;
-    try {
-      for await (const page of this.client
-        .listEntities({ queryOptions: { filter, select: ["RowKey"] } })
-        .byPage({ maxPageSize: PURGE_BATCH })) {
-        const actions = page.map((row): TransactionAction => [
-          "delete",
-          { partitionKey: tenantId, rowKey: String(row.rowKey) },
-        ]);
-        if (actions.length > 0) await this.client.submitTransaction(actions);
-        purged += actions.length;
-      }
-    } catch (error) {
-      unavailable(error);
-    }
-    return purged;
+    return purgeRows(this.client, tenantId, filter);
   }
 
   async append(tenantId: string, record: AuditRecord): Promise<void> {

@@ -7,7 +7,7 @@ import {
   type MemberKind,
   type MembershipRepository,
 } from "../service/membershipRepository";
-import { auditAction } from "./auditRows";
+import { AUDIT_ACTIONS, auditAction } from "./auditRows";
 import { encodeKeyPart, prefixRange } from "./keys";
 import { groupKind, userKind } from "./resourceKinds";
 import { resourceRowKey } from "./rows";
@@ -15,8 +15,8 @@ import { unavailable } from "../service/storageUnavailable";
 import { failedActionIndex, statusOf } from "./storageErrors";
 import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
 
-/** Beside the members' rows, a transaction touches the group row and writes one audit row. */
-const FIXED_ACTIONS = 2;
+/** Beside the members' rows, a transaction touches the group row and writes the audit and outbox rows. */
+const FIXED_ACTIONS = 1 + AUDIT_ACTIONS;
 /** An add writes 3 rows a member: existence check, forward and reverse row. */
 const ADDS_PER_TRANSACTION = Math.floor((MAX_TRANSACTION_ACTIONS - FIXED_ACTIONS) / 3);
 /** A removal deletes 2 rows a member. */

@@ -99,7 +99,7 @@ export class TableResourceStore implements ResourceRepository {
         "create",
         this.indexRow(tenantId, rowKey, id, entries.get(rowKey) ?? ""),
       ]),
-      ...auditAction(tenantId, audit),
+      ...auditAction(tenantId, audit, doc),
     ];
     const response = await this.submit(tenantId, actions, doc, indexKeys, 1);
     return withEtag(stored, resourceRowEtag(response));
@@ -139,7 +139,7 @@ export class TableResourceStore implements ResourceRepository {
         "create",
         this.indexRow(tenantId, rowKey, previous.id, entries.get(rowKey) ?? ""),
       ]),
-      ...auditAction(tenantId, audit),
+      ...auditAction(tenantId, audit, doc),
     ];
     const response = await this.submit(tenantId, actions, doc, added, 1 + removed.length);
     return withEtag(next, resourceRowEtag(response));
@@ -159,7 +159,7 @@ export class TableResourceStore implements ResourceRepository {
         "delete",
         { partitionKey: tenantId, rowKey: indexKey },
       ]),
-      ...auditAction(tenantId, audit),
+      ...auditAction(tenantId, audit, previous.doc),
     ];
     try {
       await this.client.submitTransaction(actions);

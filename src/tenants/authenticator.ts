@@ -6,7 +6,7 @@ import type { TrustSource } from "./federation/trustSource";
 import { looksLikeJwt } from "./jwt";
 import { RefreshingCache } from "../lib/refreshingCache";
 import type { TenantRegistry } from "./tenantRegistry";
-import { hashToken, sameHash } from "./tokens";
+import { APP_KEY_PREFIX, hashToken, sameHash } from "./tokens";
 
 /** The `sub` of an access token issued for a federated trust; a client's is its bare client id. */
 export const TRUST_SUBJECT_PREFIX = "trust:";
@@ -101,6 +101,20 @@ export class Authenticator {
       this.matchToken(credentials, hash),
     );
     return this.outcome(tenant, found, "token");
+  }
+
+  /**
+   * An application key of the read API: `appkey:<keyId>` when it is a live key of this tenant.
+   * Only app keys match here, and only Secret Tokens and access tokens in `authenticate`, so neither
+   * credential opens the other's API.
+   */
+  async identifyAppKey(tenantId: string, key: string | undefined): Promise<string | undefined> {
+    if (!key?.startsWith(APP_KEY_PREFIX)) return undefined;
+    const hash = hashToken(key);
+    const { tenant, found } = await this.lookup(tenantId, (credentials) =>
+      this.matchAppKey(credentials, hash),
+    );
+    return found?.live && tenant.active ? `appkey:${found.id}` : undefined;
   }
 
   /** A client id and secret presented to the token endpoint. */
@@ -248,6 +262,18 @@ export class Authenticator {
       if (record?.clientId === clientId && (hash === undefined || secretMatches)) {
         found = { id: clientId, live: record.revoked !== true && isLive(record.expiresAt, now) };
       }
+    }
+    return found;
+  }
+
+  /** Every app key is compared, as tokens are. */
+  private matchAppKey(credentials: TenantCredentials, hash: string): Match | undefined {
+    const records = credentials.appKeys ?? [];
+    let found: Match | undefined;
+    for (let index = 0; index < Math.max(records.length, MIN_COMPARISONS); index += 1) {
+      const record = records[index];
+      const same = sameHash(record?.hash ?? NO_CREDENTIAL_HASH, hash);
+      if (same && record) found = { id: record.keyId, live: record.revokedAt === undefined };
     }
     return found;
   }

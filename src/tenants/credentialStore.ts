@@ -17,10 +17,37 @@ export interface ClientRecord {
   readonly revoked?: boolean;
 }
 
+/** An application's read key (the directory read API and event feed); kept only as a hash. */
+export interface AppKeyRecord {
+  readonly keyId: string;
+  readonly hash: string;
+  readonly created: string;
+  /** A label the operator chose (which application holds it). */
+  readonly name?: string;
+  /** When it was revoked; a revoked key never works again. */
+  readonly revokedAt?: string;
+}
+
+/**
+ * A webhook endpoint's signing secret. Signing needs the secret itself (HMAC), so it cannot be a
+ * hash; it lives in this document, which is in Key Vault in Azure.
+ */
+export interface WebhookSecretRecord {
+  readonly endpointId: string;
+  readonly secret: string;
+  readonly created: string;
+  /** Set by a rotation: the old secret signs too until then (the overlap). */
+  readonly expiresAt?: string;
+}
+
 /** Everything a tenant authenticates with: one document, one read. */
 export interface TenantCredentials {
   readonly tokens: readonly TokenRecord[];
   readonly clients: readonly ClientRecord[];
+  /** Absent in documents written before app keys existed. */
+  readonly appKeys?: readonly AppKeyRecord[];
+  /** Absent in documents written before webhooks existed. */
+  readonly webhookSecrets?: readonly WebhookSecretRecord[];
 }
 
 /** An HMAC key that signs OAuth access tokens; one set per deployment, shared by all tenants. */

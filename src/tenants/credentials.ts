@@ -31,6 +31,27 @@ const documentSchema = z.object({
       revoked: z.boolean().optional(),
     }),
   ),
+  appKeys: z
+    .array(
+      z.object({
+        keyId: z.string().min(1),
+        hash: z.string(),
+        created: timestamp,
+        name: z.string().optional(),
+        revokedAt: timestamp.optional(),
+      }),
+    )
+    .optional(),
+  webhookSecrets: z
+    .array(
+      z.object({
+        endpointId: z.string().min(1),
+        secret: z.string().min(1),
+        created: timestamp,
+        expiresAt: timestamp.optional(),
+      }),
+    )
+    .optional(),
 });
 const signingKeysSchema = z.object({
   version: z.literal(1),
@@ -39,12 +60,19 @@ const signingKeysSchema = z.object({
 
 /** Reads a stored document; a corrupt one throws (a fault), it never reads as "no credentials". */
 export function parseCredentials(text: string): TenantCredentials {
-  const { tokens, clients } = documentSchema.parse(JSON.parse(text));
-  return { tokens, clients };
+  const { tokens, clients, appKeys, webhookSecrets } = documentSchema.parse(JSON.parse(text));
+  return { tokens, clients, ...(appKeys ? { appKeys } : {}), ...(webhookSecrets ? { webhookSecrets } : {}) };
 }
 
 export function serializeCredentials(credentials: TenantCredentials): string {
-  return JSON.stringify({ version: 1, tokens: credentials.tokens, clients: credentials.clients });
+  const { tokens, clients, appKeys, webhookSecrets } = credentials;
+  return JSON.stringify({
+    version: 1,
+    tokens,
+    clients,
+    ...(appKeys ? { appKeys } : {}),
+    ...(webhookSecrets ? { webhookSecrets } : {}),
+  });
 }
 
 export function parseSigningKeys(text: string): readonly SigningKey[] {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 const TOKEN_PREFIX = "scim_";
 const CLIENT_SECRET_PREFIX = "scimcs_";
+export const APP_KEY_PREFIX = "scimapp_";
 
 /** A Secret Token: 256 random bits, base64url, with a prefix that secret scanners can spot. */
 export function generateToken(): string {
@@ -11,6 +12,11 @@ export function generateToken(): string {
 /** An OAuth client secret: 256 random bits, with its own prefix so the two are not confused. */
 export function generateClientSecret(): string {
   return CLIENT_SECRET_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** An application's read key: its own prefix, so it is never mistaken for (or accepted as) a SCIM token. */
+export function generateAppKey(): string {
+  return APP_KEY_PREFIX + randomBytes(32).toString("base64url");
 }
 
 /** An HMAC-SHA256 signing key: 256 random bits, base64url. */

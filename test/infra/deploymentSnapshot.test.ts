@@ -85,6 +85,8 @@ describeWithBicep("deployment snapshot (bicep snapshot of main.bicep)", (bicep) 
     expect(operator).toEqual([
       { role: "Storage Table Data Contributor", principalType: "ServicePrincipal" },
       { role: "Key Vault Secrets Officer", principalType: "ServicePrincipal" },
+      // The tenant CLI queues webhook replays.
+      { role: "Storage Queue Data Contributor", principalType: "ServicePrincipal" },
     ]);
     expect(ofType(pipeline, "Microsoft.Authorization/locks")).toEqual([]);
   });

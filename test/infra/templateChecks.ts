@@ -69,6 +69,7 @@ export const EXPECTED_APP_SETTINGS: Readonly<Record<string, unknown>> = {
   AzureWebJobsStorage__credential: "managedidentity",
   AzureWebJobsStorage__clientId: "[parameters('identityClientId')]",
   AzureWebJobsStorage__blobServiceUri: storageEndpoint("blob"),
+  AzureWebJobsStorage__queueServiceUri: storageEndpoint("queue"),
   AzureWebJobsStorage__tableServiceUri: storageEndpoint("table"),
   AZURE_CLIENT_ID: "[parameters('identityClientId')]",
   STORAGE_TABLE_ENDPOINT: storageEndpoint("table"),

@@ -5,9 +5,9 @@ declare global {
   var azuritePid: number | undefined;
 }
 
-/** Starts one in-memory Azurite for the whole run; test workers inherit its connection string. */
+/** Starts one in-memory Azurite (tables and queues) for the whole run; test workers inherit its connection string. */
 export default async function globalSetup(): Promise<void> {
-  const azurite = await startAzurite({ tablePort: await freePort() });
+  const azurite = await startAzurite({ tablePort: await freePort(), queuePort: await freePort() });
   azurite.child.unref();
   globalThis.azuritePid = azurite.pid;
   process.env.STORAGE_CONNECTION_STRING = azurite.tableConnectionString;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServices, useServices, type Services } from "../../src/app/services";
+import { createServices, useServices, type ServiceOverrides, type Services } from "../../src/app/services";
 import { loadConfig } from "../../src/config";
+import { ensureQueues } from "../../src/store/storageQueues";
 import { ensureTables } from "../../src/store/tableClients";
 import type { LogHandler } from "@azure/functions";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
@@ -10,7 +11,10 @@ function uniqueTableName(prefix: string): string {
 }
 
 /** Services over fresh tables in the Azurite that globalSetup started. */
-export async function createTestServices(overrides: NodeJS.ProcessEnv = {}): Promise<Services> {
+export async function createTestServices(
+  overrides: NodeJS.ProcessEnv = {},
+  serviceOverrides: ServiceOverrides = {},
+): Promise<Services> {
   if (process.env.SCIM_TEST_LANE === "unit") {
     throw new Error(
       "This test needs Azurite, which the unit lane does not start: move it out of test/scim/, test/lib/ or " +
@@ -22,10 +26,13 @@ export async function createTestServices(overrides: NodeJS.ProcessEnv = {}): Pro
       ...process.env,
       RESOURCES_TABLE: uniqueTableName("res"),
       TENANTS_TABLE: uniqueTableName("ten"),
+      // Own queues too, so one test's poller never takes another test's messages.
+      WEBHOOK_QUEUE_PREFIX: uniqueTableName("wh").toLowerCase(),
       ...overrides,
     }),
+    serviceOverrides,
   );
-  await ensureTables(services.tables);
+  await Promise.all([ensureTables(services.tables), ensureQueues(services.queues)]);
   return services;
 }
 
@@ -47,8 +54,9 @@ export interface TestHost {
 export async function startTestHost(
   overrides: NodeJS.ProcessEnv = {},
   log: LogHandler = () => undefined,
+  serviceOverrides: ServiceOverrides = {},
 ): Promise<TestHost> {
-  const services = await createTestServices(overrides);
+  const services = await createTestServices(overrides, serviceOverrides);
   useServices(services);
   const host = await startLocalHost(0, log);
   return {

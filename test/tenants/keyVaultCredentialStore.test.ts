@@ -4,6 +4,8 @@ import { KeyVaultCredentialStore } from "../../src/tenants/keyVaultCredentialSto
 import { SIGNING_KEYS_SECRET, tenantSecretName } from "../../src/tenants/secretNames";
 import { SigningKeys } from "../../src/tenants/signingKeys";
 import { TenantAdmin } from "../../src/tenants/tenantAdmin";
+import { AppKeyAdmin } from "../../src/tenants/appKeys";
+import type { AuditLog } from "../../src/service/auditLog";
 import { hashToken } from "../../src/tenants/tokens";
 import { StorageUnavailableError } from "../../src/service/storageUnavailable";
 import { useFakeKeyVault, type FakeKeyVault } from "../support/keyVaultServer";
@@ -163,5 +165,22 @@ describe("KeyVaultCredentialStore on the real SecretClient", () => {
     expect(await auth.verify("kv-oauth", issued.accessToken)).toBe(true);
     await admin.createClient("kv-oauth");
     expect(vault.versions(SIGNING_KEYS_SECRET)).toHaveLength(1);
+  });
+
+  it("keeps app-key hashes in the tenant's secret: the key opens the read API only, never SCIM", async () => {
+    const { auth, secret, clock } = await setup("kv-appkeys");
+    const registry = await freshTenantTable();
+    await registry.create("kv-appkeys", clock.date());
+    const store = new KeyVaultCredentialStore(vault.client(), { timeoutMs: 5_000 });
+    const appKeys = new AppKeyAdmin(registry, store, {
+      append: () => Promise.resolve(),
+    } as unknown as AuditLog);
+    const created = await appKeys.create("kv-appkeys", "teamgo");
+    const stored = vault.versions(secret).at(-1) ?? "";
+    expect(stored).toContain(hashToken(created.appKey));
+    expect(stored).not.toContain(created.appKey);
+    clock.advance(MISS);
+    expect(await auth.identifyAppKey("kv-appkeys", created.appKey)).toBe(`appkey:${created.keyId}`);
+    expect(await auth.verify("kv-appkeys", created.appKey)).toBe(false);
   });
 });

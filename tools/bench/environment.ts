@@ -73,7 +73,7 @@ export interface EnvironmentOptions {
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<BenchEnvironment> {
   const azurite =
     options.storageConnectionString === undefined
-      ? await startAzurite({ tablePort: await freePort() })
+      ? await startAzurite({ tablePort: await freePort(), queuePort: await freePort() })
       : undefined;
   const connection = options.storageConnectionString ?? azurite?.tableConnectionString ?? "";
   try {

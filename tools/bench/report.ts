@@ -116,6 +116,24 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
   }
   checks.push(...noisyNeighbourChecks(report.noisyNeighbour));
   checks.push(...discoveryChecks(report), ...throttleChecks(report));
+  const hooks = report.webhooks;
+  if (hooks) {
+    checks.push({
+      name: "webhooks: SCIM creates with a hanging endpoint vs a healthy one",
+      target: "≥ 0.95",
+      actual: hooks.hangingToHealthy.toFixed(2),
+      met: hooks.hangingToHealthy >= 0.95,
+      kind: "ratio",
+    });
+    const errors = hooks.sides.reduce((sum, side) => sum + side.errors, 0);
+    checks.push({
+      name: "webhooks: failed SCIM writes",
+      target: "0",
+      actual: String(errors),
+      met: errors === 0,
+      kind: "errors",
+    });
+  }
   if (report.coldStart)
     checks.push({
       name: "cold start: require(dist/bundle/index.js), median",
@@ -465,6 +483,26 @@ export function formatBench(report: BenchReport): string {
       ),
       "  rows read: entities storage returned (documents, bookmarks); keys counted: the key-only count",
       "  behind totalResults, made once per walk (first page) and carried by the bookmarks and cursors.",
+    );
+  }
+  const hooks = report.webhooks;
+  if (hooks) {
+    out.push(
+      "",
+      `Webhooks: SCIM creates at concurrency ${hooks.concurrency} while deliveries run (queues + poller in this process)`,
+      "",
+      table(
+        ["tenant's endpoint", "writes", "writes/s", "errors"],
+        hooks.sides.map((side) => [
+          side.setup,
+          String(side.writes),
+          fixed(side.perSecond),
+          String(side.errors),
+        ]),
+        [false, true, true, true],
+      ),
+      `  hanging ÷ healthy ${hooks.hangingToHealthy.toFixed(2)}, hanging ÷ none ${hooks.hangingToNone.toFixed(2)}; ` +
+        `the healthy endpoint received ${hooks.healthyDeliveries} deliveries, the hanging one was sent ${hooks.hangingConnections}`,
     );
   }
   const cold = report.coldStart;

@@ -16,8 +16,10 @@ import { benchOperations, type BenchOperation } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
 import { measureThrottle, type ThrottleBenchOptions, type ThrottleResult } from "./throttle";
 
+import { measureWebhookIsolation, type WebhookIsolationResult } from "./webhooks";
+
 export type Section =
-  "operations" | "throttle" | "growth" | "cycle" | "noisyNeighbour" | "discovery" | "coldStart";
+  "operations" | "throttle" | "growth" | "cycle" | "noisyNeighbour" | "discovery" | "webhooks" | "coldStart";
 export const SECTIONS: readonly Section[] = [
   "operations",
   "throttle",
@@ -25,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   "cycle",
   "noisyNeighbour",
   "discovery",
+  "webhooks",
   "coldStart",
 ];
 
@@ -49,6 +52,8 @@ export interface BenchOptions {
   readonly discovery: { readonly users: number; readonly pageSize: number };
   /** Throttling: tenant B's latency beside tenant A's authenticated flood, throttle on and off. */
   readonly throttle: Omit<ThrottleBenchOptions, "log">;
+  /** SCIM creates per tenant setup (none, healthy endpoint, hanging endpoint), split over rounds. */
+  readonly webhooks: { readonly requests: number; readonly concurrency: number; readonly rounds: number };
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
   readonly log?: (line: string) => void;
@@ -75,6 +80,7 @@ export const FULL: BenchOptions = {
   coldStartRuns: 7,
   discovery: { users: 100_000, pageSize: 100 },
   throttle: { seconds: 20, quietRate: 20, floodRate: 500, limit: { ratePerSecond: 50, burst: 100 } },
+  webhooks: { requests: 1200, concurrency: 16, rounds: 6 },
 };
 
 export const QUICK: BenchOptions = {
@@ -98,6 +104,7 @@ export const QUICK: BenchOptions = {
   coldStartRuns: 3,
   discovery: { users: 1_000, pageSize: 100 },
   throttle: { seconds: 3, quietRate: 20, floodRate: 300, limit: { ratePerSecond: 50, burst: 100 } },
+  webhooks: { requests: 120, concurrency: 8, rounds: 6 },
 };
 
 export interface BenchReport {
@@ -114,6 +121,8 @@ export interface BenchReport {
   readonly coldStart?: ColdStartResult;
   readonly discovery?: DiscoveryResult;
   readonly throttle?: ThrottleResult;
+  /** SCIM write throughput with a hanging webhook endpoint beside a healthy one and none. */
+  readonly webhooks?: WebhookIsolationResult;
   /** Sections that failed to complete, with why: the others are still reported. */
   readonly sectionFailures: readonly string[];
   /** Errors the host logged (unhandled exceptions, failed requests). */
@@ -190,6 +199,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let coldStart: ColdStartResult | undefined;
   let discovery: DiscoveryResult | undefined;
   let throttle: ThrottleResult | undefined;
+  let webhooks: WebhookIsolationResult | undefined;
   const env = await startEnvironment(
     options.storageConnectionString === undefined
       ? {}
@@ -226,6 +236,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await section("discovery", async () => {
       discovery = await measureDiscovery(env, { ...options.discovery, log });
     });
+    await section("webhooks", async () => {
+      webhooks = await measureWebhookIsolation(env, { ...options.webhooks, log });
+    });
   } finally {
     await env.close();
   }
@@ -246,6 +259,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(coldStart ? { coldStart } : {}),
     ...(discovery ? { discovery } : {}),
     ...(throttle ? { throttle } : {}),
+    ...(webhooks ? { webhooks } : {}),
     sectionFailures,
     serverErrors: env.serverErrors,
     seconds: Math.round(performance.now() - started) / 1000,

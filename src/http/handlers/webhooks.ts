@@ -1,0 +1,97 @@
+import type { HttpRequest } from "@azure/functions";
+import { z } from "zod";
+import type { Services } from "../../app/services";
+import { ApiError } from "../../events/apiError";
+import { appEndpoint } from "../appEndpoint";
+import { limitParam } from "./events";
+
+const MAX_BODY_CHARS = 16 * 1024;
+const MAX_DELIVERIES_PAGE = 200;
+
+const newEndpointSchema = z.object({
+  url: z.string().min(1).max(2048),
+  eventTypes: z.array(z.string().max(64)).max(20).optional(),
+  description: z.string().max(200).optional(),
+});
+const rotateSchema = z.object({ overlapHours: z.number().int().min(0).max(720).optional() });
+const replaySchema = z.object({ from: z.number().int().min(1), to: z.number().int().min(1).optional() });
+
+async function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<T> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_CHARS) throw new ApiError(413, "too_large", "The body is larger than 16 KiB.");
+  const text = await request.text();
+  if (text.length > MAX_BODY_CHARS) throw new ApiError(413, "too_large", "The body is larger than 16 KiB.");
+  let value: unknown;
+  try {
+    value = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_body", "The body is not JSON.");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ApiError(
+      400,
+      "invalid_body",
+      `${first?.path.join(".") || "body"}: ${first?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Signing secrets live in the credential store. With Key Vault (Azure), the app may only read it, so
+ * adding an endpoint or rotating its secret is the operator's tenant CLI's to do: say so, rather
+ * than fail on the vault with a 503.
+ */
+function secretsWritable(services: Services): void {
+  if (services.config.KEY_VAULT_URI !== undefined) {
+    throw new ApiError(
+      403,
+      "operator_only",
+      "In this deployment webhook secrets are kept in Key Vault, which the app only reads: add endpoints and " +
+        "rotate secrets with the tenant CLI (npm run tenant:azure -- webhook add|rotate-secret …).",
+    );
+  }
+}
+
+/** GET lists the tenant's endpoints; POST registers one and answers its secret (shown once). */
+export const webhookCollection = appEndpoint("appWebhooks", async ({ request, tenantId, services }) => {
+  if (request.method === "GET") return { body: { data: await services.webhooks.list(tenantId) } };
+  secretsWritable(services);
+  const created = await services.webhooks.add(tenantId, await jsonBody(request, newEndpointSchema));
+  return { status: 201, body: { ...created.endpoint, secret: created.secret } };
+});
+
+/** GET one endpoint; DELETE removes it (and its secrets). */
+export const webhookItem = appEndpoint("appWebhook", async ({ request, tenantId, services }) => {
+  const id = request.params.id ?? "";
+  if (request.method === "GET") return { body: await services.webhooks.get(tenantId, id) };
+  await services.webhooks.remove(tenantId, id);
+  return { status: 204, body: undefined };
+});
+
+/** POST …/rotate-secret, POST …/replay, POST …/enable, GET …/deliveries of one endpoint. */
+export const webhookAction = appEndpoint("appWebhookAction", async ({ request, tenantId, services }) => {
+  const id = request.params.id ?? "";
+  const action = `${request.method} ${request.params.action ?? ""}`;
+  switch (action) {
+    case "POST rotate-secret": {
+      secretsWritable(services);
+      const { overlapHours } = await jsonBody(request, rotateSchema);
+      return { body: { id, secret: await services.webhooks.rotateSecret(tenantId, id, overlapHours) } };
+    }
+    case "POST replay": {
+      const { from, to } = await jsonBody(request, replaySchema);
+      return { status: 202, body: { id, queued: await services.webhooks.replay(tenantId, id, from, to) } };
+    }
+    case "POST enable":
+      return { body: await services.webhooks.enable(tenantId, id) };
+    case "GET deliveries": {
+      const limit = limitParam(request.query, 50, MAX_DELIVERIES_PAGE);
+      return { body: { data: await services.webhooks.deliveries(tenantId, id, limit) } };
+    }
+    default:
+      throw new ApiError(404, "not_found", "No such webhook operation.");
+  }
+});

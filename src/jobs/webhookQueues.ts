@@ -1,0 +1,91 @@
+import { services as currentServices, type Services } from "../app/services";
+import { deliveryMessageSchema, fanOutMessageSchema } from "../webhooks/webhookDelivery";
+import { webhookQueueNames } from "../webhooks/workQueue";
+
+export interface QueueHandler {
+  readonly name: string;
+  readonly queue: keyof ReturnType<typeof webhookQueueNames>;
+  /** Throwing hands the message back to the queue (the host retries it, then moves it to the poison queue). */
+  readonly handle: (message: unknown, services: Services) => Promise<void>;
+}
+
+/** The host hands over a JSON message parsed; should it arrive as text, it is parsed here. */
+function parsed(message: unknown): unknown {
+  if (typeof message !== "string") return message;
+  try {
+    return JSON.parse(message) as unknown;
+  } catch {
+    return message;
+  }
+}
+
+function malformed(queue: string): void {
+  // A message no retry can fix: logged and dropped rather than retried into the poison queue.
+  console.log(JSON.stringify({ event: "webhook.malformedMessage", queue }));
+}
+
+/** The one table of queue-triggered functions: registered with app.storageQueue() in Azure, polled locally. */
+export const queueHandlers: readonly QueueHandler[] = [
+  {
+    name: "webhookFanOut",
+    queue: "fanOut",
+    handle: async (message, services) => {
+      const fanOut = fanOutMessageSchema.safeParse(parsed(message));
+      if (!fanOut.success) {
+        malformed("fanOut");
+        return;
+      }
+      await services.webhookDelivery?.fanOut(fanOut.data.tenantId);
+    },
+  },
+  {
+    name: "webhookDeliver",
+    queue: "deliveries",
+    handle: async (message, services) => {
+      const delivery = deliveryMessageSchema.safeParse(parsed(message));
+      if (!delivery.success) {
+        malformed("deliveries");
+        return;
+      }
+      await services.webhookDelivery?.deliver(delivery.data);
+    },
+  },
+  {
+    name: "webhookPoison",
+    queue: "deliveriesPoison",
+    handle: async (message, services) => {
+      await services.webhookDelivery?.recordPoison(parsed(message));
+    },
+  },
+];
+
+/** Every few minutes: fan out each tenant that has endpoints, in case a change notice was lost. */
+export const WEBHOOK_SWEEP_SCHEDULE = "0 */5 * * * *";
+
+export async function sweepWebhooks(services: Services): Promise<void> {
+  if (!services.webhookDelivery) return;
+  for (const tenant of await services.tenants.list()) {
+    const endpoints = await services.webhooks.list(tenant.tenantId);
+    if (endpoints.some((endpoint) => endpoint.status === "enabled")) {
+      await services.queues?.fanOut.send({ tenantId: tenant.tenantId });
+    }
+  }
+}
+
+/** The queue functions as the Functions host registers them: name, queue, handler on the process's services. */
+export function webhookQueueFunctions(): {
+  name: string;
+  queueName: string;
+  handler: (message: unknown) => Promise<void>;
+}[] {
+  const names = webhookQueueNames(currentServices().config.WEBHOOK_QUEUE_PREFIX);
+  return queueHandlers.map(({ name, queue, handle }) => ({
+    name,
+    queueName: names[queue],
+    handler: (message: unknown) => handle(message, currentServices()),
+  }));
+}
+
+export function runWebhookSweep(): Promise<void> {
+  return sweepWebhooks(currentServices());
+}

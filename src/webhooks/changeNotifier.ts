@@ -1,0 +1,30 @@
+import type { WorkQueue } from "./workQueue";
+
+/**
+ * Tells the fan-out queue that a tenant has new changes, after the SCIM request that made them
+ * has its answer: never awaited by the request, never failing it. Notices for one tenant that
+ * come close together become one message, and a tenant without endpoints sends none (`listens`
+ * is cached; an endpoint added meanwhile is caught by the sweep).
+ */
+export class ChangeNotifier {
+  private readonly waiting = new Set<string>();
+
+  constructor(
+    private readonly queue: WorkQueue | undefined,
+    private readonly listens: (tenantId: string) => Promise<boolean>,
+    private readonly onError: (error: unknown) => void,
+    private readonly coalesceMs = 200,
+  ) {}
+
+  notify(tenantId: string): void {
+    if (!this.queue || this.waiting.has(tenantId)) return;
+    const queue = this.queue;
+    this.waiting.add(tenantId);
+    setTimeout(() => {
+      this.waiting.delete(tenantId);
+      this.listens(tenantId)
+        .then((listening) => (listening ? queue.send({ tenantId }) : undefined))
+        .catch(this.onError);
+    }, this.coalesceMs).unref();
+  }
+}

@@ -1,0 +1,36 @@
+import { scimClient, startTestHost, type TestHost } from "../support/testServices";
+
+/** No poller runs here, so the fan-out queue keeps what the SCIM writes sent. */
+describe("change notices after SCIM writes (local host, Azurite queues)", () => {
+  let harness: TestHost;
+
+  beforeAll(async () => {
+    harness = await startTestHost();
+  });
+
+  afterAll(() => harness.close());
+
+  const queued = async () =>
+    (await harness.services.queues?.clients.fanOut.peekMessages({ numberOfMessages: 32 }))?.peekedMessageItems
+      .length ?? -1;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
+
+  it("queues nothing for a tenant without endpoints, and one coalesced notice for a burst of writes", async () => {
+    const quiet = await harness.createTenant("quiet");
+    for (let index = 0; index < 3; index += 1) {
+      expect((await scimClient(quiet)("POST", "/Users", { userName: `q${index}@x.com` })).status).toBe(201);
+    }
+    await settle();
+    expect(await queued()).toBe(0);
+
+    const hooked = await harness.createTenant("hooked");
+    await harness.services.webhooks.add(hooked.tenantId, { url: "http://127.0.0.1:9/hook" });
+    await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        scimClient(hooked)("POST", "/Users", { userName: `h${index}@x.com` }),
+      ),
+    );
+    await settle();
+    expect(await queued()).toBe(1);
+  });
+});

@@ -1,0 +1,185 @@
+import { Webhook } from "standardwebhooks";
+import type { DirectoryEvent } from "../../src/events/directoryEvent";
+import { MAX_ATTEMPTS } from "../../src/webhooks/backoff";
+import { startQueuePoller, type QueuePoller } from "../../tools/queuePoller";
+import { scimClient, startTestHost, type TestHost } from "../support/testServices";
+import { startReceiver, until } from "../support/webhookReceiver";
+
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+describe("webhook delivery through the queues (Azurite, local poller, receivers on 127.0.0.1)", () => {
+  let harness: TestHost;
+  let poller: QueuePoller;
+  const receivers: Receiver[] = [];
+  const logs: string[] = [];
+  const originalLog = console.log;
+
+  beforeAll(async () => {
+    console.log = (...args: unknown[]) => logs.push(args.map(String).join(" "));
+    harness = await startTestHost({ WEBHOOK_TIMEOUT_SECONDS: "2" });
+    poller = startQueuePoller(harness.services, { idleMs: 50, sweepMs: 60_000 });
+  });
+
+  afterAll(async () => {
+    await poller.stop();
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await harness.close();
+    console.log = originalLog;
+  });
+
+  async function receiver(mode?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
+    const started = await startReceiver(mode);
+    receivers.push(started);
+    return started;
+  }
+
+  const events = (receiver: Receiver): DirectoryEvent[] =>
+    receiver.received.map((delivery) => JSON.parse(delivery.body) as DirectoryEvent);
+
+  it("delivers each change, signed so that the reference verifier accepts it, and logs the delivery", async () => {
+    const tenant = await harness.createTenant("hook");
+    const endpoint = await receiver();
+    const { endpoint: registered, secret } = await harness.services.webhooks.add(tenant.tenantId, {
+      url: endpoint.url,
+    });
+    const scim = scimClient(tenant);
+    const user = await scim("POST", "/Users", { userName: "hook@x.com" });
+    await scim("PATCH", `/Users/${user.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "active", value: false }],
+    });
+    await until(() => endpoint.received.length >= 2);
+    expect(events(endpoint).map((event) => event.type)).toEqual(["user.created", "user.deactivated"]);
+    for (const delivery of endpoint.received) {
+      const headers = delivery.headers as Record<string, string>;
+      expect(new Webhook(secret).verify(delivery.body, headers)).toMatchObject({ tenantId: tenant.tenantId });
+      expect(headers["webhook-id"]).toBe(JSON.parse(delivery.body).id);
+    }
+    await until(async () =>
+      (await harness.services.webhooks.deliveries(tenant.tenantId, registered.id, 10)).every(
+        (record) => record.status === "delivered",
+      ),
+    );
+    const log = await harness.services.webhooks.deliveries(tenant.tenantId, registered.id, 10);
+    expect(log.map((record) => [record.sequence, record.status, record.attempts, record.lastStatus])).toEqual(
+      [
+        [2, "delivered", 1, 204],
+        [1, "delivered", 1, 204],
+      ],
+    );
+    expect(log[0]?.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(logs.join("\n")).not.toContain(secret);
+  });
+
+  it("sends only the subscribed types, and refuses an unknown type with 400", async () => {
+    const tenant = await harness.createTenant("hook");
+    const endpoint = await receiver();
+    await expect(
+      harness.services.webhooks.add(tenant.tenantId, { url: endpoint.url, eventTypes: ["user.renamed"] }),
+    ).rejects.toMatchObject({ status: 400, code: "invalid_event_type" });
+    expect(await harness.services.webhooks.list(tenant.tenantId)).toEqual([]);
+    await harness.services.webhooks.add(tenant.tenantId, {
+      url: endpoint.url,
+      eventTypes: ["group.created"],
+    });
+    const scim = scimClient(tenant);
+    await scim("POST", "/Users", { userName: "only@x.com" });
+    await scim("POST", "/Groups", { displayName: "Only" });
+    await until(() => endpoint.received.length >= 1);
+    await harness.services.webhookDelivery?.fanOut(tenant.tenantId);
+    expect(events(endpoint).map((event) => event.type)).toEqual(["group.created"]);
+  });
+
+  it("records a failed attempt with its error and queues a retry; the last attempt fails for good", async () => {
+    const tenant = await harness.createTenant("hook");
+    const endpoint = await receiver({ status: 500 });
+    const { endpoint: registered } = await harness.services.webhooks.add(tenant.tenantId, {
+      url: endpoint.url,
+    });
+    await scimClient(tenant)("POST", "/Users", { userName: "fail@x.com" });
+    await until(
+      async () =>
+        (await harness.services.webhooks.deliveries(tenant.tenantId, registered.id, 1))[0]?.status ===
+        "retrying",
+    );
+    const [retrying] = await harness.services.webhooks.deliveries(tenant.tenantId, registered.id, 1);
+    expect(retrying).toMatchObject({ sequence: 1, attempts: 1, lastStatus: 500, lastError: "HTTP 500" });
+    expect(Date.parse(retrying?.nextAttemptAt ?? "") - Date.now()).toBeGreaterThan(20_000);
+
+    await harness.services.webhookDelivery?.deliver({
+      tenantId: tenant.tenantId,
+      endpointId: registered.id,
+      sequence: 1,
+      attempt: MAX_ATTEMPTS,
+    });
+    const [final] = await harness.services.webhooks.deliveries(tenant.tenantId, registered.id, 1);
+    expect(final).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, lastError: "HTTP 500" });
+    expect(final?.nextAttemptAt).toBeUndefined();
+  });
+
+  it("a hanging endpoint neither delays another tenant's deliveries nor SCIM answers", async () => {
+    const slowTenant = await harness.createTenant("slow");
+    const fastTenant = await harness.createTenant("fast");
+    const hanging = await receiver("hang");
+    const healthy = await receiver();
+    const { endpoint: slowEndpoint } = await harness.services.webhooks.add(slowTenant.tenantId, {
+      url: hanging.url,
+    });
+    await harness.services.webhooks.add(fastTenant.tenantId, { url: healthy.url });
+    const slow = scimClient(slowTenant);
+    const writes = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => slow("POST", "/Users", { userName: `slow${index}@x.com` })),
+    );
+    expect(writes.map((write) => write.status)).toEqual(Array(8).fill(201));
+    await until(() => hanging.received.length >= 1);
+    await scimClient(fastTenant)("POST", "/Users", { userName: "fast@x.com" });
+    await until(() => healthy.received.length >= 1);
+    const fastArrived = healthy.received[0]?.at ?? Infinity;
+    // The hanging deliveries time out (2 s) and are recorded as failed attempts only after the other tenant's arrived.
+    await until(async () =>
+      (await harness.services.webhooks.deliveries(slowTenant.tenantId, slowEndpoint.id, 8)).some(
+        (record) => record.status === "retrying",
+      ),
+    );
+    const firstTimeout = Math.min(
+      ...(await harness.services.webhooks.deliveries(slowTenant.tenantId, slowEndpoint.id, 8))
+        .filter((record) => record.status === "retrying")
+        .map((record) => Date.parse(record.updated)),
+    );
+    expect(fastArrived).toBeLessThan(firstTimeout);
+    const [timedOut] = (
+      await harness.services.webhooks.deliveries(slowTenant.tenantId, slowEndpoint.id, 8)
+    ).filter((record) => record.status === "retrying");
+    expect(timedOut?.lastError).toMatch(/timed out/);
+    // The hanging endpoint holds at most 4 connections; after its timeouts the rest wait (no busy retrying).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(hanging.received.length).toBeLessThanOrEqual(4);
+  });
+
+  it("replays a range with the same event ids, and signs with both secrets during a rotation's overlap", async () => {
+    const tenant = await harness.createTenant("hook");
+    const endpoint = await receiver();
+    const { endpoint: registered, secret } = await harness.services.webhooks.add(tenant.tenantId, {
+      url: endpoint.url,
+    });
+    const scim = scimClient(tenant);
+    for (const name of ["a", "b", "c"]) await scim("POST", "/Users", { userName: `${name}@x.com` });
+    await until(() => endpoint.received.length >= 3);
+    const firstIds = events(endpoint).map((event) => event.id);
+
+    const rotated = await harness.services.webhooks.rotateSecret(tenant.tenantId, registered.id, 24);
+    expect(await harness.services.webhooks.replay(tenant.tenantId, registered.id, 2, 3)).toBe(2);
+    await until(() => endpoint.received.length >= 5);
+    const replayed = endpoint.received.slice(3);
+    expect(replayed.map((delivery) => JSON.parse(delivery.body).id).sort()).toEqual(firstIds.slice(1).sort());
+    for (const delivery of replayed) {
+      const headers = delivery.headers as Record<string, string>;
+      expect(() => new Webhook(secret).verify(delivery.body, headers)).not.toThrow();
+      expect(() => new Webhook(rotated).verify(delivery.body, headers)).not.toThrow();
+    }
+    await expect(harness.services.webhooks.replay(tenant.tenantId, registered.id, 0)).rejects.toMatchObject({
+      status: 400,
+    });
+  });
+});
