@@ -50,7 +50,9 @@ describe("webhook delivery through the queues (Azurite, local poller, receivers 
       Operations: [{ op: "replace", path: "active", value: false }],
     });
     await until(() => endpoint.received.length >= 2);
-    expect(events(endpoint).map((event) => event.type)).toEqual(["user.created", "user.deactivated"]);
+    // Deliveries run in parallel and may arrive in any order; the sequence orders them.
+    const bySequence = events(endpoint).sort((a, b) => a.sequence - b.sequence);
+    expect(bySequence.map((event) => event.type)).toEqual(["user.created", "user.deactivated"]);
     for (const delivery of endpoint.received) {
       const headers = delivery.headers as Record<string, string>;
       expect(new Webhook(secret).verify(delivery.body, headers)).toMatchObject({ tenantId: tenant.tenantId });
