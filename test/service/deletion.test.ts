@@ -18,10 +18,22 @@ describe("deleteThenSweep", () => {
   const namesNothing = () => Promise.resolve(true);
   const namesAnother = () => Promise.resolve(false);
 
-  it("sweeps after a delete", async () => {
+  /** A delete step that records itself and says whether the resource may have had memberships. */
+  const deleted = (steps: string[], mayHaveMemberships: boolean) => async () => {
+    await step(steps, "delete")();
+    return mayHaveMemberships;
+  };
+
+  it("sweeps after a delete of a resource that may have memberships", async () => {
     const steps: string[] = [];
-    await deleteThenSweep(step(steps, "delete"), step(steps, "sweep"), namesNothing);
+    await deleteThenSweep(deleted(steps, true), step(steps, "sweep"), namesNothing);
     expect(steps).toEqual(["delete", "sweep"]);
+  });
+
+  it("does not sweep after a delete of a resource that never had memberships", async () => {
+    const steps: string[] = [];
+    await deleteThenSweep(deleted(steps, false), step(steps, "sweep"), namesNothing);
+    expect(steps).toEqual(["delete"]);
   });
 
   it("sweeps when the resource is already gone and the id names nothing, then answers 404", async () => {
