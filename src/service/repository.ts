@@ -6,6 +6,8 @@ import type { StoredResourceView } from "../scim/storedView";
 export interface StoredResource extends StoredResourceView {
   /** The store's own concurrency token for the resource row. */
   readonly etag: string;
+  /** False when the resource has never been in a membership (so deleting it needs no sweep). */
+  readonly mayHaveMemberships?: boolean;
 }
 
 export type Comparison = "gt" | "ge" | "lt" | "le";
@@ -45,7 +47,11 @@ export interface ResourceRepository {
     now: string,
     audit?: AuditRecord,
   ): Promise<StoredResource>;
-  delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void>;
+  /**
+   * Deletes the resource; throws ConcurrentModificationError if `previous` is stale. Resolves to
+   * whether the resource may have been in memberships (so they must be swept): true whenever in doubt.
+   */
+  delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<boolean>;
   /**
    * Ids whose index `indexName` holds `value` (already normalised as the index expects). These
    * reads stop after `atMost` ids (when given): callers ask for one more than they will use.

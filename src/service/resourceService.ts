@@ -130,15 +130,15 @@ export class ResourceService {
     this.checkPrecondition(await this.mustGet(scope, id), ifMatch);
   }
 
-  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<void> {
+  /** Resolves to whether the resource may have been in memberships (see ResourceRepository.delete). */
+  async delete(scope: TenantScope, id: string, ifMatch?: string): Promise<boolean> {
     for (let attempt = 0; ; attempt += 1) {
       const stored = await this.mustGet(scope, id);
       this.checkPrecondition(stored, ifMatch);
       try {
         const before = maskWriteOnly(this.typeFor(scope), stored.doc);
         const audit = auditOfChange(this.type.name, id, before, undefined, this.now());
-        await this.repository.delete(scope.tenantId, stored, audit);
-        return;
+        return await this.repository.delete(scope.tenantId, stored, audit);
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;
         if (attempt >= MAX_CONCURRENCY_RETRIES) throw concurrencyError(ifMatch);

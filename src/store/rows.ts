@@ -31,6 +31,18 @@ export function isTombstone(entity: Record<string, unknown>): boolean {
   return entity[TOMBSTONE_PROPERTY] === true;
 }
 
+/**
+ * `false` on a resource row that has never been in a membership, either end: its DELETE skips the
+ * membership sweep. Created rows start `false`; every membership add sets it `true` on the group's
+ * row and the member's row in the add's own transaction; removals leave it `true`. A row without
+ * the property (written before it existed) may have memberships.
+ */
+export const MEMBERSHIPS_PROPERTY = "mayHaveMemberships";
+
+export function mayHaveMemberships(entity: Record<string, unknown>): boolean {
+  return entity[MEMBERSHIPS_PROPERTY] !== false;
+}
+
 export function resourceRowKey(kind: ResourceKind, id: string): string {
   return `${kind.rowPrefix}|${encodeKeyPart(id)}`;
 }

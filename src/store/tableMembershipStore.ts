@@ -10,7 +10,7 @@ import {
 import { AUDIT_ACTIONS, auditAction } from "./auditRows";
 import { encodeKeyPart, prefixRange } from "./keys";
 import { groupKind, userKind } from "./resourceKinds";
-import { resourceRowKey } from "./rows";
+import { MEMBERSHIPS_PROPERTY, resourceRowKey } from "./rows";
 import { unavailable } from "../service/storageUnavailable";
 import { failedActionIndex, statusOf } from "./storageErrors";
 import { MAX_TRANSACTION_ACTIONS } from "./transactionLimit";
@@ -47,8 +47,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * Memberships in the tenant's partition: `m|<group>|<member>` and `r|<member>|<group>`. An add
- * merges nothing into the member's resource row in the same transaction, so a member that does
- * not exist fails the whole change, and touches the group row, so a missing group does too.
+ * merges into the member's resource row in the same transaction, so a member that does not exist
+ * fails the whole change, and touches the group row, so a missing group does too. Both merges mark
+ * the rows as having memberships, which a delete reads to decide whether to sweep them.
  */
 export class TableMembershipStore implements MembershipRepository {
   constructor(private readonly client: TableClient) {}
@@ -93,7 +94,7 @@ export class TableMembershipStore implements MembershipRepository {
   ) {
     try {
       await this.submit([
-        this.touchGroup(tenantId, groupId, now),
+        this.touchGroup(tenantId, groupId, { lastModified: now }),
         ...memberIds.flatMap((memberId): TransactionAction[] => [
           ["delete", { partitionKey: tenantId, rowKey: memberRowKey(groupId, memberId) }],
           ["delete", { partitionKey: tenantId, rowKey: reverseRowKey(memberId, groupId) }],
@@ -187,10 +188,14 @@ export class TableMembershipStore implements MembershipRepository {
     audit: AuditOf | undefined,
   ): Promise<void> {
     const actions: TransactionAction[] = [
-      this.touchGroup(tenantId, groupId, now),
+      this.touchGroup(tenantId, groupId, { lastModified: now, [MEMBERSHIPS_PROPERTY]: true }),
       ...members.flatMap((member): TransactionAction[] => [
-        // An empty merge changes nothing but fails the transaction if the member does not exist.
-        ["update", { partitionKey: tenantId, rowKey: resourceKey(member) }, "Merge"],
+        // Fails the transaction if the member does not exist.
+        [
+          "update",
+          { partitionKey: tenantId, rowKey: resourceKey(member), [MEMBERSHIPS_PROPERTY]: true },
+          "Merge",
+        ],
         [
           "upsert",
           {
@@ -228,10 +233,10 @@ export class TableMembershipStore implements MembershipRepository {
     }
   }
 
-  private touchGroup(tenantId: string, groupId: string, now: string): TransactionAction {
+  private touchGroup(tenantId: string, groupId: string, changes: Record<string, unknown>): TransactionAction {
     return [
       "update",
-      { partitionKey: tenantId, rowKey: resourceRowKey(groupKind, groupId), lastModified: now },
+      { partitionKey: tenantId, rowKey: resourceRowKey(groupKind, groupId), ...changes },
       "Merge",
     ];
   }

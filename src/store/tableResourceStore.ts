@@ -27,7 +27,9 @@ import {
   indexRowKeys,
   indexValuePrefix,
   isTombstone,
+  mayHaveMemberships,
   MAX_DOC_CHARS,
+  MEMBERSHIPS_PROPERTY,
   parseDoc,
   resourceRowKey,
   resourceRowPrefix,
@@ -90,7 +92,15 @@ export class TableResourceStore implements ResourceRepository {
     now: string,
     audit?: AuditRecord,
   ): Promise<StoredResource> {
-    const stored: StoredResource = { id, doc, created: now, lastModified: now, version: "", etag: "" };
+    const stored: StoredResource = {
+      id,
+      doc,
+      created: now,
+      lastModified: now,
+      version: "",
+      etag: "",
+      mayHaveMemberships: false,
+    };
     const entries = indexEntries(this.kind, doc, id);
     const indexKeys = [...entries.keys()];
     const actions: TransactionAction[] = [
@@ -148,9 +158,11 @@ export class TableResourceStore implements ResourceRepository {
   /**
    * Replacing the row with a tombstone (guarded by its ETag) and deleting the index rows in one
    * transaction means a write that slipped in after `previous` was read fails the delete instead of
-   * leaving its index rows behind.
+   * leaving its index rows behind. The tombstone is then deleted guarded by its own ETag: a
+   * membership add merges into the row it joins, so a tombstone changed meanwhile means an add
+   * landed on it and its memberships need the sweep after all.
    */
-  async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<void> {
+  async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<boolean> {
     const rowKey = resourceRowKey(this.kind, previous.id);
     const tombstone = { partitionKey: tenantId, rowKey, [TOMBSTONE_PROPERTY]: true };
     const actions: TransactionAction[] = [
@@ -161,14 +173,33 @@ export class TableResourceStore implements ResourceRepository {
       ]),
       ...auditAction(tenantId, audit, previous.doc),
     ];
+    let tombstoneEtag: string;
     try {
-      await this.client.submitTransaction(actions);
+      tombstoneEtag = resourceRowEtag((await this.client.submitTransaction(actions)).subResponses);
     } catch (error) {
       const status = statusOf(error);
       if (status === 404 || status === 412) throw new ConcurrentModificationError();
-      unavailable(error);
+      return unavailable(error);
     }
-    await this.removeTombstone(tenantId, rowKey);
+    const untouched = await this.removeTombstoneIfUnchanged(tenantId, rowKey, tombstoneEtag);
+    if (!untouched) await this.removeTombstone(tenantId, rowKey);
+    return !untouched || previous.mayHaveMemberships !== false;
+  }
+
+  /**
+   * Whether the tombstone was deleted as the delete left it. False when it changed (a membership
+   * add merged into it) or went already (a read removed it: whether an add came first is unknown).
+   */
+  private async removeTombstoneIfUnchanged(tenantId: string, rowKey: string, etag: string): Promise<boolean> {
+    if (etag === "") return false;
+    try {
+      await this.client.deleteEntity(tenantId, rowKey, { etag });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404 || status === 412) return false;
+      return unavailable(error);
+    }
   }
 
   /** Nothing revives a tombstone (reads see no resource), so it is deleted without an ETag. */
@@ -365,6 +396,7 @@ export class TableResourceStore implements ResourceRepository {
       created: stored.created,
       lastModified: stored.lastModified,
       chunks: chunks.length,
+      [MEMBERSHIPS_PROPERTY]: stored.mayHaveMemberships !== false,
       ...docChunks(chunks),
     };
   }
@@ -385,6 +417,7 @@ export class TableResourceStore implements ResourceRepository {
         doc: parseDoc(entity),
         created: String(entity.created),
         lastModified: String(entity.lastModified),
+        mayHaveMemberships: mayHaveMemberships(entity),
       },
       String(entity.etag),
     );

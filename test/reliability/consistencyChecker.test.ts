@@ -38,6 +38,8 @@ describe("consistency checker", () => {
     await table.createEntity({ partitionKey: pk, rowKey: `r|${user}|${ghost}`, groupId: ghost }); // reverse without forward, no group
     await table.createEntity({ partitionKey: pk, rowKey: `m|${group}|${ghost}`, value: ghost, type: "User" }); // no member
     await table.createEntity({ partitionKey: pk, rowKey: `r|${ghost}|${group}`, groupId: group });
+    // A member marked as never in a membership: its DELETE would skip the sweep.
+    await table.updateEntity({ partitionKey: pk, rowKey: `u|${user}`, mayHaveMemberships: false }, "Merge");
 
     const report = await checkTenant(table, pk);
     expect(report.findings.map((finding) => `${finding.kind} ${finding.rowKey}`).sort()).toEqual(
@@ -49,9 +51,10 @@ describe("consistency checker", () => {
         `missingForward r|${user}|${ghost}`,
         `membershipWithoutGroup r|${user}|${ghost}`,
         `membershipWithoutMember m|${group}|${ghost}`,
+        `unflaggedMembership u|${user}`,
       ].sort(),
     );
     const all = await checkAllTenants(table);
-    expect(all.find((entry) => entry.tenantId === pk)?.findings).toHaveLength(7);
+    expect(all.find((entry) => entry.tenantId === pk)?.findings).toHaveLength(8);
   });
 });

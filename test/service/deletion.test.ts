@@ -4,6 +4,7 @@ import { notFound } from "../../src/scim/errors";
 import { deleteThenSweep } from "../../src/service/deletion";
 import type { TenantScope } from "../../src/service/resourceService";
 import { StorageUnavailableError } from "../../src/service/storageUnavailable";
+import { countRoundTrips } from "../../src/store/roundTrips";
 import { createTestServices } from "../support/testServices";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -18,10 +19,22 @@ describe("deleteThenSweep", () => {
   const namesNothing = () => Promise.resolve(true);
   const namesAnother = () => Promise.resolve(false);
 
-  it("sweeps after a delete", async () => {
+  /** A delete step that records itself and says whether the resource may have had memberships. */
+  const deleted = (steps: string[], mayHaveMemberships: boolean) => async () => {
+    await step(steps, "delete")();
+    return mayHaveMemberships;
+  };
+
+  it("sweeps after a delete of a resource that may have memberships", async () => {
     const steps: string[] = [];
-    await deleteThenSweep(step(steps, "delete"), step(steps, "sweep"), namesNothing);
+    await deleteThenSweep(deleted(steps, true), step(steps, "sweep"), namesNothing);
     expect(steps).toEqual(["delete", "sweep"]);
+  });
+
+  it("does not sweep after a delete of a resource that never had memberships", async () => {
+    const steps: string[] = [];
+    await deleteThenSweep(deleted(steps, false), step(steps, "sweep"), namesNothing);
+    expect(steps).toEqual(["delete"]);
   });
 
   it("sweeps when the resource is already gone and the id names nothing, then answers 404", async () => {
@@ -54,7 +67,7 @@ describe("deleteThenSweep", () => {
   });
 });
 
-describe("a DELETE retried after storage interrupted it (Azurite)", () => {
+describe("DELETE against Azurite", () => {
   let services: Services;
   let scope: TenantScope;
 
@@ -66,57 +79,155 @@ describe("a DELETE retried after storage interrupted it (Azurite)", () => {
     scope = { tenantId: `del-${randomUUID().slice(0, 8)}`, baseUrl: "https://scim.example/scim/v2/t" };
   });
 
-  async function groupWithMember(): Promise<{ groupId: string; userId: string }> {
-    const user = await services.users.create(scope, { userName: `m.${randomUUID()}@x.com` });
-    const group = await services.groups.create(scope, { displayName: `G ${randomUUID()}` });
-    const [userId, groupId] = [String(user.resource.id), String(group.resource.id)];
-    await services.groups.patch(scope, groupId, {
-      schemas: [PATCH_OP],
-      Operations: [{ op: "add", path: "members", value: [{ value: userId }] }],
-    });
-    return { groupId, userId };
-  }
-
-  /** What an interrupted delete leaves: the row gone, memberships not yet swept. */
-  async function deleteRowOnly(rowKey: string): Promise<void> {
-    await services.tables.resources.deleteEntity(scope.tenantId, rowKey);
-  }
-
-  async function membershipRows(): Promise<string[]> {
-    const keys: string[] = [];
-    for await (const row of services.tables.resources.listEntities({
-      queryOptions: { filter: `PartitionKey eq '${scope.tenantId}'` },
-    })) {
-      if (/^[mr]\|/.test(row.rowKey ?? "")) keys.push(row.rowKey ?? "");
+  describe("retried after storage interrupted it", () => {
+    async function groupWithMember(): Promise<{ groupId: string; userId: string }> {
+      const user = await services.users.create(scope, { userName: `m.${randomUUID()}@x.com` });
+      const group = await services.groups.create(scope, { displayName: `G ${randomUUID()}` });
+      const [userId, groupId] = [String(user.resource.id), String(group.resource.id)];
+      await services.groups.patch(scope, groupId, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "add", path: "members", value: [{ value: userId }] }],
+      });
+      return { groupId, userId };
     }
-    return keys;
-  }
 
-  it("removes a deleted user's memberships and answers 404", async () => {
-    const { userId } = await groupWithMember();
-    await deleteRowOnly(`u|${userId}`);
-    expect(await membershipRows()).toHaveLength(2);
-    await expect(services.users.delete(scope, userId)).rejects.toMatchObject({ status: 404 });
-    expect(await membershipRows()).toEqual([]);
-  });
+    /** What an interrupted delete leaves: the row gone, memberships not yet swept. */
+    async function deleteRowOnly(rowKey: string): Promise<void> {
+      await services.tables.resources.deleteEntity(scope.tenantId, rowKey);
+    }
 
-  it("leaves a user's memberships alone when its id is sent to DELETE /Groups, and a group's to DELETE /Users", async () => {
-    const { groupId, userId } = await groupWithMember();
-    const parent = await services.groups.create(scope, { displayName: `Parent ${randomUUID()}` });
-    await services.groups.patch(scope, String(parent.resource.id), {
-      schemas: [PATCH_OP],
-      Operations: [{ op: "add", path: "members", value: [{ value: groupId }] }],
+    async function membershipRows(): Promise<string[]> {
+      const keys: string[] = [];
+      for await (const row of services.tables.resources.listEntities({
+        queryOptions: { filter: `PartitionKey eq '${scope.tenantId}'` },
+      })) {
+        if (/^[mr]\|/.test(row.rowKey ?? "")) keys.push(row.rowKey ?? "");
+      }
+      return keys;
+    }
+
+    it("removes a deleted user's memberships and answers 404", async () => {
+      const { userId } = await groupWithMember();
+      await deleteRowOnly(`u|${userId}`);
+      expect(await membershipRows()).toHaveLength(2);
+      await expect(services.users.delete(scope, userId)).rejects.toMatchObject({ status: 404 });
+      expect(await membershipRows()).toEqual([]);
     });
-    expect(await membershipRows()).toHaveLength(4);
-    await expect(services.groups.delete(scope, userId)).rejects.toMatchObject({ status: 404 });
-    await expect(services.users.delete(scope, groupId)).rejects.toMatchObject({ status: 404 });
-    expect(await membershipRows()).toHaveLength(4);
+
+    it("leaves a user's memberships alone when its id is sent to DELETE /Groups, and a group's to DELETE /Users", async () => {
+      const { groupId, userId } = await groupWithMember();
+      const parent = await services.groups.create(scope, { displayName: `Parent ${randomUUID()}` });
+      await services.groups.patch(scope, String(parent.resource.id), {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "add", path: "members", value: [{ value: groupId }] }],
+      });
+      expect(await membershipRows()).toHaveLength(4);
+      await expect(services.groups.delete(scope, userId)).rejects.toMatchObject({ status: 404 });
+      await expect(services.users.delete(scope, groupId)).rejects.toMatchObject({ status: 404 });
+      expect(await membershipRows()).toHaveLength(4);
+    });
+
+    it("removes a deleted group's memberships and answers 404", async () => {
+      const { groupId } = await groupWithMember();
+      await deleteRowOnly(`g|${groupId}`);
+      await expect(services.groups.delete(scope, groupId)).rejects.toMatchObject({ status: 404 });
+      expect(await membershipRows()).toEqual([]);
+    });
   });
 
-  it("removes a deleted group's memberships and answers 404", async () => {
-    const { groupId } = await groupWithMember();
-    await deleteRowOnly(`g|${groupId}`);
-    await expect(services.groups.delete(scope, groupId)).rejects.toMatchObject({ status: 404 });
-    expect(await membershipRows()).toEqual([]);
+  describe("storage round trips, with and without memberships", () => {
+    async function createUser(): Promise<string> {
+      return String(
+        (await services.users.create(scope, { userName: `d.${randomUUID()}@x.com` })).resource.id,
+      );
+    }
+
+    async function createGroup(): Promise<string> {
+      return String((await services.groups.create(scope, { displayName: `G ${randomUUID()}` })).resource.id);
+    }
+
+    async function changeMember(op: "add" | "remove", groupId: string, memberId: string): Promise<void> {
+      await services.groups.patch(scope, groupId, {
+        schemas: [PATCH_OP],
+        Operations: [
+          op === "add"
+            ? { op, path: "members", value: [{ value: memberId }] }
+            : { op, path: `members[value eq "${memberId}"]` },
+        ],
+      });
+    }
+
+    async function partitionRows(): Promise<string[]> {
+      const keys: string[] = [];
+      for await (const row of services.tables.resources.listEntities({
+        queryOptions: { filter: `PartitionKey eq '${scope.tenantId}'` },
+      })) {
+        if (!(row.rowKey ?? "").startsWith("a|")) keys.push(row.rowKey ?? "");
+      }
+      return keys.sort();
+    }
+
+    it("deletes a user who never joined a group without the membership sweep: 3 round trips", async () => {
+      const userId = await createUser();
+      const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
+      // Read, tombstone transaction (with the index rows), tombstone delete: no prefix query.
+      expect(roundTrips).toBe(3);
+      expect(await partitionRows()).toEqual([]);
+    });
+
+    it("sweeps a member's memberships: 5 round trips", async () => {
+      const userId = await createUser();
+      const groupId = await createGroup();
+      await changeMember("add", groupId, userId);
+      const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
+      // The three of a member-less user, the reverse-row query and one transaction deleting the pair.
+      expect(roundTrips).toBe(5);
+      const rows = await partitionRows();
+      expect(rows.filter((key) => /^([mr]|u)\|/.test(key))).toEqual([]);
+      expect(rows).toContain(`g|${groupId}`);
+    });
+
+    it("still sweeps a user who joined a group and left it (the mark is never cleared): 4 round trips", async () => {
+      const userId = await createUser();
+      const groupId = await createGroup();
+      await changeMember("add", groupId, userId);
+      await changeMember("remove", groupId, userId);
+      const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
+      expect(roundTrips).toBe(4);
+    });
+
+    it("deletes an empty group in 3 round trips, and a group with a member and a parent in 7", async () => {
+      const empty = await createGroup();
+      expect((await countRoundTrips(() => services.groups.delete(scope, empty))).roundTrips).toBe(3);
+
+      const userId = await createUser();
+      const [groupId, parentId] = [await createGroup(), await createGroup()];
+      await changeMember("add", groupId, userId);
+      await changeMember("add", parentId, groupId);
+      const { roundTrips } = await countRoundTrips(() => services.groups.delete(scope, groupId));
+      // 3, then its members (a page, one transaction) and its parents (a query, one transaction).
+      expect(roundTrips).toBe(7);
+      const rows = await partitionRows();
+      expect(rows.filter((key) => /^[mr]\|/.test(key))).toEqual([]);
+      expect(rows).toContain(`u|${userId}`);
+    });
+
+    it("sweeps a row written before the mark existed, as one that may have memberships", async () => {
+      const userId = await createUser();
+      const groupId = await createGroup();
+      await changeMember("add", groupId, userId);
+      // What an older version left: the user's row without the property.
+      const table = services.tables.resources;
+      const {
+        etag: _etag,
+        timestamp: _timestamp,
+        ...row
+      } = await table.getEntity(scope.tenantId, `u|${userId}`);
+      delete row.mayHaveMemberships;
+      await table.updateEntity({ ...row, partitionKey: scope.tenantId, rowKey: `u|${userId}` }, "Replace");
+      const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
+      expect(roundTrips).toBe(5);
+      expect((await partitionRows()).filter((key) => /^[mr]\|/.test(key))).toEqual([]);
+    });
   });
 });

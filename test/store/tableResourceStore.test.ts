@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { TableClient } from "@azure/data-tables";
 import type { Services } from "../../src/app/services";
 import { ScimError } from "../../src/scim/errors";
 import { ConcurrentModificationError } from "../../src/service/repository";
-import { userKind } from "../../src/store/resourceKinds";
+import { groupKind, userKind } from "../../src/store/resourceKinds";
 import { countRoundTrips } from "../../src/store/roundTrips";
 import { TOMBSTONE_PROPERTY } from "../../src/store/rows";
+import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { TableResourceStore } from "../../src/store/tableResourceStore";
 import { createTestServices } from "../support/testServices";
 
@@ -132,10 +134,64 @@ describe("TableResourceStore against Azurite", () => {
       { userName: "gone@x.com", emails: [{ value: "g@x.com" }] },
       NOW,
     );
-    const { roundTrips } = await countRoundTrips(() => store.delete(tenantId, created));
+    const { result: mayHaveMemberships, roundTrips } = await countRoundTrips(() =>
+      store.delete(tenantId, created),
+    );
     expect(roundTrips).toBe(2);
+    expect(mayHaveMemberships).toBe(false);
     expect(await rowKeys(tenantId)).toEqual([]);
     expect(await store.get(tenantId, "gone")).toBeUndefined();
+  });
+
+  it("says a deleted resource may have memberships once an add has marked it, and for unmarked rows", async () => {
+    const tenantId = tenant();
+    const memberships = new TableMembershipStore(services.tables.resources);
+    await new TableResourceStore(services.tables.resources, groupKind).create(
+      tenantId,
+      "g",
+      { displayName: "G" },
+      NOW,
+    );
+    await store.create(tenantId, "member", { userName: "member@x.com" }, NOW);
+    await memberships.add(tenantId, "g", ["member"], NOW);
+    const member = await store.get(tenantId, "member");
+    if (!member) throw new Error("the member should exist");
+    expect(member.mayHaveMemberships).toBe(true);
+    expect(await store.delete(tenantId, member)).toBe(true);
+
+    // A row an older version wrote has no mark at all.
+    await store.create(tenantId, "legacy", { userName: "legacy@x.com" }, NOW);
+    const table = services.tables.resources;
+    const { etag: _etag, timestamp: _timestamp, ...row } = await table.getEntity(tenantId, "u|legacy");
+    delete row.mayHaveMemberships;
+    await table.updateEntity({ ...row, partitionKey: tenantId, rowKey: "u|legacy" }, "Replace");
+    const unmarked = await store.get(tenantId, "legacy");
+    if (!unmarked) throw new Error("the legacy row should exist");
+    expect(unmarked.mayHaveMemberships).toBe(true);
+    expect(await store.delete(tenantId, unmarked)).toBe(true);
+  });
+
+  it("says a deleted resource may have memberships when an add landed on its tombstone", async () => {
+    const tenantId = tenant();
+    const table = services.tables.resources;
+    const memberships = new TableMembershipStore(table);
+    await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
+    const created = await store.create(tenantId, "late", { userName: "late@x.com" }, NOW);
+    // A client whose tombstone transaction is followed, before the tombstone goes, by a member add:
+    // the add's merge finds the tombstone (a row like any other) and succeeds.
+    const racing = new Proxy(table, {
+      get(target, property, receiver) {
+        if (property !== "submitTransaction") return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<TableClient["submitTransaction"]>) => {
+          const response = await target.submitTransaction(...args);
+          await memberships.add(tenantId, "g", ["late"], NOW);
+          return response;
+        };
+      },
+    });
+    const deleted = await new TableResourceStore(racing, userKind).delete(tenantId, created);
+    expect(deleted).toBe(true);
+    expect(await rowKeys(tenantId)).toEqual(["g|g", "m|g|late", "r|late|g", "x|g.displayName|g"]);
   });
 
   it("refuses a delete read before a write that added an index row, so the row is not left behind", async () => {

@@ -52,11 +52,13 @@ export class InMemoryResourceRepository implements ResourceRepository {
     });
   }
 
-  delete(tenantId: string, previous: StoredResource): Promise<void> {
+  /** Memberships are not this repository's: the sweep is always needed. */
+  delete(tenantId: string, previous: StoredResource): Promise<boolean> {
     return settled(() => {
       const resources = this.partition(tenantId);
       if (resources.get(previous.id)?.etag !== previous.etag) throw new ConcurrentModificationError();
       resources.delete(previous.id);
+      return true;
     });
   }
 

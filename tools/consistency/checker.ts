@@ -1,6 +1,12 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
-import { indexRowKeys, isTombstone, parseDoc, resourceRowKey } from "../../src/store/rows";
+import {
+  indexRowKeys,
+  isTombstone,
+  mayHaveMemberships,
+  parseDoc,
+  resourceRowKey,
+} from "../../src/store/rows";
 
 /**
  * Scans a tenant's partition of the resources table and reports every row that breaks the layout's
@@ -28,7 +34,12 @@ export type FindingKind =
   /** A resource row whose document cannot be read. */
   | "unreadableResource"
   /** A tombstone left by a delete that storage interrupted (reads treat it as missing and remove it). */
-  | "leftoverTombstone";
+  | "leftoverTombstone"
+  /**
+   * A resource marked as never in a membership while a membership row names it: deleting it would
+   * skip the sweep and leave those rows behind.
+   */
+  | "unflaggedMembership";
 
 export interface Finding {
   readonly tenantId: string;
@@ -77,6 +88,8 @@ class PartitionState {
   readonly forward = new Map<string, { value: unknown; type: unknown }>();
   /** `r|member|g` → the group id as stored. */
   readonly reverse = new Map<string, unknown>();
+  /** Resource row keys marked as never in a membership. */
+  readonly memberless = new Set<string>();
   readonly findings: Finding[] = [];
 
   constructor(readonly tenantId: string) {}
@@ -112,6 +125,7 @@ class PartitionState {
       this.finding("leftoverTombstone", rowKey, `${kind.name} ${id} is deleted`);
       return;
     }
+    if (!mayHaveMemberships(row)) this.memberless.add(rowKey);
     try {
       this.resources.set(rowKey, indexRowKeys(kind, parseDoc(row), id));
     } catch (error) {
@@ -189,12 +203,19 @@ class PartitionState {
     }
   }
 
-  /** The group and the member exist (a member of unknown kind may be a user or a group). */
+  /**
+   * The group and the member exist (a member of unknown kind may be a user or a group), and
+   * neither is marked as never in a membership (reported once per resource).
+   */
   private checkEnds(key: string, groupId: string, memberId: string, kind: ResourceKind | undefined): void {
     if (!this.resources.has(resourceRowKey(groupKind, groupId))) {
       this.finding("membershipWithoutGroup", key, `group '${groupId}' does not exist`);
     }
     const candidates = kind ? [kind] : KINDS;
+    const ends = [resourceRowKey(groupKind, groupId), ...candidates.map((c) => resourceRowKey(c, memberId))];
+    for (const end of ends.filter((resourceKey) => this.memberless.delete(resourceKey))) {
+      this.finding("unflaggedMembership", end, `marked as never in a membership, but ${key} names it`);
+    }
     if (!candidates.some((candidate) => this.resources.has(resourceRowKey(candidate, memberId)))) {
       this.finding("membershipWithoutMember", key, `member '${memberId}' does not exist`);
     }
