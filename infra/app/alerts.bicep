@@ -1,6 +1,6 @@
 // Alerts that catch what would put an Entra provisioning job into quarantine, one alert per tenant.
 //
-// Log search alert rules run KQL (infra/alerts/*.kql) over App Insights: four per tenant (the tenant is the
+// Log search alert rules run KQL (infra/alerts/*.kql) over App Insights: five per tenant (the tenant is the
 // 3rd path segment of /scim/v2/<tenantId>/..., or the tenantId of the app's ScimRequest events) and one for
 // the app as a whole (its hourly job stopped running). An action group emails `alertEmail`.
 //
@@ -31,6 +31,10 @@ param conflictThreshold int = 20
 @minValue(1)
 @maxValue(100)
 param clientErrorPctThreshold int = 20
+
+@description('Unauthenticated requests to one tenant\'s URL per hour at or above which the unauthenticated rule fires.')
+@minValue(1)
+param unauthenticatedThreshold int = 100
 
 @description('Hours without a successful run of the hourly job after which the no-heartbeat rule fires.')
 @minValue(2)
@@ -146,6 +150,27 @@ var rules = [
         'At least ${clientErrorPctThreshold} % of this tenant\'s SCIM requests (at least 10) in the last hour were answered with a 4xx that Entra counts as a failed provisioning event (400 invalidValue, invalidSyntax, invalidFilter, 409, 412, 413; not 404 on GET or DELETE, not 429, not 401/403).'
         'Entra quarantines a job once more than 40 % of its provisioning events fail (EncounteredEscrowProportionThreshold), and retries failed objects only in later cycles.'
         'Check: (1) Entra provisioning logs for the failing objects and the error detail (it quotes our scimType and detail); (2) npm run tenant:azure -- summary <tenant> (failures by status, last failure); (3) the attribute mapping: a value our schema refuses (type, length, an undeclared extension attribute when the tenant refuses undeclared ones).'
+      ],
+      ' '
+    )
+  }
+  {
+    name: 'unauthenticated'
+    displayName: 'SCIM: many unauthenticated requests to a tenant\'s URL'
+    severity: 3
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    query: loadTextContent('../alerts/unauthenticated.kql')
+    metricMeasureColumn: 'unauthenticated'
+    timeAggregation: 'Total'
+    operator: 'GreaterThanOrEqual'
+    threshold: unauthenticatedThreshold
+    dimensions: perTenant
+    description: join(
+      [
+        'This tenant\'s URL received at least ${unauthenticatedThreshold} requests in the last hour whose credential did not authenticate: none, one this tenant never issued, or a forged access token.'
+        'They do not count toward the tenant\'s 401 alert or quarantine outlook, because anyone can send them.'
+        'Check: (1) npm run tenant:azure -- summary <tenant>: if Entra\'s job is failing while the outlook is healthy, the token in Entra\'s Admin Credentials is not one this tenant issued (a paste error); (2) otherwise someone is guessing at the tenant\'s credentials: consider SCIM_ALLOWED_SOURCES (docs/deploy.md) to accept only Entra\'s addresses.'
       ],
       ' '
     )

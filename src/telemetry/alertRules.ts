@@ -16,6 +16,10 @@ export const TENANT_SEGMENT = 3;
  * tagged `unauthenticated` (no credential, one never issued) is anyone's, not the tenant's Entra job failing.
  */
 export const AUTH_FAILURE_OUTCOME: RequestOutcome = "authFailure";
+/** The outcome unauthenticated.kql counts: no credential, or one the tenant never issued. */
+export const UNAUTHENTICATED_OUTCOME: RequestOutcome = "unauthenticated";
+/** `unauthenticatedThreshold` of alerts.bicep: unauthenticated requests per tenant per hour at or above which it fires. */
+export const UNAUTHENTICATED_THRESHOLD = 100;
 /** `let minRequests` of server-errors.kql: fewer requests in the window are not a trend. */
 export const MIN_SERVER_ERROR_REQUESTS = 3;
 /** `threshold` of the server-errors rule: 5xx share, in percent, at or above which it fires. */

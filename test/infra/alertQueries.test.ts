@@ -15,6 +15,8 @@ import {
   SCIM_PATH,
   SERVER_ERROR_PCT_THRESHOLD,
   TENANT_SEGMENT,
+  UNAUTHENTICATED_OUTCOME,
+  UNAUTHENTICATED_THRESHOLD,
 } from "../../src/telemetry/alertRules";
 import { noTelemetry, useTelemetry, type RequestOutcome } from "../../src/telemetry";
 import { runKql, type KqlRow } from "../support/kql";
@@ -74,6 +76,7 @@ const RULE_COLUMNS: Record<string, string[]> = {
   "conflicts.kql": ["tenantId", "total", "conflicts", "conflictPct"],
   "client-errors.kql": ["tenantId", "total", "clientErrors", "clientErrorPct"],
   "no-heartbeat.kql": ["hoursSinceLastRun"],
+  "unauthenticated.kql": ["tenantId", "total", "unauthenticated"],
 };
 
 describe("alert queries parsed by the Kusto language service", () => {
@@ -171,6 +174,7 @@ function firing(
     conflictThreshold: CONFLICT_THRESHOLD,
     clientErrorPctThreshold: CLIENT_ERROR_PCT_THRESHOLD,
     heartbeatHours: HEARTBEAT_HOURS_THRESHOLD,
+    unauthenticatedThreshold: UNAUTHENTICATED_THRESHOLD,
   };
   const written = /threshold: (\w+)/.exec(block)![1]!;
   const threshold = thresholds[written] ?? Number(written);
@@ -222,6 +226,31 @@ describe("auth-failures on ScimRequest events", () => {
     expect(readInfra("alerts", "auth-failures.kql")).toContain(
       `countif(outcome == "${AUTH_FAILURE_OUTCOME}")`,
     );
+  });
+});
+
+describe("unauthenticated on ScimRequest events", () => {
+  const events = (rows: KqlRow[]) => ({ requests: [], customEvents: rows });
+  const unauthenticated = (tenantId: string, count: number) =>
+    times(count, () => scimEvent(tenantId, 401, UNAUTHENTICATED_OUTCOME));
+
+  it("fires at the threshold per tenant, not below, and leaves the tenant's own failures to auth-failures", () => {
+    expect(
+      firing(
+        "unauthenticated",
+        events([
+          ...unauthenticated("a", UNAUTHENTICATED_THRESHOLD),
+          ...unauthenticated("b", UNAUTHENTICATED_THRESHOLD - 1),
+          ...times(UNAUTHENTICATED_THRESHOLD, () => scimEvent("c", 401, AUTH_FAILURE_OUTCOME)),
+          ...unauthenticated("(invalid)", UNAUTHENTICATED_THRESHOLD),
+        ]),
+      ),
+    ).toEqual({ a: UNAUTHENTICATED_THRESHOLD });
+  });
+
+  it("its rule's threshold is the shared constant", () => {
+    expect(ruleOf("unauthenticated")).toContain("threshold: unauthenticatedThreshold");
+    expect(alertsBicep).toContain(`param unauthenticatedThreshold int = ${UNAUTHENTICATED_THRESHOLD}`);
   });
 });
 

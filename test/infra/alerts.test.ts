@@ -8,13 +8,14 @@ const kqlFiles = readdirSync(join(INFRA_DIR, "alerts"))
 const alertsBicep = readInfra("app", "alerts.bicep");
 
 describe("alert queries (infra/alerts/*.kql)", () => {
-  it("cover 401/403, 5xx, 409, the 4xx Entra counts and the app's heartbeat", () => {
+  it("cover 401/403, 5xx, 409, the 4xx Entra counts, unauthenticated requests and the app's heartbeat", () => {
     expect(kqlFiles).toEqual([
       "auth-failures.kql",
       "client-errors.kql",
       "conflicts.kql",
       "no-heartbeat.kql",
       "server-errors.kql",
+      "unauthenticated.kql",
     ]);
   });
 

@@ -106,7 +106,7 @@ describeWithBicep("deployment snapshot (bicep snapshot of main.bicep)", (bicep) 
     });
   });
 
-  it("creates five alert rules with their thresholds, per tenant but the heartbeat", () => {
+  it("creates six alert rules with their thresholds, per tenant but the heartbeat", () => {
     const rules = ofType(defaults, "Microsoft.Insights/scheduledQueryRules").map((rule) => {
       const criterion = rule.properties.criteria.allOf[0] as Json;
       return [
@@ -120,6 +120,7 @@ describeWithBicep("deployment snapshot (bicep snapshot of main.bicep)", (bicep) 
       ["server-errors", "serverErrorPct GreaterThanOrEqual 20", "tenantId"],
       ["conflicts", "conflicts GreaterThanOrEqual 20", "tenantId"],
       ["client-errors", "clientErrorPct GreaterThanOrEqual 20", "tenantId"],
+      ["unauthenticated", "unauthenticated GreaterThanOrEqual 100", "tenantId"],
       ["no-heartbeat", "hoursSinceLastRun GreaterThanOrEqual 3", ""],
     ]);
   });

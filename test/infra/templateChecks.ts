@@ -5,6 +5,7 @@ import {
   CONFLICT_THRESHOLD,
   HEARTBEAT_HOURS_THRESHOLD,
   SERVER_ERROR_PCT_THRESHOLD,
+  UNAUTHENTICATED_THRESHOLD,
 } from "../../src/telemetry/alertRules";
 import { moduleOf, resourcesOf, type Json } from "./compiledTemplate";
 
@@ -117,6 +118,12 @@ export const EXPECTED_ALERT_RULES = [
     threshold: "[parameters('clientErrorPctThreshold')]",
   },
   {
+    name: "unauthenticated",
+    metricMeasureColumn: "unauthenticated",
+    operator: "GreaterThanOrEqual",
+    threshold: "[parameters('unauthenticatedThreshold')]",
+  },
+  {
     name: "no-heartbeat",
     metricMeasureColumn: "hoursSinceLastRun",
     operator: "GreaterThanOrEqual",
@@ -196,6 +203,7 @@ export const TEMPLATE_CHECKS: readonly TemplateCheck[] = [
       expect(alerts.parameters.conflictThreshold.defaultValue).toBe(CONFLICT_THRESHOLD);
       expect(alerts.parameters.clientErrorPctThreshold.defaultValue).toBe(CLIENT_ERROR_PCT_THRESHOLD);
       expect(alerts.parameters.heartbeatHours.defaultValue).toBe(HEARTBEAT_HOURS_THRESHOLD);
+      expect(alerts.parameters.unauthenticatedThreshold.defaultValue).toBe(UNAUTHENTICATED_THRESHOLD);
       // Per tenant, except the app-wide heartbeat.
       const tenantDimension = [{ name: "tenantId", operator: "Include", values: ["*"] }];
       expect(
@@ -205,6 +213,7 @@ export const TEMPLATE_CHECKS: readonly TemplateCheck[] = [
         "server-errors": "[variables('perTenant')]",
         conflicts: "[variables('perTenant')]",
         "client-errors": "[variables('perTenant')]",
+        unauthenticated: "[variables('perTenant')]",
         "no-heartbeat": [],
       });
       expect(alerts.variables.perTenant).toEqual(tenantDimension);
