@@ -66,6 +66,21 @@ function isKeyVault(error: SdkError, setting: ErrorSetting): boolean {
   return host === hostOf(setting.keyVaultUri) || host.endsWith(".vault.azure.net");
 }
 
+/**
+ * Node words the same failure differently from run to run ("socket hang up" or "read ECONNRESET" for a peer that
+ * closes the connection), so a code with a plain meaning is said in those words.
+ */
+const NETWORK_CAUSES: Record<string, string> = {
+  ECONNRESET: "the connection was closed before an answer",
+  ECONNREFUSED: "the connection was refused",
+  ETIMEDOUT: "the connection timed out",
+};
+
+function networkCause(error: SdkError, code: string | undefined): string {
+  const plain = code === undefined ? undefined : NETWORK_CAUSES[code];
+  return plain ?? (firstLine(error.message) || code || "timeout");
+}
+
 function firstLine(text: string): string {
   return (text.split("\n")[0] ?? "").trim();
 }
@@ -98,7 +113,7 @@ function fromSdkError(error: SdkError, setting: ErrorSetting): CliError | undefi
   if ((code !== undefined && NETWORK_CODES.has(code)) || error.name === "AbortError") {
     return new CliError(
       "unreachable",
-      `${service.charAt(0).toUpperCase()}${service.slice(1)} is not reachable (${firstLine(error.message) || code || "timeout"}).`,
+      `${service.charAt(0).toUpperCase()}${service.slice(1)} is not reachable (${networkCause(error, code)}).`,
       vault
         ? "Check KEY_VAULT_URI and your network."
         : "Is the connector's storage running? Check STORAGE_CONNECTION_STRING / STORAGE_TABLE_ENDPOINT, or restart 'npm run dev'.",

@@ -165,7 +165,11 @@ describe("tenant CLI as a process", () => {
       const quiet = await tenant(["list"], storage);
       expect(quiet.code).toBe(EXIT_CODES.unreachable);
       expect(lines(quiet.stderr)).toEqual([
-        expect.stringMatching(new RegExp(`^The storage at 127\\.0\\.0\\.1:${port} is not reachable \\(`)),
+        expect.stringMatching(
+          new RegExp(
+            `^The storage at 127\\.0\\.0\\.1:${port} is not reachable \\(the connection was closed before an answer\\)`,
+          ),
+        ),
       ]);
       expect(quiet.stderr).not.toContain("RestError");
 
