@@ -33,8 +33,8 @@ export const LAYERS = {
   app: ["store", ...COMPOSED],
   http: ["app", ...COMPOSED],
   jobs: ["app", "webhooks", "events", "diagnostics", "tenants", "service", "scim", "lib", "config"],
-  functions: ["http", "jobs"],
-  index: ["app", "functions", "telemetry", "config"],
+  functions: ["app", "http", "jobs", "config"],
+  index: ["functions", "telemetry", "config"],
 };
 
 /** Packages that tie code to Azure: the protocol and the operations over it stay free of them. */

@@ -1,4 +1,4 @@
-import type { Services } from "../src/app/services";
+import type { AppServices } from "../src/app/composition";
 
 /**
  * What went wrong, by what the operator does about it. Each class has its own exit code, so a
@@ -108,11 +108,11 @@ export class CommandArgs {
 /** What a command works with; everything is resolved on first use (help and admin-token need none). */
 export interface CliContext {
   /** The connector's services over the configured storage (or the running local connector's). */
-  services(): Promise<Services>;
+  services(): Promise<AppServices>;
   /** The SCIM base URL Tenant URLs start with (no trailing slash). */
   scimBaseUrl(): Promise<string>;
-  /** Services of a tenant that must exist: a notFound error otherwise. */
-  tenantServices(tenantId: string): Promise<Services>;
+  /** AppServices of a tenant that must exist: a notFound error otherwise. */
+  tenantServices(tenantId: string): Promise<AppServices>;
 }
 
 /** A command's answer: the data (printed as JSON with --json) and the text printed otherwise. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServices, useServices } from "../src/app/services";
+import { createServices } from "../src/app/composition";
 import { loadConfig } from "../src/config";
+import { createRoutes } from "../src/http/routes";
 import { runRetention } from "../src/jobs/retention";
 import { hashToken } from "../src/tenants/tokens";
 import { startAzurite } from "./azurite";
@@ -52,12 +53,11 @@ async function main(): Promise<void> {
         ADMIN_TOKEN_SHA256: hashToken(adminToken),
       }),
     );
-    useServices(services);
-    retention = setInterval(() => void runRetention().catch(() => undefined), HOUR_MS).unref();
+    retention = setInterval(() => void runRetention(services).catch(() => undefined), HOUR_MS).unref();
     const previous = inMemory ? undefined : readDevState();
     const token = await prepareDemoTenant(services, previous?.demoToken);
     webhooks = await startDevWebhooks(services);
-    host = await startLocalHost(port, (level, ...args) => {
+    host = await startLocalHost(port, createRoutes(services), (level, ...args) => {
       if (level === "error" || level === "warning") console.error(...args);
       else console.log(...args);
     });

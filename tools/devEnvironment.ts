@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Services } from "../src/app/services";
+import type { AppServices } from "../src/app/composition";
 import { ensureTables } from "../src/store/tableClients";
 
 /** Where `npm run dev` keeps Azurite's data, the demo token and its running record (git-ignored). */
@@ -35,7 +35,7 @@ export function tenantUrl(origin: string, tenantId: string): string {
  * version that stored credentials differently. Then a new one is issued, so the printed token works.
  */
 export async function prepareDemoTenant(
-  services: Services,
+  services: AppServices,
   previousToken: string | undefined,
 ): Promise<string> {
   await ensureTables(services.tables);

@@ -1,10 +1,10 @@
-import type { Services } from "../src/app/services";
+import type { AppServices } from "../src/app/composition";
 import { ensureQueues } from "../src/store/storageQueues";
 import { DEMO_TENANT } from "./devEnvironment";
 import { startQueuePoller, type QueuePoller } from "./queuePoller";
 
 /** The webhook side of `npm run dev`: Azurite's queues and the poller that runs the queue functions. */
-export async function startDevWebhooks(services: Services): Promise<QueuePoller> {
+export async function startDevWebhooks(services: AppServices): Promise<QueuePoller> {
   await ensureQueues(services.queues);
   return startQueuePoller(services);
 }

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
-import { createServices } from "../src/app/services";
+import { createServices } from "../src/app/composition";
 import { loadConfig } from "../src/config";
 import { startAzurite } from "./azurite";
 import {

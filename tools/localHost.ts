@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { InvocationContext, type HttpResponseInit, type LogHandler } from "@azure/functions";
 import { assertHostAcceptsRoutes } from "../src/http/hostRouteRules";
 import { errorResponse } from "../src/http/response";
-import { routes, type RouteDefinition } from "../src/http/routes";
+import type { RouteDefinition } from "../src/http/routes";
 import { ScimError } from "../src/scim/errors";
 import { closeAfterUnreadBody, exceedsHostLimit, parseTarget, streamedRequest } from "./localHostRequest";
 
@@ -128,17 +128,20 @@ async function serve(
 export interface LocalHost {
   readonly server: Server;
   readonly origin: string;
+  /** Serves another route table from the next request on (a bench phase over other services). */
+  useRoutes(table: readonly RouteDefinition[]): void;
   close(): Promise<void>;
 }
 
 /**
- * Serves the route table over HTTP on 127.0.0.1, as the Functions host would, without Core Tools. A table
- * with a route the Functions host refuses is refused here too (the promise rejects before listening).
+ * Serves a route table (`createRoutes(services)` over the services the caller built) over HTTP on
+ * 127.0.0.1, as the Functions host would, without Core Tools. A table with a route the Functions host
+ * refuses is refused here too (the promise rejects before listening).
  */
 export function startLocalHost(
   port: number,
+  table: readonly RouteDefinition[],
   log: LogHandler = () => undefined,
-  table: readonly RouteDefinition[] = routes,
 ): Promise<LocalHost> {
   let compiled: CompiledRoute[];
   try {
@@ -160,6 +163,9 @@ export function startLocalHost(
       resolve({
         server,
         origin: `http://127.0.0.1:${bound}`,
+        useRoutes(next) {
+          compiled = compileRouteTable(next);
+        },
         close: () =>
           new Promise<void>((done) => {
             server.close(() => {

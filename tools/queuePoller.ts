@@ -1,5 +1,5 @@
 import type { QueueClient } from "@azure/storage-queue";
-import type { Services } from "../src/app/services";
+import type { AppServices } from "../src/app/composition";
 import { queueHandlers, sweepWebhooks } from "../src/jobs/webhookQueues";
 import { decodeMessage } from "../src/store/storageQueues";
 
@@ -27,7 +27,7 @@ const RETRY_SECONDS = 1;
  * runs them in Azure: the same handlers, base64 JSON messages, delete on success, retry on a
  * throw, and the poison queue after five failed tries.
  */
-export function startQueuePoller(services: Services, options: QueuePollerOptions = {}): QueuePoller {
+export function startQueuePoller(services: AppServices, options: QueuePollerOptions = {}): QueuePoller {
   const queues = services.queues;
   if (!queues) return { stop: () => Promise.resolve() };
   const idleMs = options.idleMs ?? 200;

@@ -1,4 +1,4 @@
-import { createServices, type Services } from "../src/app/services";
+import { createServices, type AppServices } from "../src/app/composition";
 import { loadConfig } from "../src/config";
 import { ensureTables } from "../src/store/tableClients";
 import { CliError, usageError, type CliContext } from "./cliCommand";
@@ -19,8 +19,8 @@ export interface ContextOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where the running local connector records itself. */
   readonly runningFile?: string;
-  /** Services made elsewhere (tests), instead of from the environment. */
-  readonly services?: () => Promise<Services>;
+  /** AppServices made elsewhere (tests), instead of from the environment. */
+  readonly services?: () => Promise<AppServices>;
 }
 
 /** Whether the environment names storage itself (Azure, or any Azurite), so no local connector is needed. */

@@ -1,15 +1,14 @@
-import { randomUUID } from "node:crypto";
-import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { services, type Services } from "../app/services";
+import type { HttpHandler, HttpRequest } from "@azure/functions";
+import type { AppServices } from "../app/composition";
 import { ApiError } from "../events/apiError";
-import { ScimError } from "../scim/errors";
-import { STORAGE_RETRY_AFTER_SECONDS } from "../service/storageUnavailable";
 import { isValidTenantId } from "../tenants/tenantId";
+import { bearerToken } from "./bearer";
+import { pipeline, type Failure, type FormattedError, type Surface } from "./pipeline";
 
 export interface AppCall {
   readonly request: HttpRequest;
   readonly tenantId: string;
-  readonly services: Services;
+  readonly services: AppServices;
 }
 
 /** What an application API operation answers: a JSON body, or a body streamed while it is sent. */
@@ -34,69 +33,43 @@ const SCIM_STATUS_CODES: Record<number, string> = {
   503: "unavailable",
 };
 
-function bearerToken(request: HttpRequest): string | undefined {
-  return /^bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-}
-
-function asApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof ScimError) {
-    return new ApiError(error.status, SCIM_STATUS_CODES[error.status] ?? "error", error.detail);
-  }
-  return new ApiError(500, "internal_error", "An unexpected error occurred.");
-}
-
-function errorResponse(error: ApiError, correlationId: string): HttpResponseInit {
+/** The application API's JSON error: `{"error":{"code","message","correlationId"}}` with a stable code. */
+function formatAppError(failure: Failure, correlationId: string): FormattedError {
+  const { status } = failure;
+  const code = failure.known ? (failure.code ?? SCIM_STATUS_CODES[status] ?? "error") : "internal_error";
   const headers: Record<string, string> = { ...HEADERS, "X-Correlation-Id": correlationId };
-  if (error.status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
-  if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="app"';
+  if (failure.retryAfterSeconds !== undefined) headers["Retry-After"] = String(failure.retryAfterSeconds);
+  if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="app"';
   return {
-    status: error.status,
-    headers,
-    body: JSON.stringify({ error: { code: error.code, message: error.message, correlationId } }),
+    code,
+    response: {
+      status,
+      headers,
+      body: JSON.stringify({ error: { code, message: failure.detail, correlationId } }),
+    },
   };
 }
+
+export const appSurface: Surface = { event: "app.request", telemetry: false, formatError: formatAppError };
 
 /**
- * The application API's edge: the tenant in the route, an app key of that tenant (never a SCIM
- * credential), JSON errors with a stable code, and one log line per request (never the key).
+ * An application API endpoint on the request pipeline: the tenant in the route, an app key of that
+ * tenant (never a SCIM credential), JSON errors with a stable code.
  */
-export function appEndpoint(name: string, operation: AppOperation): HttpHandler {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const correlationId = request.headers.get("x-correlation-id")?.slice(0, 64) ?? randomUUID();
-    const started = Date.now();
+export function appEndpoint(services: AppServices, route: string, operation: AppOperation): HttpHandler {
+  return pipeline(appSurface, route, async (request) => {
     const tenantId = request.params.tenantId ?? "";
-    let response: HttpResponseInit;
-    try {
-      const current = services();
-      const keyId = isValidTenantId(tenantId)
-        ? await current.authenticator.identifyAppKey(tenantId, bearerToken(request))
-        : undefined;
-      if (keyId === undefined) {
-        throw new ApiError(401, "unauthorized", "The app key is missing or not valid for this tenant.");
-      }
-      const result = await operation({ request, tenantId, services: current });
-      response = {
-        status: result.status ?? 200,
-        headers: { ...HEADERS, "X-Correlation-Id": correlationId },
-        body: result.stream ?? JSON.stringify(result.body),
-      };
-    } catch (error) {
-      const failure = asApiError(error);
-      if (failure.status >= 500 && !(error instanceof ScimError)) context.error("Unhandled error", error);
-      response = errorResponse(failure, correlationId);
+    const keyId = isValidTenantId(tenantId)
+      ? await services.authenticator.identifyAppKey(tenantId, bearerToken(request))
+      : undefined;
+    if (keyId === undefined) {
+      throw new ApiError(401, "unauthorized", "The app key is missing or not valid for this tenant.");
     }
-    context.log(
-      JSON.stringify({
-        event: "app.request",
-        correlationId,
-        tenantId,
-        method: request.method,
-        route: name,
-        status: response.status,
-        durationMs: Date.now() - started,
-      }),
-    );
-    return response;
-  };
+    const result = await operation({ request, tenantId, services });
+    return {
+      status: result.status ?? 200,
+      headers: { ...HEADERS },
+      body: result.stream ?? JSON.stringify(result.body),
+    };
+  });
 }

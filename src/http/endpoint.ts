@@ -1,19 +1,17 @@
-import { randomUUID } from "node:crypto";
-import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { services, type Services } from "../app/services";
+import type { HttpHandler, HttpRequest, HttpResponseInit } from "@azure/functions";
+import type { AppServices } from "../app/composition";
 import { maskBody } from "../diagnostics/mask";
 import { notFound, ScimError, UnresolvableReferenceError } from "../scim/errors";
 import { writeOnlyNames } from "../scim/resource/writeOnly";
 import { builtInTypes } from "../scim/schema/tenantSchema";
-import { inRequestScope, type RequestScope } from "../lib/requestScope";
 import type { TenantScope } from "../service/resourceService";
-import { markUnauthenticated, observeScimRequest } from "../telemetry";
 import type { Authentication } from "../tenants/authenticator";
 import { isValidTenantId } from "../tenants/tenantId";
 import { MAX_BODY_BYTES } from "./body";
 import { readBoundedText } from "./boundedBody";
 import { bearerToken } from "./bearer";
-import { errorResponse } from "./response";
+import { pipeline } from "./pipeline";
+import { scimSurface } from "./response";
 
 const BUILT_IN_WRITE_ONLY = writeOnlyNames([builtInTypes.User, builtInTypes.Group]);
 
@@ -22,7 +20,7 @@ export interface ScimCall {
   readonly scope: TenantScope;
   /** The `{id}` route segment, when the route has one and it was given. */
   readonly id?: string;
-  readonly services: Services;
+  readonly services: AppServices;
 }
 
 export type ScimOperation = (call: ScimCall) => Promise<HttpResponseInit>;
@@ -52,8 +50,12 @@ function failureSample(failure: ScimError | undefined): {
  * With the tenant's debug mode on, a copy of the request body (read before the handler, within the
  * body limit). Only called once the request is authenticated: anyone can send a body to a tenant's URL.
  */
-async function debugRequestBody(tenantId: string, request: HttpRequest): Promise<string | undefined> {
-  if (!(await services().debugMode.isOn(tenantId))) return undefined;
+async function debugRequestBody(
+  services: AppServices,
+  tenantId: string,
+  request: HttpRequest,
+): Promise<string | undefined> {
+  if (!(await services.debugMode.isOn(tenantId))) return undefined;
   if (request.method === "GET" || request.method === "HEAD") return "";
   return readBoundedText(request.clone(), MAX_BODY_BYTES).catch(() => `<over ${MAX_BODY_BYTES} bytes>`);
 }
@@ -82,103 +84,61 @@ function debugLine(
  * (it stays in the log and telemetry), so no one can fill the counters or forge a tenant's failures.
  */
 function countRequest(
+  services: AppServices,
   tenantId: string,
   validTenant: boolean,
   authentication: Authentication | undefined,
   status: number,
   failure: ScimError | undefined,
 ): void {
-  const current = services();
   if (authentication?.kind === "unauthenticated") {
-    if (authentication.tenantExists) current.requestStats.recordUnauthenticated(tenantId);
+    if (authentication.tenantExists) services.requestStats.recordUnauthenticated(tenantId);
     return;
   }
   // Unanswered authentication (a store fault): counted only for a tenant this instance knows exists.
-  if (authentication !== undefined || (validTenant && current.authenticator.isKnownTenant(tenantId))) {
-    current.requestStats.record(tenantId, status, failureSample(failure));
+  if (authentication !== undefined || (validTenant && services.authenticator.isKnownTenant(tenantId))) {
+    services.requestStats.record(tenantId, status, failureSample(failure));
   }
 }
 
 /**
- * Wraps a SCIM operation with what every endpoint does: find the tenant in the route, check its
- * bearer token (a Secret Token or an OAuth access token of that tenant), turn every failure into a
- * SCIM error, log one structured line per request (never the token or the body), and report the
- * request's tags and provisioning events to telemetry.
+ * A SCIM endpoint on the request pipeline: find the tenant in the route, check its bearer token (a
+ * Secret Token or an OAuth access token of that tenant), admit it past the tenant's throttle, run the
+ * operation with the tenant's resource types, queue a webhook fan-out after a change, count the request
+ * in the tenant's summary and, in debug mode, log the masked bodies.
  */
-export function scimEndpoint(operation: ScimOperation): HttpHandler {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const correlationId = request.headers.get("x-correlation-id")?.slice(0, 64) ?? randomUUID();
-    const started = Date.now();
+export function scimEndpoint(services: AppServices, route: string, operation: ScimOperation): HttpHandler {
+  return pipeline(scimSurface, route, async (request, call) => {
     const tenantId = request.params.tenantId ?? "";
-    const observation = observeScimRequest(request, context.functionName);
     const validTenant = isValidTenantId(tenantId);
-    let authentication: Authentication | undefined;
-    let debugBody: string | undefined;
-    let failure: ScimError | undefined;
-    const requestScope: RequestScope = { correlationId, storageRoundTrips: 0 };
-    // The tenant's write-only attributes (the password, its own), masked in a debug log line.
-    let writeOnly: ReadonlySet<string> = BUILT_IN_WRITE_ONLY;
-    const response = await inRequestScope(requestScope, async () => {
-      try {
-        if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
-        const current = services();
-        authentication = await current.authenticator.authenticate(tenantId, bearerToken(request));
-        if (authentication.kind !== "authenticated") throw unauthorized();
-        requestScope.credentialId = authentication.credentialId;
-        current.throttle.admit(tenantId);
-        debugBody = await debugRequestBody(tenantId, request);
-        const id = request.params.id;
-        // The tenant's own schema (its extension attributes) shapes everything the request does.
-        const types = await current.resourceTypes.forTenant(tenantId);
-        if (debugBody !== undefined) writeOnly = writeOnlyNames([types.User, types.Group]);
-        const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
-        const answer = await operation({ request, scope, services: current, ...(id ? { id } : {}) });
-        // Webhooks: a fan-out is queued after the change, never awaited by this request.
-        if (request.method !== "GET" && (answer.status ?? 200) < 300) current.changes.notify(tenantId);
-        return answer;
-      } catch (error) {
-        observation.failed(error);
-        if (error instanceof ScimError) failure = error;
-        else context.error("Unhandled error", error);
-        return errorResponse(error, correlationId);
-      }
+    // Learnt while the operation runs, used once the response is final.
+    const seen: { authentication?: Authentication; debugBody?: string; writeOnly: ReadonlySet<string> } = {
+      // The tenant's write-only attributes (the password, its own), masked in a debug log line.
+      writeOnly: BUILT_IN_WRITE_ONLY,
+    };
+    call.afterResponse((response, failure) => {
+      const scimFailure = failure?.error instanceof ScimError ? failure.error : undefined;
+      countRequest(services, tenantId, validTenant, seen.authentication, response.status ?? 200, scimFailure);
+      if (seen.debugBody !== undefined)
+        call.context.log(debugLine(call.correlationId, tenantId, seen.debugBody, response, seen.writeOnly));
     });
-    const roundTrips = requestScope.storageRoundTrips;
-    const unauthenticated = authentication?.kind === "unauthenticated";
-    if (unauthenticated) markUnauthenticated(response);
-    response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
-    const durationMs = Date.now() - started;
-    context.log(
-      JSON.stringify({
-        event: "scim.request",
-        correlationId,
-        tenantId,
-        method: request.method,
-        route: context.functionName,
-        status: response.status,
-        durationMs,
-        storageRoundTrips: roundTrips,
-        ...(requestScope.storageRowsRead === undefined
-          ? {}
-          : { storageRowsRead: requestScope.storageRowsRead }),
-        ...(requestScope.storageKeysRead === undefined
-          ? {}
-          : { storageKeysRead: requestScope.storageKeysRead }),
-        // A streamed body (a group's members) reads storage after this line: its reads are not counted.
-        ...(response.body !== undefined && typeof response.body !== "string" ? { bodyStreamed: true } : {}),
-        ...(failure?.scimType ? { scimType: failure.scimType } : {}),
-        ...(unauthenticated ? { unauthenticated: true } : {}),
-      }),
-    );
-    countRequest(tenantId, validTenant, authentication, response.status ?? 200, failure);
-    if (debugBody !== undefined)
-      context.log(debugLine(correlationId, tenantId, debugBody, response, writeOnly));
-    await observation.finish(response, {
-      tenantId,
-      correlationId,
-      durationMs,
-      storageRoundTrips: roundTrips,
-    });
-    return response;
-  };
+    if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
+    const authentication = await services.authenticator.authenticate(tenantId, bearerToken(request));
+    seen.authentication = authentication;
+    if (authentication.kind === "unauthenticated") call.markUnauthenticated();
+    if (authentication.kind !== "authenticated") throw unauthorized();
+    call.scope.credentialId = authentication.credentialId;
+    services.throttle.admit(tenantId);
+    const debugBody = await debugRequestBody(services, tenantId, request);
+    seen.debugBody = debugBody;
+    const id = request.params.id;
+    // The tenant's own schema (its extension attributes) shapes everything the request does.
+    const types = await services.resourceTypes.forTenant(tenantId);
+    if (debugBody !== undefined) seen.writeOnly = writeOnlyNames([types.User, types.Group]);
+    const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
+    const answer = await operation({ request, scope, services, ...(id ? { id } : {}) });
+    // Webhooks: a fan-out is queued after the change, never awaited by this request.
+    if (request.method !== "GET" && (answer.status ?? 200) < 300) services.changes.notify(tenantId);
+    return answer;
+  });
 }

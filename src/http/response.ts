@@ -1,7 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
-import { ScimError } from "../scim/errors";
 import { ERROR_SCHEMA } from "../scim/schema/urns";
-import { STORAGE_RETRY_AFTER_SECONDS } from "../service/storageUnavailable";
+import { failureOf, type Failure, type Surface } from "./pipeline";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 
@@ -40,18 +39,26 @@ export function errorBody(status: number, detail: string, scimType?: string): Re
  * Every failure leaves as a SCIM Error. The correlation id goes into `detail` because Entra copies
  * the response body into its provisioning log, where an admin can quote it to the operator.
  */
-export function errorResponse(error: unknown, correlationId: string): HttpResponseInit {
-  const known = error instanceof ScimError ? error : undefined;
-  const status = known?.status ?? 500;
-  const detail = known?.detail ?? "An unexpected error occurred.";
+export function scimErrorResponse(failure: Failure, correlationId: string): HttpResponseInit {
+  const { status, detail, retryAfterSeconds } = failure;
   const headers: Record<string, string> = { "X-Correlation-Id": correlationId };
-  // A 503 (storage fault or write contention) is transient: say when to come back.
-  if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
-  if (known?.retryAfterSeconds !== undefined) headers["Retry-After"] = String(known.retryAfterSeconds);
+  if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
   if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="scim"';
   return scimResponse(
     status,
-    errorBody(status, `${detail} (correlation id ${correlationId})`, known?.scimType),
+    errorBody(status, `${detail} (correlation id ${correlationId})`, failure.scimType),
     headers,
   );
 }
+
+/** A SCIM Error for anything thrown (also for requests the host refuses before any endpoint runs). */
+export function errorResponse(error: unknown, correlationId: string): HttpResponseInit {
+  return scimErrorResponse(failureOf(error), correlationId);
+}
+
+/** SCIM endpoints and the operator's endpoints: errors as SCIM Error bodies. */
+export const scimSurface: Surface = {
+  event: "scim.request",
+  telemetry: true,
+  formatError: (failure, correlationId) => ({ response: scimErrorResponse(failure, correlationId) }),
+};

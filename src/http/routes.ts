@@ -1,15 +1,25 @@
 import type { HttpHandler, HttpMethod } from "@azure/functions";
+import type { AppServices } from "../app/composition";
 import { groupResourceType, userResourceType } from "../scim/schema/resourceType";
 import { notFound } from "../scim/errors";
-import { withTelemetry } from "../telemetry";
-import { scimEndpoint } from "./endpoint";
-import { getAudit, getHealth, getSummary } from "./handlers/admin";
+import { appEndpoint, type AppOperation } from "./appEndpoint";
+import { scimEndpoint, type ScimOperation } from "./endpoint";
+import {
+  getAudit,
+  getHealth,
+  getSummary,
+  healthSurface,
+  opsSurface,
+  opsWork,
+  type OpsOperation,
+} from "./handlers/admin";
 import { getEvents, getLatestCursor } from "./handlers/events";
 import { groupMembers, groups, users } from "./handlers/directory";
 import { webhookAction, webhookCollection, webhookItem } from "./handlers/webhooks";
 import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handlers/discovery";
 import { resourceOperation, rootSearch } from "./handlers/resources";
-import { tokenEndpoint } from "./handlers/token";
+import { oauthSurface, tokenWork } from "./handlers/token";
+import { pipeline } from "./pipeline";
 
 export interface RouteDefinition {
   readonly name: string;
@@ -21,97 +31,83 @@ export interface RouteDefinition {
 
 const RESOURCE_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
-/** The one route table: registered with app.http() in Azure and served unchanged by the local host. */
-export const routes: readonly RouteDefinition[] = [
-  {
-    name: "scimUsers",
-    route: "scim/v2/{tenantId}/Users/{id?}",
-    methods: RESOURCE_METHODS,
-    handler: scimEndpoint(
+/**
+ * The one route table, over the services a host built: registered with app.http() in Azure and served
+ * unchanged by the local host. Every handler is a surface's work on the one request pipeline.
+ */
+export function createRoutes(services: AppServices): RouteDefinition[] {
+  const scim = (name: string, route: string, methods: readonly HttpMethod[], operation: ScimOperation) => ({
+    name,
+    route,
+    methods,
+    handler: scimEndpoint(services, name, operation),
+  });
+  const app = (name: string, route: string, methods: readonly HttpMethod[], operation: AppOperation) => ({
+    name,
+    route,
+    methods,
+    handler: appEndpoint(services, name, operation),
+  });
+  const ops = (name: string, route: string, operation: OpsOperation) => ({
+    name,
+    route,
+    methods: ["GET"] as const,
+    handler: pipeline(opsSurface, name, opsWork(services, operation)),
+  });
+  return [
+    scim(
+      "scimUsers",
+      "scim/v2/{tenantId}/Users/{id?}",
+      RESOURCE_METHODS,
       resourceOperation({ type: userResourceType, service: (s) => s.users, patchReturnsContent: true }),
     ),
-  },
-  {
-    name: "scimGroups",
-    route: "scim/v2/{tenantId}/Groups/{id?}",
-    methods: RESOURCE_METHODS,
-    handler: scimEndpoint(
+    scim(
+      "scimGroups",
+      "scim/v2/{tenantId}/Groups/{id?}",
+      RESOURCE_METHODS,
       resourceOperation({ type: groupResourceType, service: (s) => s.groups, patchReturnsContent: false }),
     ),
-  },
-  {
-    name: "scimServiceProviderConfig",
-    route: "scim/v2/{tenantId}/ServiceProviderConfig",
-    methods: ["GET"],
-    handler: scimEndpoint(getServiceProviderConfig),
-  },
-  {
-    name: "scimResourceTypes",
-    route: "scim/v2/{tenantId}/ResourceTypes/{id?}",
-    methods: ["GET"],
-    handler: scimEndpoint(getResourceTypes),
-  },
-  {
-    name: "scimSchemas",
-    route: "scim/v2/{tenantId}/Schemas/{id?}",
-    methods: ["GET"],
-    handler: scimEndpoint(getSchemas),
-  },
-  {
-    name: "oauthToken",
-    route: "scim/v2/{tenantId}/oauth/token",
-    methods: ["POST"],
-    handler: withTelemetry("oauthToken", tokenEndpoint),
-  },
-  { name: "health", route: "health", methods: ["GET"], handler: getHealth },
-  // Operator endpoints. Not under admin/ or runtime/: the Functions host keeps those for itself and skips
-  // any function routed there (src/http/hostRouteRules.ts).
-  { name: "opsAudit", route: "ops/tenants/{tenantId}/audit", methods: ["GET"], handler: getAudit },
-  { name: "opsSummary", route: "ops/tenants/{tenantId}/summary", methods: ["GET"], handler: getSummary },
-  // The application API: its own prefix and credential (app keys), never the SCIM routes.
-  {
-    name: "appEventsLatest",
-    route: "api/v1/tenants/{tenantId}/events/latest",
-    methods: ["GET"],
-    handler: getLatestCursor,
-  },
-  { name: "appEvents", route: "api/v1/tenants/{tenantId}/events", methods: ["GET"], handler: getEvents },
-  { name: "appUsers", route: "api/v1/tenants/{tenantId}/users/{id?}", methods: ["GET"], handler: users },
-  {
-    name: "appGroupMembers",
-    route: "api/v1/tenants/{tenantId}/groups/{id}/members",
-    methods: ["GET"],
-    handler: groupMembers,
-  },
-  { name: "appGroups", route: "api/v1/tenants/{tenantId}/groups/{id?}", methods: ["GET"], handler: groups },
-  {
-    name: "appWebhookAction",
-    route: "api/v1/tenants/{tenantId}/webhooks/{id}/{action}",
-    methods: ["GET", "POST"],
-    handler: webhookAction,
-  },
-  {
-    name: "appWebhook",
-    route: "api/v1/tenants/{tenantId}/webhooks/{id}",
-    methods: ["GET", "DELETE"],
-    handler: webhookItem,
-  },
-  {
-    name: "appWebhooks",
-    route: "api/v1/tenants/{tenantId}/webhooks",
-    methods: ["GET", "POST"],
-    handler: webhookCollection,
-  },
-  {
-    name: "scimRootSearch",
-    route: "scim/v2/{tenantId}/.search",
-    methods: ["POST"],
-    handler: scimEndpoint(rootSearch),
-  },
-  {
-    name: "scimNotFound",
-    route: "scim/v2/{tenantId}/{*rest}",
-    methods: RESOURCE_METHODS,
-    handler: scimEndpoint(() => Promise.reject(notFound("No SCIM endpoint at this path."))),
-  },
-];
+    scim(
+      "scimServiceProviderConfig",
+      "scim/v2/{tenantId}/ServiceProviderConfig",
+      ["GET"],
+      getServiceProviderConfig,
+    ),
+    scim("scimResourceTypes", "scim/v2/{tenantId}/ResourceTypes/{id?}", ["GET"], getResourceTypes),
+    scim("scimSchemas", "scim/v2/{tenantId}/Schemas/{id?}", ["GET"], getSchemas),
+    {
+      name: "oauthToken",
+      route: "scim/v2/{tenantId}/oauth/token",
+      methods: ["POST"],
+      handler: pipeline(oauthSurface, "oauthToken", tokenWork(services)),
+    },
+    {
+      name: "health",
+      route: "health",
+      methods: ["GET"],
+      handler: pipeline(healthSurface, "health", () => getHealth(services)),
+    },
+    // Operator endpoints. Not under admin/ or runtime/: the Functions host keeps those for itself and skips
+    // any function routed there (src/http/hostRouteRules.ts).
+    ops("opsAudit", "ops/tenants/{tenantId}/audit", getAudit),
+    ops("opsSummary", "ops/tenants/{tenantId}/summary", getSummary),
+    // The application API: its own prefix and credential (app keys), never the SCIM routes.
+    app("appEventsLatest", "api/v1/tenants/{tenantId}/events/latest", ["GET"], getLatestCursor),
+    app("appEvents", "api/v1/tenants/{tenantId}/events", ["GET"], getEvents),
+    app("appUsers", "api/v1/tenants/{tenantId}/users/{id?}", ["GET"], users),
+    app("appGroupMembers", "api/v1/tenants/{tenantId}/groups/{id}/members", ["GET"], groupMembers),
+    app("appGroups", "api/v1/tenants/{tenantId}/groups/{id?}", ["GET"], groups),
+    app(
+      "appWebhookAction",
+      "api/v1/tenants/{tenantId}/webhooks/{id}/{action}",
+      ["GET", "POST"],
+      webhookAction,
+    ),
+    app("appWebhook", "api/v1/tenants/{tenantId}/webhooks/{id}", ["GET", "DELETE"], webhookItem),
+    app("appWebhooks", "api/v1/tenants/{tenantId}/webhooks", ["GET", "POST"], webhookCollection),
+    scim("scimRootSearch", "scim/v2/{tenantId}/.search", ["POST"], rootSearch),
+    scim("scimNotFound", "scim/v2/{tenantId}/{*rest}", RESOURCE_METHODS, () =>
+      Promise.reject(notFound("No SCIM endpoint at this path.")),
+    ),
+  ];
+}

@@ -1,4 +1,4 @@
-import { services as currentServices, type Services } from "../app/services";
+import type { AppServices } from "../app/composition";
 import { deliveryMessageSchema, fanOutMessageSchema } from "../webhooks/webhookDelivery";
 import { webhookQueueNames } from "../webhooks/workQueue";
 
@@ -6,7 +6,7 @@ export interface QueueHandler {
   readonly name: string;
   readonly queue: keyof ReturnType<typeof webhookQueueNames>;
   /** Throwing hands the message back to the queue (the host retries it, then moves it to the poison queue). */
-  readonly handle: (message: unknown, services: Services) => Promise<void>;
+  readonly handle: (message: unknown, services: AppServices) => Promise<void>;
 }
 
 /** The host hands over a JSON message parsed; should it arrive as text, it is parsed here. */
@@ -62,7 +62,7 @@ export const queueHandlers: readonly QueueHandler[] = [
 /** Every few minutes: fan out each tenant that has endpoints, in case a change notice was lost. */
 export const WEBHOOK_SWEEP_SCHEDULE = "0 */5 * * * *";
 
-export async function sweepWebhooks(services: Services): Promise<void> {
+export async function sweepWebhooks(services: AppServices): Promise<void> {
   if (!services.webhookDelivery) return;
   for (const tenant of await services.tenants.list()) {
     const endpoints = await services.webhooks.list(tenant.tenantId);
@@ -72,20 +72,16 @@ export async function sweepWebhooks(services: Services): Promise<void> {
   }
 }
 
-/** The queue functions as the Functions host registers them: name, queue, handler on the process's services. */
-export function webhookQueueFunctions(): {
+/** The queue functions as the Functions host registers them: name, queue, handler on the host's services. */
+export function webhookQueueFunctions(services: AppServices): {
   name: string;
   queueName: string;
   handler: (message: unknown) => Promise<void>;
 }[] {
-  const names = webhookQueueNames(currentServices().config.WEBHOOK_QUEUE_PREFIX);
+  const names = webhookQueueNames(services.config.WEBHOOK_QUEUE_PREFIX);
   return queueHandlers.map(({ name, queue, handle }) => ({
     name,
     queueName: names[queue],
-    handler: (message: unknown) => handle(message, currentServices()),
+    handler: (message: unknown) => handle(message, services),
   }));
-}
-
-export function runWebhookSweep(): Promise<void> {
-  return sweepWebhooks(currentServices());
 }

@@ -3,9 +3,4 @@ export type * from "./types";
 export { PROVISIONING_EVENT_NAMES } from "./types";
 export { noTelemetry } from "./noop";
 export { isTelemetryOn, startTelemetry, telemetry, useTelemetry, type TelemetrySettings } from "./sink";
-export {
-  markUnauthenticated,
-  observeScimRequest,
-  withTelemetry,
-  type ScimRequestObservation,
-} from "./request";
+export { markUnauthenticated, observeScimRequest, type ScimRequestObservation } from "./request";

@@ -1,4 +1,4 @@
-import type { HttpHandler, HttpRequest, HttpResponseInit } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { ScimError } from "../scim/errors";
 import { isValidTenantId } from "../tenants/tenantId";
 import { describeRequest, outcomeOf, patchIntent, provisioningEvents, type PatchIntent } from "./classify";
@@ -132,34 +132,4 @@ async function readPatchIntent(copy: HttpRequest): Promise<PatchIntent | undefin
   } catch {
     return undefined;
   }
-}
-
-/**
- * Wraps a handler that does not go through the SCIM endpoint wrapper (the OAuth token endpoint) so it
- * is reported the same way. The OAuth error code (`invalid_client`, ...) of an error response becomes
- * the request's errorType; the response body is read for that field only.
- */
-export function withTelemetry(route: string, handler: HttpHandler): HttpHandler {
-  return async (request, context) => {
-    const started = Date.now();
-    const observation = observeScimRequest(request, route);
-    const response = await handler(request, context);
-    const init = response as HttpResponseInit;
-    const status = init.status ?? 200;
-    if (status >= 400 && typeof init.body === "string") {
-      try {
-        const body = JSON.parse(init.body) as unknown;
-        if (typeof body === "object" && body !== null && "error" in body && typeof body.error === "string")
-          observation.tagError(body.error);
-      } catch {
-        // Not JSON: no error type.
-      }
-    }
-    await observation.finish(init, {
-      tenantId: request.params.tenantId ?? "",
-      correlationId: header(init, "x-correlation-id") ?? "",
-      durationMs: Date.now() - started,
-    });
-    return response;
-  };
 }

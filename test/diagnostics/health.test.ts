@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { createServices, useServices } from "../../src/app/services";
+import { createServices } from "../../src/app/composition";
 import { loadConfig } from "../../src/config";
 import { CachedHealth, type HealthCheck } from "../../src/diagnostics/health";
 import { ensureTables } from "../../src/store/tableClients";
 import { KeyVaultCredentialStore } from "../../src/tenants/keyVaultCredentialStore";
 import { SIGNING_KEYS_SECRET } from "../../src/tenants/secretNames";
+import { createRoutes } from "../../src/http/routes";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
 import { FakeKeyVault } from "../support/keyVaultServer";
 
@@ -23,8 +24,7 @@ describe("GET /health", () => {
     const credentials = new KeyVaultCredentialStore(vault.client(), { timeoutMs: 5_000 });
     const services = createServices(config, { credentials });
     await ensureTables(services.tables);
-    useServices(services);
-    host = await startLocalHost(0);
+    host = await startLocalHost(0, createRoutes(services));
   });
   afterAll(async () => {
     await host.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { encodeCursor } from "../../src/events/cursor";
 import type { DirectoryEvent } from "../../src/events/directoryEvent";
 import type { TenantScope } from "../../src/service/resourceService";
@@ -12,7 +12,7 @@ function newScope(): TenantScope {
 }
 
 describe("EventFeed: cursor walks in commit order (Azurite)", () => {
-  let services: Services;
+  let services: AppServices;
 
   beforeAll(async () => {
     services = await createTestServices();

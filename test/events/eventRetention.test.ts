@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { purgeExpiredEvents } from "../../src/events/eventRetention";
 import { createTestServices } from "../support/testServices";
 
 describe("event retention (Azurite)", () => {
-  let services: Services;
+  let services: AppServices;
 
   beforeAll(async () => {
     services = await createTestServices();

@@ -1,5 +1,5 @@
 import { hostRouteProblems, RESERVED_ROUTE_PREFIXES, type HostRoute } from "../../src/http/hostRouteRules";
-import { routes } from "../../src/http/routes";
+import { routeTable as routes } from "../support/routeTable";
 
 const get = (name: string, route: string, methods: string[] = ["GET"]): HostRoute => ({
   name,

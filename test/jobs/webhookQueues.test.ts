@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { queueHandlers } from "../../src/jobs/webhookQueues";
 import { createTestServices } from "../support/testServices";
 import { startReceiver } from "../support/webhookReceiver";
@@ -11,7 +11,7 @@ function handler(name: string) {
 }
 
 describe("queue handlers (jobs/webhookQueues)", () => {
-  let services: Services;
+  let services: AppServices;
   const lines: string[] = [];
   const originalLog = console.log;
 

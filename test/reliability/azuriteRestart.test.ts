@@ -6,8 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { runReplay } from "../../tools/entra/replay";
 import type { Report } from "../../tools/entra/report";
 import { freePort } from "../../tools/freePort";
+import { createRoutes } from "../../src/http/routes";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
-import { useServices, type Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { createTestServices, scimClient, type TestTenant } from "../support/testServices";
 import { directorySnapshot, directResources, expectConsistent } from "./support/harness";
 import { AzuriteProcess } from "./support/azuriteProcess";
@@ -48,7 +49,7 @@ function failedChecks(report: Report): string[] {
 describe("Azurite stopped and restarted during Entra's initial cycle", () => {
   let folder: string;
   let azurite: AzuriteProcess;
-  let services: Services;
+  let services: AppServices;
   let host: LocalHost;
   let front: RetryingFront;
 
@@ -60,8 +61,7 @@ describe("Azurite stopped and restarted during Entra's initial cycle", () => {
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       STORAGE_TIMEOUT_SECONDS: "3",
     });
-    useServices(services);
-    host = await startLocalHost(0, (level, ...args) => {
+    host = await startLocalHost(0, createRoutes(services), (level, ...args) => {
       // An unexpected error would be a 500: show it.
       if (level === "error") console.error(...args);
     });

@@ -35,7 +35,7 @@ describe("npm run lint enforces the layers of src/", () => {
   const allowed = [
     { path: "src/scim/patch/newModule.ts", code: 'import { ScimError } from "../errors";' },
     { path: "src/store/newModule.ts", code: 'import type { AuditRecord } from "../service/audit";' },
-    { path: "src/http/handlers/newModule.ts", code: 'import { services } from "../../app/services";' },
+    { path: "src/http/handlers/newModule.ts", code: 'import { services } from "../../app/composition";' },
     { path: "src/functions/newModule.ts", code: 'import { routes } from "../http/routes";' },
   ];
   const results = lint([...cases, ...allowed]);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { notFound } from "../../src/scim/errors";
 import { deleteThenSweep } from "../../src/service/deletion";
 import type { TenantScope } from "../../src/service/resourceService";
@@ -68,7 +68,7 @@ describe("deleteThenSweep", () => {
 });
 
 describe("DELETE against Azurite", () => {
-  let services: Services;
+  let services: AppServices;
   let scope: TenantScope;
 
   beforeAll(async () => {

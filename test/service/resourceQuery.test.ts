@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { matchesFilter } from "../../src/scim/filter/evaluate";
 import { parseFilter } from "../../src/scim/filter/parser";
 import { userResourceType } from "../../src/scim/schema/resourceType";
@@ -52,7 +52,7 @@ const filterArbitrary: fc.Arbitrary<string> = fc.letrec<{ filter: string }>((tie
 })).filter;
 
 describe("planned queries against Azurite", () => {
-  let services: Services;
+  let services: AppServices;
   let scope: TenantScope;
   let all: Record<string, unknown>[];
 

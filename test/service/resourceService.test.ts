@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import type { TenantScope } from "../../src/service/resourceService";
 import { countRoundTrips } from "../../src/store/roundTrips";
 import { createTestServices } from "../support/testServices";
@@ -7,7 +7,7 @@ import { createTestServices } from "../support/testServices";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 describe("ResourceService storage cost and concurrency (Azurite)", () => {
-  let services: Services;
+  let services: AppServices;
   let scope: TenantScope;
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import type { DirectoryEvent } from "../../src/events/directoryEvent";
 import type { TenantScope } from "../../src/service/resourceService";
 import { countRoundTrips } from "../../src/store/roundTrips";
@@ -7,7 +7,7 @@ import { createTestServices } from "../support/testServices";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-async function readAll(services: Services, tenantId: string, after = 0): Promise<DirectoryEvent[]> {
+async function readAll(services: AppServices, tenantId: string, after = 0): Promise<DirectoryEvent[]> {
   const events: DirectoryEvent[] = [];
   let cursor = after;
   for (;;) {
@@ -20,7 +20,7 @@ async function readAll(services: Services, tenantId: string, after = 0): Promise
 }
 
 describe("TableEventLog: events made from the outbox rows changes commit (Azurite)", () => {
-  let services: Services;
+  let services: AppServices;
   let scope: TenantScope;
 
   beforeAll(async () => {

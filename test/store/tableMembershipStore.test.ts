@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { UnknownGroupError, UnknownMemberError, type Member } from "../../src/service/membershipRepository";
 import { groupKind, userKind } from "../../src/store/resourceKinds";
 import { countRoundTrips } from "../../src/store/roundTrips";
@@ -10,7 +10,7 @@ import { createTestServices } from "../support/testServices";
 const NOW = "2026-01-01T00:00:00.000Z";
 
 describe("TableMembershipStore against Azurite", () => {
-  let services: Services;
+  let services: AppServices;
   let memberships: TableMembershipStore;
   let users: TableResourceStore;
   let groups: TableResourceStore;

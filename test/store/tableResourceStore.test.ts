@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { ScimError } from "../../src/scim/errors";
 import { ConcurrentModificationError } from "../../src/service/repository";
 import { groupKind, userKind } from "../../src/store/resourceKinds";
@@ -13,7 +13,7 @@ import { createTestServices } from "../support/testServices";
 const NOW = "2026-01-01T00:00:00.000Z";
 
 describe("TableResourceStore against Azurite", () => {
-  let services: Services;
+  let services: AppServices;
   let store: TableResourceStore;
   const tenant = () => `store-${randomUUID().slice(0, 8)}`;
 

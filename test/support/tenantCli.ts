@@ -1,4 +1,4 @@
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { main } from "../../tools/tenantCli";
 
 export interface CliRun {
@@ -8,7 +8,7 @@ export interface CliRun {
 }
 
 /** The tenant CLI in this process, over the given services, its output captured. */
-export async function runTenantCli(services: Services, ...argv: string[]): Promise<CliRun> {
+export async function runTenantCli(services: AppServices, ...argv: string[]): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await main(
@@ -20,7 +20,7 @@ export async function runTenantCli(services: Services, ...argv: string[]): Promi
 }
 
 /** The command's output; its one error line as a thrown Error when it fails. */
-export async function tenantCliOutput(services: Services, ...argv: string[]): Promise<string> {
+export async function tenantCliOutput(services: AppServices, ...argv: string[]): Promise<string> {
   const run = await runTenantCli(services, ...argv);
   if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
   return run.stdout;

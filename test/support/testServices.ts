@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServices, useServices, type ServiceOverrides, type Services } from "../../src/app/services";
+import { createServices, type ServiceOverrides, type AppServices } from "../../src/app/composition";
 import { loadConfig } from "../../src/config";
+import { createRoutes } from "../../src/http/routes";
 import { ensureQueues } from "../../src/store/storageQueues";
 import { ensureTables } from "../../src/store/tableClients";
 import type { LogHandler } from "@azure/functions";
@@ -14,7 +15,7 @@ function uniqueTableName(prefix: string): string {
 export async function createTestServices(
   overrides: NodeJS.ProcessEnv = {},
   serviceOverrides: ServiceOverrides = {},
-): Promise<Services> {
+): Promise<AppServices> {
   if (process.env.SCIM_TEST_LANE === "unit") {
     throw new Error(
       "This test needs Azurite, which the unit lane does not start: move it out of test/scim/, test/lib/ or " +
@@ -44,7 +45,7 @@ export interface TestTenant {
 }
 
 export interface TestHost {
-  readonly services: Services;
+  readonly services: AppServices;
   readonly host: LocalHost;
   createTenant(prefix?: string): Promise<TestTenant>;
   close(): Promise<void>;
@@ -57,8 +58,7 @@ export async function startTestHost(
   serviceOverrides: ServiceOverrides = {},
 ): Promise<TestHost> {
   const services = await createTestServices(overrides, serviceOverrides);
-  useServices(services);
-  const host = await startLocalHost(0, log);
+  const host = await startLocalHost(0, createRoutes(services), log);
   return {
     services,
     host,

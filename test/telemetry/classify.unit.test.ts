@@ -1,4 +1,4 @@
-import { routes } from "../../src/http/routes";
+import { routeTable as routes } from "../support/routeTable";
 import { describeRequest, outcomeOf, patchIntent, resourceOfRoute } from "../../src/telemetry/classify";
 
 describe("request classification", () => {

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { HttpRequest, InvocationContext } from "@azure/functions";
-import { tokenEndpoint } from "../../src/http/handlers/token";
-import { noTelemetry, useTelemetry, withTelemetry } from "../../src/telemetry";
+import { noTelemetry, useTelemetry } from "../../src/telemetry";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 import { RecordingTelemetry } from "./recorder";
 
@@ -269,24 +267,20 @@ describe("telemetry of SCIM requests over HTTP", () => {
     ]);
   });
 
-  it("reports the token endpoint when wrapped with withTelemetry, with the OAuth error code", async () => {
-    const handler = withTelemetry("oauthToken", tokenEndpoint);
-    const call = (authorization: string) =>
-      handler(
-        new HttpRequest({
-          method: "POST",
-          url: `${tenant.tenantUrl}/oauth/token`,
-          headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
-          body: { string: "grant_type=client_credentials" },
-          params: { tenantId: tenant.tenantId },
-        }),
-        new InvocationContext({ functionName: "oauthToken" }),
-      );
+  it("reports the token endpoint over HTTP, with the OAuth error code", async () => {
+    const call = async (authorization: string) => {
+      const response = await fetch(`${tenant.tenantUrl}/oauth/token`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=client_credentials",
+      });
+      return { status: response.status, body: await response.text() };
+    };
     const basic = (secret: string) =>
       `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(secret)}`).toString("base64")}`;
     const ok = await call(basic(client.clientSecret));
     expect(ok.status).toBe(200);
-    const accessToken = (JSON.parse(ok.body as string) as { access_token: string }).access_token;
+    const accessToken = (JSON.parse(ok.body) as { access_token: string }).access_token;
     const guessed = await call(basic("not-the-secret"));
     expect(guessed.status).toBe(401);
     await harness.services.tenants.revokeClient(tenant.tenantId, client.clientId);

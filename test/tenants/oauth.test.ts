@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import type { LogHandler } from "@azure/functions";
-import { createServices, useServices, type Services } from "../../src/app/services";
+import { createServices, type AppServices } from "../../src/app/composition";
 import { loadConfig } from "../../src/config";
 import { ensureTables } from "../../src/store/tableClients";
+import { createRoutes } from "../../src/http/routes";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
 import { manualClock } from "./tenantTables";
 import { recordingCall } from "../support/jsonCall";
@@ -17,7 +18,7 @@ const captureLogs: LogHandler = (level, ...args) => {
   );
 };
 
-let services: Services;
+let services: AppServices;
 let host: LocalHost;
 
 beforeAll(async () => {
@@ -31,8 +32,7 @@ beforeAll(async () => {
   });
   services = createServices(config, { clock: clock.now });
   await ensureTables(services.tables);
-  useServices(services);
-  host = await startLocalHost(0, captureLogs);
+  host = await startLocalHost(0, createRoutes(services), captureLogs);
 });
 afterAll(() => host.close());
 

@@ -1,10 +1,10 @@
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { TenantAdminError } from "../../src/tenants/tenantAdmin";
 import { appKeyCommand } from "../../tools/appKeyCli";
 import { createTestServices } from "../support/testServices";
 
 describe("tenant CLI: app-key", () => {
-  let services: Services;
+  let services: AppServices;
   let run: (...args: string[]) => Promise<string>;
 
   beforeAll(async () => {

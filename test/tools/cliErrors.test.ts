@@ -1,7 +1,7 @@
 import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { CredentialUnavailableError, type TokenCredential } from "@azure/identity";
 import type { SecretClient } from "@azure/keyvault-secrets";
-import { createServices, type Services } from "../../src/app/services";
+import { createServices, type AppServices } from "../../src/app/composition";
 import { StorageUnavailableError } from "../../src/service/storageUnavailable";
 import { createSecretClient } from "../../src/tenants/keyVaultClient";
 import { KeyVaultCredentialStore } from "../../src/tenants/keyVaultCredentialStore";
@@ -11,15 +11,15 @@ import { main } from "../../tools/tenantCli";
 import { useFakeKeyVault, type FakeKeyVault } from "../support/keyVaultServer";
 import { createTestServices } from "../support/testServices";
 
-/** Services whose credentials live in the (fake) vault, behind the real SecretClient. */
-async function servicesWithVault(client: SecretClient): Promise<Services> {
+/** AppServices whose credentials live in the (fake) vault, behind the real SecretClient. */
+async function servicesWithVault(client: SecretClient): Promise<AppServices> {
   const tables = await createTestServices();
   return createServices(tables.config, {
     credentials: new KeyVaultCredentialStore(client, { timeoutMs: 5_000 }),
   });
 }
 
-async function cli(services: Services, keyVaultUri: string, ...argv: string[]) {
+async function cli(services: AppServices, keyVaultUri: string, ...argv: string[]) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await main(

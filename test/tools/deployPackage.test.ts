@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { routes } from "../../src/http/routes";
+import { routeTable as routes } from "../support/routeTable";
 import { buildDeployPackage, DEPLOY_DIR, directoryBytes } from "../../tools/deployPackage";
 
 const ROOT = join(__dirname, "..", "..");

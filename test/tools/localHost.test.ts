@@ -1,5 +1,7 @@
 import { compileRoute, compileRouteTable, startLocalHost } from "../../tools/localHost";
-import { routes } from "../../src/http/routes";
+import { createRoutes } from "../../src/http/routes";
+import { routeTable as routes } from "../support/routeTable";
+import { createTestServices } from "../support/testServices";
 
 const noop = () => Promise.resolve({});
 const users = compileRoute({
@@ -56,10 +58,10 @@ describe("the local host refuses what the Functions host refuses", () => {
   });
 
   it("refuses to start with such a table, and starts with the real one", async () => {
-    await expect(startLocalHost(0, undefined, [...routes, { ...adminRoute, handler: noop }])).rejects.toThrow(
+    await expect(startLocalHost(0, [...routes, { ...adminRoute, handler: noop }])).rejects.toThrow(
       /Functions host would refuse/,
     );
-    const host = await startLocalHost(0);
+    const host = await startLocalHost(0, createRoutes(await createTestServices()));
     try {
       // The old operator path is gone, as it always was in Azure; the new one exists (404 only while off).
       const old = await fetch(`${host.origin}/admin/tenants/demo/audit`);

@@ -1,4 +1,4 @@
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { runTenantCli, tenantCliOutput } from "../support/tenantCli";
 import { createTestServices } from "../support/testServices";
 
@@ -7,7 +7,7 @@ const GROUPS = "urn:ietf:params:scim:schemas:extension:Contoso:2.0:Group";
 
 /** `npm run tenant -- schema …` against the tenants table in Azurite. */
 describe("tenant CLI: schema", () => {
-  let services: Services;
+  let services: AppServices;
   let run: (...args: string[]) => Promise<string>;
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { runTenantCli, tenantCliOutput } from "../support/tenantCli";
 import { createTestServices } from "../support/testServices";
 
@@ -7,7 +7,7 @@ const JWKS = "https://login.microsoftonline.com/11111111-2222-3333-4444-55555555
 
 /** `npm run tenant -- trust …` against the tenants table in Azurite. */
 describe("tenant CLI: trust", () => {
-  let services: Services;
+  let services: AppServices;
   const run = (...args: string[]) => tenantCliOutput(services, "trust", ...args);
   const add = (...extra: string[]) =>
     run("add", "acme", "--issuer", ISSUER, "--subject", "sp-object-id", "--jwks-uri", JWKS, ...extra);

@@ -1,11 +1,11 @@
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { TenantAdminError } from "../../src/tenants/tenantAdmin";
 import { main } from "../../tools/tenantCli";
 import { webhookCommand } from "../../tools/webhookCli";
 import { createTestServices } from "../support/testServices";
 
 describe("tenant CLI: webhook", () => {
-  let services: Services;
+  let services: AppServices;
   let run: (...args: string[]) => Promise<string>;
 
   beforeAll(async () => {

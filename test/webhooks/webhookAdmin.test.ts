@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { TableWebhookStore } from "../../src/store/tableWebhookStore";
 import { TableTenants } from "../../src/store/tableTenants";
 import { WebhookAdmin } from "../../src/webhooks/webhookAdmin";
 import { createTestServices } from "../support/testServices";
 
 describe("WebhookAdmin in Azure mode (https only, no internal addresses)", () => {
-  let services: Services;
+  let services: AppServices;
   let admin: WebhookAdmin;
   let tenantId: string;
 

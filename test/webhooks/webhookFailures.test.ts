@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import { TableWebhookStore } from "../../src/store/tableWebhookStore";
 import { startQueuePoller } from "../../tools/queuePoller";
 import { createTestServices } from "../support/testServices";
@@ -23,7 +23,7 @@ describe("webhook failures: sustained failure disables, a poisoned message ends 
     console.log = originalLog;
   });
 
-  async function tenantWithEndpoint(services: Services, url: string) {
+  async function tenantWithEndpoint(services: AppServices, url: string) {
     const tenantId = `fail-${randomUUID().slice(0, 8)}`;
     await services.tenants.create(tenantId);
     const { endpoint } = await services.webhooks.add(tenantId, { url });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { LogHandler } from "@azure/functions";
-import { createServices, useServices, type Services } from "../../src/app/services";
+import { createServices, type AppServices } from "../../src/app/composition";
+import { createRoutes } from "../../src/http/routes";
 import { loadConfig } from "../../src/config";
 import { ensureTables } from "../../src/store/tableClients";
 import { startAzurite, type RunningAzurite } from "../azurite";
@@ -31,7 +32,7 @@ export const BENCH_TAG = "bench-";
 
 export interface BenchEnvironment {
   readonly azurite?: RunningAzurite;
-  readonly services: Services;
+  readonly services: AppServices;
   readonly host: LocalHost;
   /** The log line the endpoint wrote for the request tagged `correlationId`, forgotten once read. */
   takeRequestLine(correlationId: string): RequestLogLine | undefined;
@@ -91,10 +92,9 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       }),
     );
     await ensureTables(services.tables);
-    useServices(services);
     const requestLog = new Map<string, string>();
     const serverErrors: string[] = [];
-    const host = await startLocalHost(0, logCollector(requestLog, serverErrors));
+    const host = await startLocalHost(0, createRoutes(services), logCollector(requestLog, serverErrors));
     const clients: BenchHttp[] = [];
     return {
       ...(azurite ? { azurite } : {}),

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { useServices } from "../../src/app/services";
+import { createRoutes } from "../../src/http/routes";
 import { TenantThrottle } from "../../src/service/tenantThrottle";
 import type { BenchEnvironment, BenchTenant } from "./environment";
 import { quantile } from "./load";
@@ -190,7 +190,9 @@ export async function measureThrottle(
   const quiet = await seed("quiet");
   const noisy = await seed("noisy");
   const withThrottle = (ratePerSecond: number, burst: number) => {
-    useServices({ ...env.services, throttle: new TenantThrottle({ ratePerSecond, burst }) });
+    env.host.useRoutes(
+      createRoutes({ ...env.services, throttle: new TenantThrottle({ ratePerSecond, burst }) }),
+    );
   };
   try {
     withThrottle(options.limit.ratePerSecond, options.limit.burst);
@@ -215,6 +217,6 @@ export async function measureThrottle(
       p99RatioUnthrottled: ratio(unthrottled),
     };
   } finally {
-    useServices(env.services);
+    env.host.useRoutes(createRoutes(env.services));
   }
 }

@@ -1,4 +1,5 @@
-import type { Services } from "../../app/services";
+import type { AppServices } from "../../app/composition";
+import { ApiError } from "../../events/apiError";
 import type { IssuedAccessToken } from "../../tenants/accessTokens";
 import { TRUST_SUBJECT_PREFIX } from "../../tenants/authenticator";
 import { AssertionRefused } from "../../tenants/federation/assertionVerifier";
@@ -16,15 +17,15 @@ type Form = ReadonlyMap<string, string>;
 export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /** A refusal in RFC 6749 §5.2 terms; `reason` is for the log line only. */
-export class AssertionGrantError extends Error {
+export class AssertionGrantError extends ApiError {
   override readonly name = "AssertionGrantError";
   constructor(
-    readonly status: 400 | 401 | 503,
+    override readonly status: 400 | 401 | 503,
     readonly error: "invalid_request" | "invalid_client" | "temporarily_unavailable",
     readonly description: string,
     readonly reason?: string,
   ) {
-    super(description);
+    super(status, error, description);
   }
 }
 
@@ -46,7 +47,7 @@ export async function assertionAccessToken(
   authorization: string | null,
   tenantId: string,
   form: Form,
-  current: Services,
+  current: AppServices,
 ): Promise<IssuedAccessToken> {
   if (authorization !== null || form.has("client_secret")) {
     throw invalidRequest("Use one client authentication method: an assertion or a secret, not both.");

@@ -1,6 +1,6 @@
 import type { DirectoryKind, ListOptions } from "../../directory/directoryReader";
 import { ApiError } from "../../events/apiError";
-import { appEndpoint, type AppCall, type AppResult } from "../appEndpoint";
+import type { AppCall, AppOperation, AppResult } from "../appEndpoint";
 import { queryParam } from "../query";
 import { jsonWithStreamedArray } from "../streamedJson";
 
@@ -45,13 +45,13 @@ async function listOrGet(kind: DirectoryKind, { request, tenantId, services }: A
 }
 
 /** GET /api/v1/tenants/{tenantId}/users[/{id}]: a page of users (cursor, updatedSince, active) or one user. */
-export const users = appEndpoint("appUsers", (call) => listOrGet("user", call));
+export const users: AppOperation = (call) => listOrGet("user", call);
 
 /** GET /api/v1/tenants/{tenantId}/groups[/{id}]: a page of groups (cursor, updatedSince) or one group. */
-export const groups = appEndpoint("appGroups", (call) => listOrGet("group", call));
+export const groups: AppOperation = (call) => listOrGet("group", call);
 
 /** GET /api/v1/tenants/{tenantId}/groups/{id}/members: every member, streamed a store page at a time. */
-export const groupMembers = appEndpoint("appGroupMembers", async ({ request, tenantId, services }) => {
+export const groupMembers: AppOperation = async ({ request, tenantId, services }) => {
   const groupId = request.params.id ?? "";
   const pages = await services.directory.members(tenantId, groupId);
   async function* shaped() {
@@ -59,4 +59,4 @@ export const groupMembers = appEndpoint("appGroupMembers", async ({ request, ten
       yield page.map((member) => ({ id: member.id, type: member.kind.toLowerCase() }));
   }
   return { body: undefined, stream: jsonWithStreamedArray({ groupId, members: [] }, "members", shaped()) };
-});
+};

@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
-import type { Services } from "../../app/services";
+import type { AppServices } from "../../app/composition";
 import { ScimError } from "../../scim/errors";
 import { etagMatches } from "../../scim/etag";
 import { project, returnsDefault, type AttributeSelection } from "../../scim/projection";
@@ -14,7 +14,7 @@ import { jsonWithStreamedArray } from "../streamedJson";
 
 interface ResourceEndpoint {
   readonly type: ResourceType;
-  readonly service: (services: Services) => ResourceOperations;
+  readonly service: (services: AppServices) => ResourceOperations;
   /** Entra expects 204 for group PATCH ("returning all members isn't advisable") and 200 + resource for users. */
   readonly patchReturnsContent: boolean;
 }

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
-import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { services } from "../../app/services";
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import type { AppServices } from "../../app/composition";
+import { ApiError } from "../../events/apiError";
 import { STORAGE_RETRY_AFTER_SECONDS, StorageUnavailableError } from "../../service/storageUnavailable";
-import { markUnauthenticated } from "../../telemetry";
 import { isValidTenantId } from "../../tenants/tenantId";
 import { BodyTooLargeError, readBoundedText } from "../boundedBody";
+import type { Failure, FormattedError, PipelineWork, Surface } from "../pipeline";
 import { AssertionGrantError, assertionAccessToken, hasClientAssertion } from "./clientAssertionGrant";
 
 /**
@@ -20,9 +20,9 @@ type OAuthError =
   | "temporarily_unavailable"
   | "server_error";
 
-class OAuthFailure extends Error {
+class OAuthFailure extends ApiError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly error: OAuthError,
     readonly description: string,
     /** An invalid_client for no credentials, or ones the tenant never issued: not the tenant's failure. */
@@ -30,7 +30,8 @@ class OAuthFailure extends Error {
     /** Why, in a few words, for the log line (never a credential). */
     readonly reason?: string,
   ) {
-    super(description);
+    super(status, error, description);
+    this.name = "OAuthFailure";
   }
 }
 
@@ -130,7 +131,11 @@ function credentialsOf(request: HttpRequest, form: Form): ClientCredentials {
   return { clientId: bodyId, clientSecret: bodySecret };
 }
 
-async function issue(request: HttpRequest, tenantId: string): Promise<HttpResponseInit> {
+async function issue(
+  services: AppServices,
+  request: HttpRequest,
+  tenantId: string,
+): Promise<HttpResponseInit> {
   const form = await formOf(request);
   const grantType = form.get("grant_type");
   if (grantType === undefined) throw invalidRequest("grant_type is missing.");
@@ -138,12 +143,7 @@ async function issue(request: HttpRequest, tenantId: string): Promise<HttpRespon
     throw new OAuthFailure(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
   }
   if (hasClientAssertion(form)) {
-    const issued = await assertionAccessToken(
-      request.headers.get("authorization"),
-      tenantId,
-      form,
-      services(),
-    );
+    const issued = await assertionAccessToken(request.headers.get("authorization"), tenantId, form, services);
     return json(200, {
       access_token: issued.accessToken,
       token_type: "Bearer",
@@ -152,14 +152,15 @@ async function issue(request: HttpRequest, tenantId: string): Promise<HttpRespon
   }
   const { clientId, clientSecret } = credentialsOf(request, form);
   if (!isValidTenantId(tenantId)) throw invalidClient();
-  const current = services();
-  const authentication = await current.authenticator.authenticateClient(tenantId, clientId, clientSecret);
+  const authentication = await services.authenticator.authenticateClient(tenantId, clientId, clientSecret);
   if (authentication.kind !== "authenticated") throw invalidClient(authentication.kind === "unauthenticated");
-  const { accessToken, expiresIn } = await current.accessTokens.issue(tenantId, clientId);
+  const { accessToken, expiresIn } = await services.accessTokens.issue(tenantId, clientId);
   return json(200, { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn });
 }
 
-function failure(error: unknown, context: InvocationContext): OAuthFailure {
+/** A failure in RFC 6749 §5.2 terms: the refusals above as they are, a storage fault as retryable. */
+function oauthFailureOf(failure: Failure): OAuthFailure {
+  const { error } = failure;
   if (error instanceof OAuthFailure) return error;
   if (error instanceof AssertionGrantError) {
     return new OAuthFailure(error.status, error.error, error.description, false, error.reason);
@@ -171,47 +172,39 @@ function failure(error: unknown, context: InvocationContext): OAuthFailure {
       "The credential store is unavailable; retry later.",
     );
   }
-  context.error("Token endpoint failed", error instanceof Error ? error.name : "unknown error");
   return new OAuthFailure(500, "server_error", "An unexpected error occurred.");
 }
 
-export async function tokenEndpoint(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const correlationId = request.headers.get("x-correlation-id")?.slice(0, 64) ?? randomUUID();
-  const started = Date.now();
-  const tenantId = request.params.tenantId ?? "";
-  let response: HttpResponseInit;
-  let errorCode: OAuthError | undefined;
-  let unauthenticated = false;
-  let reason: string | undefined;
-  try {
-    response = await issue(request, tenantId);
-  } catch (error) {
-    const refused = failure(error, context);
-    const { status, error: code, description } = refused;
-    errorCode = code;
-    unauthenticated = refused.unauthenticated;
-    reason = refused.reason;
-    const headers: Record<string, string> = {};
-    if (status === 401) headers["WWW-Authenticate"] = 'Basic realm="scim-oauth", charset="UTF-8"';
-    if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
-    response = json(status, { error: code, error_description: description }, headers);
-    if (unauthenticated) markUnauthenticated(response);
-  }
-  response.headers = { ...(response.headers as Record<string, string>), "X-Correlation-Id": correlationId };
-  context.log(
-    JSON.stringify({
-      event: "oauth.token",
-      correlationId,
-      tenantId: isValidTenantId(tenantId) ? tenantId : "(invalid)",
-      status: response.status,
-      ...(errorCode ? { error: errorCode } : {}),
-      ...(unauthenticated ? { unauthenticated: true } : {}),
-      ...(reason ? { reason } : {}),
-      durationMs: Date.now() - started,
-    }),
-  );
-  return response;
+function formatOAuthError(failure: Failure): FormattedError {
+  const { status, error: code, description } = oauthFailureOf(failure);
+  const headers: Record<string, string> = {};
+  if (status === 401) headers["WWW-Authenticate"] = 'Basic realm="scim-oauth", charset="UTF-8"';
+  if (status === 503) headers["Retry-After"] = String(STORAGE_RETRY_AFTER_SECONDS);
+  return { code, response: json(status, { error: code, error_description: description }, headers) };
+}
+
+/**
+ * The token endpoint's surface: OAuth error bodies (RFC 6749 §5.2). Its requests carry client secrets
+ * and assertions, so an unexpected error is logged by its name only.
+ */
+export const oauthSurface: Surface = {
+  event: "oauth.token",
+  telemetry: true,
+  quietErrors: true,
+  formatError: formatOAuthError,
+};
+
+/** The per-tenant token endpoint's work; a refusal's log-only reason and "not the tenant's" flag are noted. */
+export function tokenWork(services: AppServices): PipelineWork {
+  return async (request, call) => {
+    try {
+      return await issue(services, request, request.params.tenantId ?? "");
+    } catch (error) {
+      const refused =
+        error instanceof OAuthFailure || error instanceof AssertionGrantError ? error : undefined;
+      if (refused instanceof OAuthFailure && refused.unauthenticated) call.markUnauthenticated();
+      if (refused?.reason) call.note({ reason: refused.reason });
+      throw error;
+    }
+  };
 }

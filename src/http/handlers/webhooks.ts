@@ -1,8 +1,8 @@
 import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
-import type { Services } from "../../app/services";
+import type { AppServices } from "../../app/composition";
 import { ApiError } from "../../events/apiError";
-import { appEndpoint } from "../appEndpoint";
+import type { AppOperation } from "../appEndpoint";
 import { limitParam } from "./events";
 
 const MAX_BODY_CHARS = 16 * 1024;
@@ -44,7 +44,7 @@ async function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<
  * adding an endpoint or rotating its secret is the operator's tenant CLI's to do: say so, rather
  * than fail on the vault with a 503.
  */
-function secretsWritable(services: Services): void {
+function secretsWritable(services: AppServices): void {
   if (services.config.KEY_VAULT_URI !== undefined) {
     throw new ApiError(
       403,
@@ -56,23 +56,23 @@ function secretsWritable(services: Services): void {
 }
 
 /** GET lists the tenant's endpoints; POST registers one and answers its secret (shown once). */
-export const webhookCollection = appEndpoint("appWebhooks", async ({ request, tenantId, services }) => {
+export const webhookCollection: AppOperation = async ({ request, tenantId, services }) => {
   if (request.method === "GET") return { body: { data: await services.webhooks.list(tenantId) } };
   secretsWritable(services);
   const created = await services.webhooks.add(tenantId, await jsonBody(request, newEndpointSchema));
   return { status: 201, body: { ...created.endpoint, secret: created.secret } };
-});
+};
 
 /** GET one endpoint; DELETE removes it (and its secrets). */
-export const webhookItem = appEndpoint("appWebhook", async ({ request, tenantId, services }) => {
+export const webhookItem: AppOperation = async ({ request, tenantId, services }) => {
   const id = request.params.id ?? "";
   if (request.method === "GET") return { body: await services.webhooks.get(tenantId, id) };
   await services.webhooks.remove(tenantId, id);
   return { status: 204, body: undefined };
-});
+};
 
 /** POST …/rotate-secret, POST …/replay, POST …/enable, GET …/deliveries of one endpoint. */
-export const webhookAction = appEndpoint("appWebhookAction", async ({ request, tenantId, services }) => {
+export const webhookAction: AppOperation = async ({ request, tenantId, services }) => {
   const id = request.params.id ?? "";
   const action = `${request.method} ${request.params.action ?? ""}`;
   switch (action) {
@@ -94,4 +94,4 @@ export const webhookAction = appEndpoint("appWebhookAction", async ({ request, t
     default:
       throw new ApiError(404, "not_found", "No such webhook operation.");
   }
-});
+};

@@ -1,5 +1,5 @@
 import { TableClient } from "@azure/data-tables";
-import type { Services } from "../../../src/app/services";
+import type { AppServices } from "../../../src/app/composition";
 import { checkTenant, formatFinding, type TenantReport } from "../../../tools/consistency/checker";
 import type { scimClient } from "../../support/testServices";
 
@@ -13,7 +13,7 @@ export function patch(...operations: object[]) {
 }
 
 /** The resources table read directly (never through a fault proxy), for the consistency checker. */
-export function directResources(services: Services, connectionString?: string): TableClient {
+export function directResources(services: AppServices, connectionString?: string): TableClient {
   return TableClient.fromConnectionString(
     connectionString ?? String(process.env.STORAGE_CONNECTION_STRING),
     services.config.RESOURCES_TABLE,

@@ -2,9 +2,10 @@ import { createHmac, randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import type { LogHandler } from "@azure/functions";
 import { exportSPKI, importJWK, type JWTPayload, type KeyLike } from "jose";
-import { createServices, useServices, type Services } from "../../../src/app/services";
+import { createServices, type AppServices } from "../../../src/app/composition";
 import { loadConfig } from "../../../src/config";
 import { ensureTables } from "../../../src/store/tableClients";
+import { createRoutes } from "../../../src/http/routes";
 import { startLocalHost, type LocalHost } from "../../../tools/localHost";
 import { makeKey, signAssertion, TestIssuer, type IssuerKey } from "../../support/jwksIssuer";
 import { manualClock } from "../tenantTables";
@@ -24,7 +25,7 @@ const federationLog: Record<string, unknown>[] = [];
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const MINUTE = 60;
 
-let services: Services;
+let services: AppServices;
 let host: LocalHost;
 let issuer: TestIssuer;
 let key1: IssuerKey;
@@ -41,8 +42,7 @@ beforeAll(async () => {
     { clock: clock.now, federationLog: (line) => federationLog.push(line) },
   );
   await ensureTables(services.tables);
-  useServices(services);
-  host = await startLocalHost(0, capture);
+  host = await startLocalHost(0, createRoutes(services), capture);
   issuer = await new TestIssuer().start();
   key1 = await makeKey("key-1");
   issuer.published = [key1];

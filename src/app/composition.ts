@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from "../config";
+import type { Config } from "../config";
 import { TenantThrottle } from "../service/tenantThrottle";
 import { DebugMode } from "../diagnostics/debugMode";
 import { CachedHealth } from "../diagnostics/health";
@@ -44,8 +44,12 @@ import { SigningKeys } from "../tenants/signingKeys";
 import { TenantAdmin } from "../tenants/tenantAdmin";
 import { AppKeyAdmin } from "../tenants/appKeys";
 
-/** Everything a request needs, built once per process from the validated configuration. */
-export interface Services {
+/**
+ * Everything the handlers and jobs need, built by `createServices` from the validated configuration. The
+ * composition root: each host (the Functions entry, the local host, the CLI, a test) builds its own and
+ * hands it on explicitly; nothing in `src/` keeps one in a module variable.
+ */
+export interface AppServices {
   readonly config: Config;
   readonly tables: Tables;
   readonly users: UserService;
@@ -108,7 +112,7 @@ function credentialStore(config: Config, tableStore: TableTenants): CredentialSt
   });
 }
 
-export function createServices(config: Config, overrides: ServiceOverrides = {}): Services {
+export function createServices(config: Config, overrides: ServiceOverrides = {}): AppServices {
   const tables = openTables(config);
   const tenantStore = new TableTenants(tables.tenants);
   const credentials = overrides.credentials ?? credentialStore(config, tenantStore);
@@ -287,17 +291,4 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ...clock,
     }),
   };
-}
-
-let current: Services | undefined;
-
-/** The process-wide services; configuration is validated on first use (at start-up in the host). */
-export function services(): Services {
-  current ??= createServices(loadConfig());
-  return current;
-}
-
-/** Lets the local host and tests run the same handlers against services they built. */
-export function useServices(value: Services): void {
-  current = value;
 }
