@@ -100,7 +100,9 @@ function earlier(expiresAt: string | undefined, limit: Date): string {
 function pruned(credentials: TenantCredentials, now: Date): TenantCredentials {
   const keep = (expiresAt: string | undefined): boolean =>
     expiresAt === undefined || Date.parse(expiresAt) > now.getTime() - EXPIRED_RETENTION_MS;
+  // Every other part of the document (app keys, webhook secrets) is kept as it is.
   return {
+    ...credentials,
     tokens: credentials.tokens.filter((token) => keep(token.expiresAt)),
     clients: credentials.clients.filter((client) => keep(client.expiresAt)),
   };

@@ -3,6 +3,8 @@ import {
   EMPTY_CREDENTIALS,
   liveTokens,
   previousTokenIds,
+  withClient,
+  withClientRevoked,
   withToken,
   withTokensRevoked,
 } from "../../src/tenants/credentials";
@@ -29,6 +31,30 @@ function rotatedOnce() {
 }
 
 describe("credential document changes", () => {
+  it("keep the app keys and webhook secrets when tokens or clients change", () => {
+    const now = at("2030-01-01T00:00:00Z");
+    const doc = {
+      ...EMPTY_CREDENTIALS,
+      appKeys: [{ keyId: "k1", hash: "h".repeat(8), created: "2030-01-01T00:00:00.000Z" }],
+      webhookSecrets: [{ endpointId: "e1", secret: "s".repeat(8), created: "2030-01-01T00:00:00.000Z" }],
+    };
+    const client = {
+      clientId: "c1",
+      hash: "c".repeat(8),
+      created: "2030-01-01T00:00:00.000Z",
+      expiresAt: "2031-01-01T00:00:00.000Z",
+    };
+    for (const changed of [
+      withToken(doc, token("a", "2030-01-01T00:00:00.000Z"), now),
+      withTokensRevoked(doc, new Set(["a"]), now),
+      withClient(doc, client, now),
+      withClientRevoked(withClient(doc, client, now), "c1", now),
+    ]) {
+      expect(changed.appKeys).toEqual(doc.appKeys);
+      expect(changed.webhookSecrets).toEqual(doc.webhookSecrets);
+    }
+  });
+
   it("keeps previous tokens until the grace period ends, and drops long-expired ones", () => {
     let doc = rotatedOnce();
     expect(liveTokens(doc, at("2030-01-08T23:59:59Z")).map((t) => t.tokenId)).toEqual(["a", "b"]);
