@@ -35,8 +35,11 @@ describe("npm run lint enforces the layers of src/", () => {
   const allowed = [
     { path: "src/scim/patch/newModule.ts", code: 'import { ScimError } from "../errors";' },
     { path: "src/store/newModule.ts", code: 'import type { AuditRecord } from "../service/audit";' },
-    { path: "src/http/handlers/newModule.ts", code: 'import { services } from "../../app/composition";' },
-    { path: "src/functions/newModule.ts", code: 'import { routes } from "../http/routes";' },
+    {
+      path: "src/http/handlers/newModule.ts",
+      code: 'import { createServices } from "../../app/composition";',
+    },
+    { path: "src/functions/newModule.ts", code: 'import { createRoutes } from "../http/routes";' },
   ];
   const results = lint([...cases, ...allowed]);
 
