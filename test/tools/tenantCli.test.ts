@@ -233,7 +233,7 @@ describe("tenant CLI as a process", () => {
     beforeAll(async () => {
       devFolder = mkdtempSync(join(tmpdir(), "tenant-cli-dev-"));
       ({ child: connector, origin } = await startDev(devFolder));
-    });
+    }, 120_000);
 
     afterAll(async () => {
       if (connector.exitCode === null) {
@@ -358,7 +358,8 @@ describe("tenant CLI as a process", () => {
       const again = await runNode(cli.path, ["create", "acme"], { cwd: devFolder, env: cleanEnvironment() });
       expect(again.code).toBe(EXIT_CODES.refused);
       expect(lines(again.stderr)).toEqual(["Tenant 'acme' already exists; use 'rotate' for a new token."]);
-    });
+      // About twenty CLI processes in a row: generous for a loaded 2-core machine.
+    }, 180_000);
 
     it("removes its record at a clean stop, after which the CLI says no connector runs", async () => {
       connector.kill("SIGINT");
