@@ -137,8 +137,8 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
     if (debugBody !== undefined) seen.writeOnly = writeOnlyNames([types.User, types.Group]);
     const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
     const answer = await operation({ request, scope, services, ...(id ? { id } : {}) });
-    // Webhooks: a fan-out is queued after the change, never awaited by this request.
-    if (request.method !== "GET" && (answer.status ?? 200) < 300) services.changes.notify(tenantId);
+    // Webhooks: a fan-out is queued after a committed change, never awaited by this request.
+    if ((call.scope.changesCommitted ?? 0) > 0) services.changes.notify(tenantId);
     return answer;
   });
 }

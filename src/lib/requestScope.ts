@@ -12,6 +12,8 @@ export interface RequestScope {
   storageRowsRead?: number;
   /** Keys returned by key-only counts (totalResults), apart from the rows above. */
   storageKeysRead?: number;
+  /** Directory changes committed inside the scope (each wrote its outbox row): 0 for a read. */
+  changesCommitted?: number;
 }
 
 // One AsyncLocalStorage for everything a request carries: on Node 20 every instance adds work to
@@ -24,4 +26,10 @@ export function inRequestScope<T>(scope: RequestScope, work: () => Promise<T>): 
 
 export function requestScope(): RequestScope | undefined {
   return current.getStore();
+}
+
+/** Counts a committed directory change in the current request, so only writes notify the webhooks. */
+export function noteChangesCommitted(count: number): void {
+  const scope = current.getStore();
+  if (scope && count > 0) scope.changesCommitted = (scope.changesCommitted ?? 0) + count;
 }

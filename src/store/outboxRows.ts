@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../scim/resource/types";
 import type { AuditRecord } from "../service/audit";
+import { noteChangesCommitted } from "../lib/requestScope";
 import { serialiseChanges } from "./changeRows";
 import { docChunks, parseDoc, serialiseDoc } from "./rows";
 
@@ -77,4 +78,12 @@ export function outboxAction(
 /** The resource copied into an outbox (or event) row, if it was. */
 export function snapshotOf(entity: Record<string, unknown>): ResourceDoc | undefined {
   return entity.chunks === 0 || entity.doc0 === undefined ? undefined : parseDoc(entity);
+}
+
+/** After a transaction committed: counts the directory changes (outbox rows) it wrote in the request. */
+export function noteCommitted(actions: readonly TransactionAction[]): void {
+  noteChangesCommitted(
+    actions.filter(([kind, entity]) => kind === "create" && String(entity.rowKey).startsWith(OUTBOX_PREFIX))
+      .length,
+  );
 }

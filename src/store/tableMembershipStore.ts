@@ -8,6 +8,7 @@ import {
   type MembershipRepository,
 } from "../service/membershipRepository";
 import { AUDIT_ACTIONS, auditAction } from "./auditRows";
+import { noteCommitted } from "./outboxRows";
 import { encodeKeyPart, prefixRange } from "./keys";
 import { groupKind, userKind } from "./resourceKinds";
 import { MEMBERSHIPS_PROPERTY, resourceRowKey } from "./rows";
@@ -295,6 +296,7 @@ export class TableMembershipStore implements MembershipRepository {
     if (actions.length === 0) return;
     try {
       await this.client.submitTransaction(actions);
+      noteCommitted(actions);
     } catch (error) {
       if (statusOf(error) === 404) throw new MissingRowError(failedActionIndex(error) ?? 0);
       unavailable(error);

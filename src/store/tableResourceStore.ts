@@ -16,6 +16,7 @@ import {
 } from "../service/repository";
 import type { AuditRecord } from "../service/audit";
 import { auditAction } from "./auditRows";
+import { noteCommitted } from "./outboxRows";
 import { checkContinuationToken } from "./continuationTokens";
 import { countKeysRead, countRowsRead } from "./roundTrips";
 import { prefixRange } from "./keys";
@@ -176,6 +177,7 @@ export class TableResourceStore implements ResourceRepository {
     let tombstoneEtag: string;
     try {
       tombstoneEtag = resourceRowEtag((await this.client.submitTransaction(actions)).subResponses);
+      noteCommitted(actions);
     } catch (error) {
       const status = statusOf(error);
       if (status === 404 || status === 412) throw new ConcurrentModificationError();
@@ -326,7 +328,9 @@ export class TableResourceStore implements ResourceRepository {
       );
     }
     try {
-      return (await this.client.submitTransaction(actions)).subResponses;
+      const { subResponses } = await this.client.submitTransaction(actions);
+      noteCommitted(actions);
+      return subResponses;
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 404) throw new ConcurrentModificationError();

@@ -33,4 +33,28 @@ describe("change notices after SCIM writes (local host, Azurite queues)", () => 
     await settle();
     expect(await queued()).toBe(1);
   });
+
+  it("queues nothing for a read-only POST .search or a refused write, and one notice for a create", async () => {
+    const tenant = await harness.createTenant("searcher");
+    await harness.services.webhooks.add(tenant.tenantId, { url: "http://127.0.0.1:9/hook" });
+    const scim = scimClient(tenant);
+    expect((await scim("POST", "/Users", { userName: "first@x.com" })).status).toBe(201);
+    await settle();
+    await harness.services.queues?.clients.fanOut.clearMessages();
+
+    const search = await scim("POST", "/Users/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      filter: 'userName eq "first@x.com"',
+    });
+    expect(search.status).toBe(200);
+    expect((await scim("POST", "/Groups/.search", { filter: 'displayName eq "none"' })).status).toBe(200);
+    // A create refused as a duplicate commits nothing either.
+    expect((await scim("POST", "/Users", { userName: "first@x.com" })).status).toBe(409);
+    await settle();
+    expect(await queued()).toBe(0);
+
+    expect((await scim("POST", "/Users", { userName: "second@x.com" })).status).toBe(201);
+    await settle();
+    expect(await queued()).toBe(1);
+  });
 });
