@@ -84,7 +84,7 @@ var rules = [
       [
         'The SCIM endpoint answered 401 or 403 to requests for this tenant (dimension tenantId).'
         'Entra ID puts the provisioning job into quarantine at once on invalid credentials (EncounteredQuarantineException): nothing is provisioned until the next cycle succeeds, and the job is disabled after 4 weeks.'
-        'Check: (1) in Entra, Enterprise applications > the app > Provisioning: is the job in quarantine, and which token is in Admin Credentials? (2) was the tenant\'s token rotated, expired or revoked (tenant CLI; Key Vault secret versions)? (3) is the tenant row in the scimTenants table present and enabled? (4) Key Vault reachable by the app identity (Key Vault Secrets User)? Requests with no credential or one the tenant never issued are not counted here (see the unauthenticated rule).'
+        'Check: (1) in Entra, Enterprise applications > the app > Provisioning: is the job in quarantine, and which token is in Admin Credentials? (2) was the tenant\'s token rotated, expired or revoked (tenant CLI; Key Vault secret versions)? (3) is the tenant row in the scimTenants table present and enabled? (4) Key Vault reachable by the app identity (Key Vault Secrets Officer)? Requests with no credential or one the tenant never issued are not counted here (see the unauthenticated rule).'
         'Fix: put the current token into Admin Credentials, click Test Connection, then Restart provisioning.'
       ],
       ' '

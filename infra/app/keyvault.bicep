@@ -1,7 +1,9 @@
 // Key Vault in RBAC mode for the per-tenant credentials (hashes of Secret Tokens and OAuth client secrets,
-// and the token-signing keys). The tenant CLI writes them with the deploying user's identity and the app only
-// reads them, so no secret is created here. Soft delete and purge protection are on: a deleted token can be recovered for the
-// retention period, and nobody (not even an owner) can purge it early.
+// webhook signing secrets and the token-signing keys). The tenant CLI (the deploying user's identity) and the app
+// (webhook endpoints and secret rotations through the application API) write them, so no secret is created here.
+// Soft delete and purge protection are on and must stay on: every version the app or the CLI replaced, and every
+// deleted secret, can be recovered for the retention period, and nobody (not even an owner or the app) can purge
+// it early.
 
 @description('Key Vault name (3-24 characters).')
 @minLength(3)

@@ -5,8 +5,10 @@
 //     reads the deployment package from a blob container with this identity.
 //   - Storage Table Data Contributor on the account: the SCIM tables, plus the diagnostic-event tables the
 //     Functions host writes to AzureWebJobsStorage.
-//   - Key Vault Secrets User on the vault: the app only reads tenant credentials (hashes); the tenant CLI,
-//     run by the deploying user, writes them.
+//   - Key Vault Secrets Officer on the vault: the app reads tenant credentials (hashes) on every request and
+//     writes them when the application API adds a webhook endpoint or rotates its signing secret, and when a
+//     tenant manages its credentials itself. Soft delete and purge protection (keyvault.bicep) keep every
+//     earlier version recoverable whatever the app writes; docs/security.md weighs the trade-off.
 //   - Monitoring Metrics Publisher on App Insights: required once local auth is disabled.
 //   The queue role (webhook delivery, Storage Queue Data Contributor) is assigned in webhookQueues.bicep,
 //   beside the queues.
@@ -35,7 +37,6 @@ param userPrincipalType string = 'User'
 var roleIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -77,11 +78,11 @@ resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identityPrincipalId, roleIds.keyVaultSecretsUser)
+resource appSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identityPrincipalId, roleIds.keyVaultSecretsOfficer)
   scope: vault
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -24,9 +24,10 @@ const JSON_CONTENT_TYPE = "application/json";
 /**
  * Tenants' credentials in Key Vault: one secret per tenant whose value is the JSON document of
  * `credentials.ts` (token and client-secret hashes with created/expiry, never a token). Every change
- * writes a new version, so the vault's version history is the audit trail. Only the operator's CLI
- * writes (Key Vault has no conditional write, so two simultaneous CLI changes to one tenant would
- * keep the later); the app only reads.
+ * writes a new version, so the vault's version history is the audit trail. The operator's CLI and
+ * the app (webhook endpoints and secrets through the application API) write. Key Vault has no
+ * conditional write, so this store runs one tenant's changes one after another in this process:
+ * two API requests to one instance never lose either change (see docs/security.md for the rest).
  */
 export class KeyVaultCredentialStore implements CredentialStore {
   constructor(
@@ -34,15 +35,35 @@ export class KeyVaultCredentialStore implements CredentialStore {
     private readonly options: KeyVaultStoreOptions,
   ) {}
 
+  /** Per secret name, the change being written; the next one starts after it settles. */
+  private readonly writing = new Map<string, Promise<void>>();
+
+  /** Runs `change` after the previous change of the same secret in this process has been written. */
+  private serialised<T>(name: string, change: () => Promise<T>): Promise<T> {
+    const previous = this.writing.get(name) ?? Promise.resolve();
+    const next = previous.then(change);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(name, settled);
+    void settled.then(() => {
+      if (this.writing.get(name) === settled) this.writing.delete(name);
+    });
+    return next;
+  }
+
   async read(tenantId: string): Promise<TenantCredentials> {
     const text = await this.readSecret(tenantSecretName(tenantId));
     return text === undefined ? EMPTY_CREDENTIALS : this.parse(text, parseCredentials);
   }
 
-  async update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials> {
-    const next = change(await this.read(tenantId));
-    await this.writeSecret(tenantSecretName(tenantId), serializeCredentials(next));
-    return next;
+  update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials> {
+    return this.serialised(tenantSecretName(tenantId), async () => {
+      const next = change(await this.read(tenantId));
+      await this.writeSecret(tenantSecretName(tenantId), serializeCredentials(next));
+      return next;
+    });
   }
 
   async readSigningKeys(): Promise<readonly SigningKey[]> {
@@ -50,10 +71,12 @@ export class KeyVaultCredentialStore implements CredentialStore {
     return text === undefined ? [] : this.parse(text, parseSigningKeys);
   }
 
-  async updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]> {
-    const next = change(await this.readSigningKeys());
-    await this.writeSecret(SIGNING_KEYS_SECRET, serializeSigningKeys(next));
-    return next;
+  updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]> {
+    return this.serialised(SIGNING_KEYS_SECRET, async () => {
+      const next = change(await this.readSigningKeys());
+      await this.writeSecret(SIGNING_KEYS_SECRET, serializeSigningKeys(next));
+      return next;
+    });
   }
 
   private parse<T>(text: string, parse: (text: string) => T): T {

@@ -17,11 +17,12 @@ function assignments(): { resource: string; principal: string; role: string }[] 
 }
 
 describe("role assignments (infra/app/rbac.bicep)", () => {
-  it("give the app identity read-only access to the vault: Key Vault Secrets User, not Officer", () => {
-    expect(rbac).toContain(`keyVaultSecretsUser: '${KEY_VAULT_SECRETS_USER}'`);
+  it("give the app identity Key Vault Secrets Officer on the vault: it writes webhook secrets", () => {
+    expect(rbac).toContain(`keyVaultSecretsOfficer: '${KEY_VAULT_SECRETS_OFFICER}'`);
+    expect(rbac).not.toContain(KEY_VAULT_SECRETS_USER);
     const app = assignments().filter((a) => a.principal === "identityPrincipalId");
     expect(app.map((a) => a.role).sort()).toEqual([
-      "keyVaultSecretsUser",
+      "keyVaultSecretsOfficer",
       "monitoringMetricsPublisher",
       "storageBlobDataOwner",
       "storageTableDataContributor",

@@ -136,7 +136,7 @@ export const TEMPLATE_CHECKS: readonly TemplateCheck[] = [
     name: "role assignments: each principal gets exactly its roles, by role definition GUID",
     check(template) {
       expect(roleAssignments(template)).toEqual([
-        "identityPrincipalId: Key Vault Secrets User on Microsoft.KeyVault/vaults",
+        "identityPrincipalId: Key Vault Secrets Officer on Microsoft.KeyVault/vaults",
         "identityPrincipalId: Monitoring Metrics Publisher on Microsoft.Insights/components",
         "identityPrincipalId: Storage Blob Data Owner on Microsoft.Storage/storageAccounts",
         "identityPrincipalId: Storage Table Data Contributor on Microsoft.Storage/storageAccounts",
@@ -153,6 +153,37 @@ export const TEMPLATE_CHECKS: readonly TemplateCheck[] = [
         if (resource.properties.principalId === "[parameters('identityPrincipalId')]")
           expect(resource.properties.principalType).toBe("ServicePrincipal");
       }
+    },
+  },
+  {
+    name: "the app writes secrets in its own vault only, and that vault keeps soft delete and purge protection",
+    check(template) {
+      const rbac = moduleOf(template, "rbac");
+      const keyVault = moduleOf(template, "keyVault");
+      // The vault the role is scoped to is the deployment's vault, named the same way in both modules.
+      expect(rbac.deployment.properties.parameters.keyVaultName).toEqual(
+        keyVault.deployment.properties.parameters.name,
+      );
+      const officer = resourcesOf(rbac.template)
+        .map(([, resource]) => resource)
+        .filter(
+          (resource) =>
+            resource.type === "Microsoft.Authorization/roleAssignments" &&
+            resource.properties.principalId === "[parameters('identityPrincipalId')]" &&
+            String(resource.properties.roleDefinitionId).includes("keyVaultSecretsOfficer"),
+        );
+      expect(officer).toHaveLength(1);
+      // The vault itself: not the resource group or the subscription, where it would reach other vaults.
+      expect(officer[0]?.scope).toBe("[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]");
+      const vault = resourcesOf(keyVault.template).find(
+        ([, resource]) => resource.type === "Microsoft.KeyVault/vaults",
+      )?.[1];
+      // What the app overwrites or deletes stays recoverable, and nobody can purge it early.
+      expect(vault?.properties).toMatchObject({
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
+      });
     },
   },
   {

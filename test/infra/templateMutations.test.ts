@@ -14,6 +14,22 @@ export const MUTATIONS: readonly (InfraMutation & { readonly caughtBy: string })
     caughtBy: "role assignments: each principal gets exactly its roles, by role definition GUID",
   },
   {
+    description: "the vault's purge protection is turned off",
+    file: "app/keyvault.bicep",
+    from: "enablePurgeProtection: true",
+    to: "enablePurgeProtection: false",
+    caughtBy:
+      "the app writes secrets in its own vault only, and that vault keeps soft delete and purge protection",
+  },
+  {
+    description: "the app's vault role is scoped to the resource group instead of the vault",
+    file: "app/rbac.bicep",
+    from: /(resource appSecretsOfficer [^\n]*\n[^\n]*\n)  scope: vault\n/,
+    to: "$1",
+    caughtBy:
+      "the app writes secrets in its own vault only, and that vault keeps soft delete and purge protection",
+  },
+  {
     description: "the azd-service-name tag is renamed",
     file: "app/api.bicep",
     from: "'azd-service-name': 'api'",

@@ -1,6 +1,5 @@
 import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
-import type { AppServices } from "../../app/composition";
 import { ApiError } from "../../events/apiError";
 import type { AppOperation } from "../appEndpoint";
 import { limitParam } from "./events";
@@ -39,26 +38,9 @@ async function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<
   return parsed.data;
 }
 
-/**
- * Signing secrets live in the credential store. With Key Vault (Azure), the app may only read it, so
- * adding an endpoint or rotating its secret is the operator's tenant CLI's to do: say so, rather
- * than fail on the vault with a 503.
- */
-function secretsWritable(services: AppServices): void {
-  if (services.config.KEY_VAULT_URI !== undefined) {
-    throw new ApiError(
-      403,
-      "operator_only",
-      "In this deployment webhook secrets are kept in Key Vault, which the app only reads: add endpoints and " +
-        "rotate secrets with the tenant CLI (npm run tenant:azure -- webhook add|rotate-secret …).",
-    );
-  }
-}
-
 /** GET lists the tenant's endpoints; POST registers one and answers its secret (shown once). */
 export const webhookCollection: AppOperation = async ({ request, tenantId, services }) => {
   if (request.method === "GET") return { body: { data: await services.webhooks.list(tenantId) } };
-  secretsWritable(services);
   const created = await services.webhooks.add(tenantId, await jsonBody(request, newEndpointSchema));
   return { status: 201, body: { ...created.endpoint, secret: created.secret } };
 };
@@ -77,7 +59,6 @@ export const webhookAction: AppOperation = async ({ request, tenantId, services 
   const action = `${request.method} ${request.params.action ?? ""}`;
   switch (action) {
     case "POST rotate-secret": {
-      secretsWritable(services);
       const { overlapHours } = await jsonBody(request, rotateSchema);
       return { body: { id, secret: await services.webhooks.rotateSecret(tenantId, id, overlapHours) } };
     }

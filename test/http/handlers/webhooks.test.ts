@@ -1,4 +1,5 @@
 import { KeyVaultCredentialStore } from "../../../src/tenants/keyVaultCredentialStore";
+import { tenantSecretName } from "../../../src/tenants/secretNames";
 import { FakeKeyVault } from "../../support/keyVaultServer";
 import { loadAppApiSpec } from "../../support/openApi";
 import { startTestHost, type TestHost, type TestTenant } from "../../support/testServices";
@@ -76,13 +77,13 @@ describe("webhook endpoints API over HTTP (app key), checked against docs/app-ap
 
 describe("webhook endpoints API with Key Vault (as in Azure)", () => {
   let vault: FakeKeyVault;
+  let store: KeyVaultCredentialStore;
   let harness: TestHost;
 
   beforeAll(async () => {
     vault = await FakeKeyVault.start();
-    harness = await startTestHost({ KEY_VAULT_URI: vault.url }, () => undefined, {
-      credentials: new KeyVaultCredentialStore(vault.client(), { timeoutMs: 5_000 }),
-    });
+    store = new KeyVaultCredentialStore(vault.client(), { timeoutMs: 5_000 });
+    harness = await startTestHost({ KEY_VAULT_URI: vault.url }, () => undefined, { credentials: store });
   });
 
   afterAll(async () => {
@@ -90,22 +91,71 @@ describe("webhook endpoints API with Key Vault (as in Azure)", () => {
     await vault.close();
   });
 
-  it("leaves adding endpoints and rotating secrets to the operator's CLI (403), and still lists them", async () => {
+  it("adds endpoints and rotates their secrets through the API, writing the secrets to the vault", async () => {
     const tenant = await harness.createTenant("kvhooks");
     const appKey = (await harness.services.appKeys.create(tenant.tenantId)).appKey;
-    const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${harness.host.origin}/api/v1/tenants/${tenant.tenantId}/webhooks${path}`, {
-        method,
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(
+        `${harness.host.origin}/api/v1/tenants/${tenant.tenantId}/webhooks${path}`,
+        {
+          method,
+          headers: { Authorization: `Bearer ${appKey}`, "Content-Type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        },
+      );
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const secretName = tenantSecretName(tenant.tenantId);
+    const versionsBefore = vault.versions(secretName).length;
+
+    const created = await call("POST", "", { url: "https://hooks.example.com/x" });
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const rotated = await call("POST", `/${id}/rotate-secret`, { overlapHours: 1 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+
+    // Each change is a new version of the tenant's secret, written by the app's own store.
+    expect(vault.versions(secretName).length).toBe(versionsBefore + 2);
+    const stored = await store.read(tenant.tenantId);
+    expect(stored.webhookSecrets?.filter((secret) => secret.endpointId === id).map((s) => s.secret)).toEqual([
+      created.body.secret,
+      rotated.body.secret,
+    ]);
+    // Shown once: the listing never carries a secret.
+    const listed = await call("GET", "");
+    expect(listed.body.data).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain("whsec_");
+  });
+
+  it("keeps every endpoint added at the same moment (no lost update of the tenant's secret)", async () => {
+    const tenant = await harness.createTenant("kvrace");
+    const added = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        harness.services.webhooks.add(tenant.tenantId, { url: `https://hooks.example.com/${index}` }),
+      ),
+    );
+    const stored = await store.read(tenant.tenantId);
+    expect(stored.webhookSecrets?.map((secret) => secret.endpointId).sort()).toEqual(
+      added.map((created) => created.endpoint.id).sort(),
+    );
+  });
+
+  it("answers 503 and adds no endpoint when the vault refuses the write (a missing role)", async () => {
+    const tenant = await harness.createTenant("kvdenied");
+    const appKey = (await harness.services.appKeys.create(tenant.tenantId)).appKey;
+    vault.failAlways(403);
+    try {
+      const response = await fetch(`${harness.host.origin}/api/v1/tenants/${tenant.tenantId}/webhooks`, {
+        method: "POST",
         headers: { Authorization: `Bearer ${appKey}`, "Content-Type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        body: JSON.stringify({ url: "https://hooks.example.com/x" }),
       });
-    const refused = await call("POST", "", { url: "https://hooks.example.com/x" });
-    expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: { code: "operator_only" } });
-    const { endpoint } = await harness.services.webhooks.add(tenant.tenantId, {
-      url: "https://hooks.example.com/x",
-    });
-    expect((await call("POST", `/${endpoint.id}/rotate-secret`, {})).status).toBe(403);
-    expect(((await (await call("GET", "")).json()) as { data: unknown[] }).data).toHaveLength(1);
+      expect(response.status).toBe(503);
+      expect(await response.text()).not.toContain("whsec_");
+    } finally {
+      vault.recover();
+    }
+    expect(await harness.services.webhooks.list(tenant.tenantId)).toEqual([]);
   });
 });
