@@ -51,8 +51,11 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{1,40}$/)
       .default("scim-webhook"),
-    /** How long one webhook delivery may take, connection to answer; slower counts as failed. */
-    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+    /**
+     * How long one webhook delivery may take, connection to answer; slower counts as failed (and
+     * pauses the endpoint). Short, because a hanging endpoint holds a connection this long.
+     */
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
     /** An endpoint whose deliveries fail without a success for this long is disabled. */
     WEBHOOK_AUTO_DISABLE_HOURS: z.coerce.number().int().min(1).max(720).default(120),
     /** Directory events older than this leave the feed; a consumer's older cursor then gets 410. */

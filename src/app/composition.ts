@@ -104,6 +104,9 @@ const MISS_REFRESH_MS = 5_000;
 /** How soon a running instance notices a tenant's first (or last) webhook endpoint. */
 const LISTENING_TTL_MS = 30_000;
 const KEY_VAULT_TIMEOUT_MS = 5_000;
+/** Webhook deliveries at once, to one endpoint and in all, in one instance. */
+const MAX_DELIVERIES_PER_ENDPOINT = 4;
+const MAX_DELIVERIES_PER_INSTANCE = 16;
 
 function credentialStore(config: Config, tableStore: TableTenants): CredentialStore {
   if (config.KEY_VAULT_URI === undefined) return tableStore;
@@ -154,6 +157,15 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const logLine = (line: Record<string, unknown>) => {
     console.log(JSON.stringify(line));
   };
+  // Whether a tenant has an endpoint that receives (enabled, not paused): a change of a tenant
+  // without one queues nothing, so a dead endpoint costs its tenant's writes no queue message.
+  const listening = new RefreshingCache(
+    async (tenantId) =>
+      (await webhookStore.endpoints(tenantId)).some(
+        (endpoint) => endpoint.status === "enabled" && !endpoint.paused,
+      ),
+    { failureBackoffMs: LISTENING_TTL_MS },
+  );
   const webhookDelivery = queues
     ? new WebhookDelivery({
         store: webhookStore,
@@ -164,17 +176,16 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         auditLog,
         log: logLine,
         autoDisableAfterMs: config.WEBHOOK_AUTO_DISABLE_HOURS * 60 * 60 * 1000,
-        maxInFlightPerEndpoint: 4,
+        maxInFlightPerEndpoint: MAX_DELIVERIES_PER_ENDPOINT,
+        maxInFlight: MAX_DELIVERIES_PER_INSTANCE,
         busyWaitSeconds: config.WEBHOOK_TIMEOUT_SECONDS,
+        changed: (tenantId) => {
+          listening.forget(tenantId);
+        },
         ...(now ? { clock: () => new Date(now()) } : {}),
       })
     : undefined;
-  // Whether a tenant has an enabled webhook endpoint, so a change of a tenant without one queues nothing.
-  const listening = new RefreshingCache(
-    async (tenantId) =>
-      (await webhookStore.endpoints(tenantId)).some((endpoint) => endpoint.status === "enabled"),
-    { failureBackoffMs: LISTENING_TTL_MS },
-  );
+
   const userStore = new TableResourceStore(tables.resources, userKind);
   const groupStore = new TableResourceStore(tables.resources, groupKind);
   const authenticator = new Authenticator(

@@ -59,16 +59,13 @@ export const queueHandlers: readonly QueueHandler[] = [
   },
 ];
 
-/** Every few minutes: fan out each tenant that has endpoints, in case a change notice was lost. */
+/** Every few minutes: fan out each tenant whose endpoints receive (a notice may be lost); probe lost pauses. */
 export const WEBHOOK_SWEEP_SCHEDULE = "0 */5 * * * *";
 
 export async function sweepWebhooks(services: AppServices): Promise<void> {
   if (!services.webhookDelivery) return;
   for (const tenant of await services.tenants.list()) {
-    const endpoints = await services.webhooks.list(tenant.tenantId);
-    if (endpoints.some((endpoint) => endpoint.status === "enabled")) {
-      await services.queues?.fanOut.send({ tenantId: tenant.tenantId });
-    }
+    await services.webhookDelivery.sweep(tenant.tenantId);
   }
 }
 

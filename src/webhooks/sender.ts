@@ -19,17 +19,25 @@ export type WebhookSender = (
 ) => Promise<SendResult>;
 
 const MAX_ERROR_CHARS = 200;
+/** A connection (TCP, and TLS for https) not made by then fails at once: a dead host holds nothing long. */
+const CONNECT_TIMEOUT_MS = 2_000;
 
 /**
- * POSTs a delivery with a hard deadline for the whole exchange, reading at most a little of the
- * answer, following no redirect, and (in Azure) connecting only to public addresses.
+ * POSTs a delivery with a short deadline for connecting and a hard one for the whole exchange,
+ * reading at most a little of the answer, following no redirect, and (in Azure) connecting only to
+ * public addresses.
  */
-export function httpSender(policy: TargetPolicy, timeoutMs: number): WebhookSender {
+export function httpSender(
+  policy: TargetPolicy,
+  timeoutMs: number,
+  connectTimeoutMs = Math.min(CONNECT_TIMEOUT_MS, timeoutMs),
+): WebhookSender {
   return (url, headers, body) =>
     new Promise((resolve) => {
       const started = Date.now();
       const done = (result: Omit<SendResult, "latencyMs">) => {
         clearTimeout(timer);
+        clearTimeout(connectTimer);
         resolve({ ...result, latencyMs: Date.now() - started });
       };
       const send = url.startsWith("https:") ? httpsRequest : httpRequest;
@@ -55,11 +63,25 @@ export function httpSender(policy: TargetPolicy, timeoutMs: number): WebhookSend
         },
       );
       let timedOut = false;
-      const timer = setTimeout(() => {
+      const giveUp = (reason: string) => {
         timedOut = true;
-        request.destroy(new Error(`timed out after ${timeoutMs} ms`));
+        request.destroy(new Error(reason));
+      };
+      const timer = setTimeout(() => {
+        giveUp(`timed out after ${timeoutMs} ms`);
       }, timeoutMs);
+      const connectTimer = setTimeout(() => {
+        giveUp(`no connection after ${connectTimeoutMs} ms`);
+      }, connectTimeoutMs);
+      request.on("socket", (socket) => {
+        const connected = () => {
+          clearTimeout(connectTimer);
+        };
+        if (!socket.connecting) connected();
+        else socket.once(url.startsWith("https:") ? "secureConnect" : "connect", connected);
+      });
       request.on("error", (error) => {
+        clearTimeout(connectTimer);
         done({ error: error.message.slice(0, MAX_ERROR_CHARS), ...(timedOut ? { timedOut } : {}) });
       });
       request.end(body);

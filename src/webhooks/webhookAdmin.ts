@@ -4,6 +4,7 @@ import type { EventLog } from "../events/eventLog";
 import { isEventType, type EventType } from "../events/eventTypes";
 import type { CredentialStore, TenantCredentials, WebhookSecretRecord } from "../tenants/credentialStore";
 import { isLive } from "../tenants/credentials";
+import { afterSuccess } from "./pause";
 import { generateWebhookSecret } from "./signing";
 import type { WebhookDelivery } from "./webhookDelivery";
 import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from "./webhookStore";
@@ -140,14 +141,11 @@ export class WebhookAdmin {
   }
 
   async enable(tenantId: string, id: string): Promise<WebhookEndpoint> {
-    const updated = await this.store.updateEndpoint(
-      tenantId,
-      id,
-      ({ disabledReason: _reason, failingSince: _since, ...endpoint }) => ({
-        ...endpoint,
-        status: "enabled",
-      }),
-    );
+    // A fresh start: no failure run, and what a pause held back is queued again by the next fan-out.
+    const updated = await this.store.updateEndpoint(tenantId, id, (current) => {
+      const { disabledReason: _reason, ...endpoint } = afterSuccess(current);
+      return { ...endpoint, status: "enabled" };
+    });
     if (!updated) throw notFound(id);
     this.changed(tenantId);
     return updated;

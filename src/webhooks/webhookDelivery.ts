@@ -6,7 +6,16 @@ import type { AuditLog } from "../service/auditLog";
 import type { CredentialStore, WebhookSecretRecord } from "../tenants/credentialStore";
 import { isLive } from "../tenants/credentials";
 import { MAX_ATTEMPTS, retryDelaySeconds } from "./backoff";
+import {
+  afterFailure,
+  afterSuccess,
+  hasFailureState,
+  probeDue,
+  type EndpointPause,
+  type FailedAttempt,
+} from "./pause";
 import type { WebhookSender } from "./sender";
+import { Slots } from "./slots";
 import { signDelivery } from "./signing";
 import type { WebhookQueues } from "./workQueue";
 import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from "./webhookStore";
@@ -16,6 +25,8 @@ export const deliveryMessageSchema = z.object({
   endpointId: z.string().min(1).max(64),
   sequence: z.number().int().min(1),
   attempt: z.number().int().min(1).max(100),
+  /** The one attempt a paused endpoint gets when its pause ends. */
+  probe: z.literal(true).optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
@@ -32,18 +43,22 @@ export interface WebhookDeliveryOptions {
   readonly log: (line: Record<string, unknown>) => void;
   /** An endpoint failing for this long without a success is disabled. */
   readonly autoDisableAfterMs: number;
-  /** Deliveries to one endpoint at a time in this process; more wait in the queue. */
+  /** Deliveries to one endpoint at a time in this process; a few more wait for a slot, the rest in the queue. */
   readonly maxInFlightPerEndpoint: number;
-  /** How long a delivery over that limit waits before it is tried again (about one delivery deadline). */
+  /** Deliveries at a time in this process, all endpoints together. */
+  readonly maxInFlight?: number;
+  /** How long a delivery over those limits waits in the queue before it is tried again (about one deadline). */
   readonly busyWaitSeconds?: number;
+  /** Told when an endpoint of the tenant pauses or resumes (the change notifier's cache of who listens). */
+  readonly changed?: (tenantId: string) => void;
   readonly clock?: () => Date;
 }
 
 const FAN_OUT_PAGE = 100;
 const BUSY_DELAY_SECONDS = 5;
-/** After a timeout, the endpoint's other deliveries wait this long (doubling per timeout in a row, capped). */
-const COOLDOWN_SECONDS = 30;
-const MAX_COOLDOWN_SECONDS = 600;
+const DEFAULT_MAX_IN_FLIGHT = 16;
+/** A pause whose probe has not come this long after its end lost it (a crash): the sweep sends another. */
+const LOST_PROBE_MS = 5 * 60 * 1000;
 
 export function subscribes(endpoint: WebhookEndpoint, type: string): boolean {
   return endpoint.eventTypes.length === 0 || (endpoint.eventTypes as readonly string[]).includes(type);
@@ -65,17 +80,16 @@ export function liveSecrets(
  * with a delay). Nothing here runs on a SCIM request.
  */
 export class WebhookDelivery {
-  private readonly inFlight = new Map<string, number>();
   private readonly fanOuts = new Map<string, { requests: number }>();
-  /**
-   * Endpoints that timed out: until when their deliveries wait (without counting an attempt), so a
-   * hanging endpoint holds at most a few connections and causes no busy retrying.
-   */
-  private readonly cooling = new Map<string, { until: number; timeouts: number; seconds: number }>();
+  private readonly slots: Slots;
+  /** Pauses this process knows of: a paused endpoint's queued deliveries are dropped without a read. */
+  private readonly pauses = new Map<string, EndpointPause>();
   private readonly clock: () => Date;
 
   constructor(private readonly options: WebhookDeliveryOptions) {
     this.clock = options.clock ?? (() => new Date());
+    const perEndpoint = options.maxInFlightPerEndpoint;
+    this.slots = new Slots(perEndpoint, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, perEndpoint);
   }
 
   /**
@@ -106,8 +120,16 @@ export class WebhookDelivery {
   private async fanOutOnce(tenantId: string): Promise<number> {
     const { events, store, queues } = this.options;
     await events.sequence(tenantId);
-    const endpoints = (await store.endpoints(tenantId)).filter((endpoint) => endpoint.status === "enabled");
+    // A paused endpoint gets nothing queued, not even a log row: its events wait in the feed.
+    const endpoints = (await store.endpoints(tenantId)).filter(
+      (endpoint) => endpoint.status === "enabled" && !endpoint.paused,
+    );
     let queued = 0;
+    const resuming = endpoints.filter((endpoint) => endpoint.resumeFrom !== undefined);
+    if (resuming.length > 0) {
+      const { through } = await store.dispatched(tenantId);
+      for (const endpoint of resuming) queued += await this.resume(tenantId, endpoint, through);
+    }
     for (;;) {
       const position = await store.dispatched(tenantId);
       const start = Math.max(position.through, (await events.position(tenantId)).purgedThrough);
@@ -137,6 +159,39 @@ export class WebhookDelivery {
     }
   }
 
+  /**
+   * After a pause: queues the endpoint's events from where the pause began up to the fan-out
+   * position (those after it are fanned out to it as usual from now on).
+   */
+  private async resume(tenantId: string, endpoint: WebhookEndpoint, through: number): Promise<number> {
+    const from = endpoint.resumeFrom ?? through + 1;
+    const queued = from <= through ? await this.replay(tenantId, endpoint, from, through) : 0;
+    await this.options.store.updateEndpoint(tenantId, endpoint.id, (current) => {
+      if (current.resumeFrom !== from) return current;
+      const { resumeFrom: _done, ...rest } = current;
+      return rest;
+    });
+    return queued;
+  }
+
+  /**
+   * The sweep timer's look at one tenant: a fan-out when an endpoint receives (in case a notice
+   * was lost), and a probe for a pause whose own probe was lost.
+   */
+  async sweep(tenantId: string): Promise<void> {
+    const now = this.clock();
+    const endpoints = (await this.options.store.endpoints(tenantId)).filter(
+      (endpoint) => endpoint.status === "enabled",
+    );
+    if (endpoints.some((endpoint) => !endpoint.paused)) await this.options.queues.fanOut.send({ tenantId });
+    for (const endpoint of endpoints) {
+      const pause = endpoint.paused;
+      if (pause && Date.parse(pause.until) + LOST_PROBE_MS <= now.getTime()) {
+        await this.sendProbe(tenantId, endpoint.id, pause, now);
+      }
+    }
+  }
+
   /** Queues deliveries of the endpoint's events with sequences in [from, to] again (a manual replay). */
   async replay(tenantId: string, endpoint: WebhookEndpoint, from: number, to: number): Promise<number> {
     let queued = 0;
@@ -162,37 +217,43 @@ export class WebhookDelivery {
   }
 
   async deliver(message: DeliveryMessage): Promise<void> {
-    const { endpointId } = message;
-    // Checked in memory before any read: a hanging endpoint's backlog costs a queue round trip per
-    // message and wait, never storage reads.
-    const cooling = this.cooling.get(endpointId);
-    const waitMs = (cooling?.until ?? 0) - this.clock().getTime();
-    if (cooling && waitMs > 0) {
-      // Spread over one more cooldown, so a large backlog comes back a trickle at a time.
-      await this.options.queues.deliveries.send(message, waitMs / 1000 + Math.random() * cooling.seconds);
-      return;
-    }
-    const busy = this.inFlight.get(endpointId) ?? 0;
-    if (busy >= this.options.maxInFlightPerEndpoint) {
+    // Checked in memory before anything else: a paused endpoint's backlog costs no read and no slot.
+    if (this.parkedInMemory(message)) return;
+    const release = await this.slots.acquire(message.endpointId);
+    if (!release) {
       // A slot frees when an attempt ends, at the latest after its deadline.
       const delay = Math.max(BUSY_DELAY_SECONDS, this.options.busyWaitSeconds ?? 0);
       await this.options.queues.deliveries.send(message, delay * (1 + 2 * Math.random()));
       return;
     }
-    this.inFlight.set(endpointId, busy + 1);
     try {
-      await this.deliverNow(message);
+      // It may have waited for its slot while the attempt before it paused the endpoint.
+      if (!this.parkedInMemory(message)) await this.deliverNow(message);
     } finally {
-      const left = (this.inFlight.get(endpointId) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(endpointId, left);
-      else this.inFlight.delete(endpointId);
+      release();
     }
   }
 
-  private async deliverNow({ tenantId, endpointId, sequence, attempt }: DeliveryMessage): Promise<void> {
+  /** Deliveries in this process, all endpoints together (or one endpoint's). */
+  inFlight(endpointId?: string): number {
+    return this.slots.inUse(endpointId);
+  }
+
+  /** A delivery the endpoint's pause (as this process knows it) will send again when it resumes. */
+  private parkedInMemory(message: DeliveryMessage): boolean {
+    const pause = this.pauses.get(message.endpointId);
+    if (!pause || message.probe) return false;
+    if (probeDue(pause, this.clock())) return false;
+    return message.sequence >= pause.from;
+  }
+
+  private async deliverNow(message: DeliveryMessage): Promise<void> {
+    const { tenantId, endpointId, sequence, attempt } = message;
     const { store, events } = this.options;
     const endpoint = await store.endpoint(tenantId, endpointId);
     if (!endpoint) return;
+    this.remember(endpoint);
+    if (message.probe && !endpoint.paused) return; // resumed meanwhile: the resume queues this event
     const event = (await events.read(tenantId, sequence - 1, 1)).events.find(
       (found) => found.sequence === sequence,
     );
@@ -208,7 +269,38 @@ export class WebhookDelivery {
       });
       return;
     }
-    await this.attempt(tenantId, endpoint, event, attempt);
+    if (endpoint.paused) {
+      // Only the pause's own probe, once due, goes out; an early or second one is dropped.
+      if (!message.probe || !probeDue(endpoint.paused, this.clock())) {
+        await this.park(tenantId, endpoint.paused, endpointId, sequence);
+        return;
+      }
+    }
+    await this.attempt(tenantId, endpoint, event, attempt, message.probe === true);
+  }
+
+  /** A delivery of a paused endpoint: dropped, its event covered by the resume (which starts at `from`). */
+  private async park(tenantId: string, pause: EndpointPause, endpointId: string, sequence: number) {
+    if (sequence >= pause.from) return;
+    const updated = await this.options.store.updateEndpoint(tenantId, endpointId, (current) =>
+      current.paused && sequence < current.paused.from
+        ? { ...current, paused: { ...current.paused, from: sequence } }
+        : current,
+    );
+    if (updated) this.remember(updated);
+  }
+
+  private remember(endpoint: WebhookEndpoint): void {
+    if (endpoint.paused && endpoint.status === "enabled") this.pauses.set(endpoint.id, endpoint.paused);
+    else this.pauses.delete(endpoint.id);
+  }
+
+  private async sendProbe(tenantId: string, endpointId: string, pause: EndpointPause, now: Date) {
+    const seconds = Math.max(0, (Date.parse(pause.until) - now.getTime()) / 1000);
+    await this.options.queues.deliveries.send(
+      { tenantId, endpointId, sequence: pause.from, attempt: 1, probe: true },
+      seconds,
+    );
   }
 
   /** A message the platform gave up on (it failed every try): it ends in the delivery log. */
@@ -227,7 +319,13 @@ export class WebhookDelivery {
     );
   }
 
-  private async attempt(tenantId: string, endpoint: WebhookEndpoint, event: DirectoryEvent, attempt: number) {
+  private async attempt(
+    tenantId: string,
+    endpoint: WebhookEndpoint,
+    event: DirectoryEvent,
+    attempt: number,
+    probe: boolean,
+  ) {
     const now = this.clock();
     const secrets = liveSecrets(
       (await this.options.credentials.read(tenantId)).webhookSecrets ?? [],
@@ -251,21 +349,28 @@ export class WebhookDelivery {
       attempt,
       status: result.status ?? null,
       latencyMs: result.latencyMs,
+      ...(probe ? { probe } : {}),
       ...(ok ? {} : { error: result.error ?? `HTTP ${result.status ?? 0}` }),
     });
-    this.noteTimeout(endpoint.id, result.timedOut === true);
     if (ok) {
       await this.record(tenantId, endpoint.id, event, { status: "delivered", ...outcome });
-      if (endpoint.failingSince) {
-        await this.options.store.updateEndpoint(
-          tenantId,
-          endpoint.id,
-          ({ failingSince: _cleared, ...rest }) => rest,
-        );
-      }
+      if (hasFailureState(endpoint)) await this.noteSuccess(tenantId, endpoint.id);
       return;
     }
     const lastError = result.error ?? `HTTP ${result.status ?? 0}`;
+    const failed = { sequence: event.sequence, timedOut: result.timedOut === true, probe, now };
+    const { after, opened } = await this.noteFailure(tenantId, endpoint, failed);
+    if (after?.status === "enabled" && after.paused) {
+      // The pause covers this event: it is sent again when the endpoint resumes, not on its own schedule.
+      if (opened) await this.sendProbe(tenantId, endpoint.id, after.paused, now);
+      await this.record(tenantId, endpoint.id, event, {
+        status: "retrying",
+        ...outcome,
+        lastError: `${lastError}; deliveries paused until ${after.paused.until}`,
+        nextAttemptAt: after.paused.until,
+      });
+      return;
+    }
     const delay = attempt < MAX_ATTEMPTS ? retryDelaySeconds(attempt) : undefined;
     await this.record(tenantId, endpoint.id, event, {
       status: delay === undefined ? "failed" : "retrying",
@@ -273,8 +378,7 @@ export class WebhookDelivery {
       lastError,
       ...(delay === undefined ? {} : { nextAttemptAt: new Date(now.getTime() + delay * 1000).toISOString() }),
     });
-    const disabled = await this.noteFailure(tenantId, endpoint, now);
-    if (delay !== undefined && !disabled) {
+    if (delay !== undefined && after?.status === "enabled") {
       await this.options.queues.deliveries.send(
         { tenantId, endpointId: endpoint.id, sequence: event.sequence, attempt: attempt + 1 },
         delay,
@@ -282,45 +386,73 @@ export class WebhookDelivery {
     }
   }
 
-  private noteTimeout(endpointId: string, timedOut: boolean): void {
-    if (!timedOut) {
-      this.cooling.delete(endpointId);
-      return;
-    }
-    const timeouts = (this.cooling.get(endpointId)?.timeouts ?? 0) + 1;
-    const seconds = Math.min(COOLDOWN_SECONDS * 2 ** (timeouts - 1), MAX_COOLDOWN_SECONDS);
-    this.cooling.set(endpointId, { until: this.clock().getTime() + seconds * 1000, timeouts, seconds });
+  /** The run of failures ends; a paused endpoint resumes (its fan-out queues what the pause held back). */
+  private async noteSuccess(tenantId: string, endpointId: string): Promise<void> {
+    // Set by the change, which runs again on a write conflict.
+    const seen = { paused: false };
+    const updated = await this.options.store.updateEndpoint(tenantId, endpointId, (current) => {
+      seen.paused = current.paused !== undefined;
+      return hasFailureState(current) ? afterSuccess(current) : current;
+    });
+    if (updated) this.remember(updated);
+    if (!seen.paused) return;
+    this.options.log({ event: "webhook.resumed", tenantId, endpointId });
+    this.options.changed?.(tenantId);
+    await this.options.queues.fanOut.send({ tenantId });
   }
 
-  /** Marks the start of a run of failures; disables the endpoint once the run is long enough. */
-  private async noteFailure(tenantId: string, endpoint: WebhookEndpoint, now: Date): Promise<boolean> {
-    const since = endpoint.failingSince ? Date.parse(endpoint.failingSince) : now.getTime();
-    const disable = now.getTime() - since >= this.options.autoDisableAfterMs;
-    const updated = await this.options.store.updateEndpoint(tenantId, endpoint.id, (current) => {
+  /**
+   * Counts the failure on the endpoint: a timeout or a run of failures pauses it (`opened`: this
+   * attempt paused it, so it sends the probe), and a run long enough disables it.
+   */
+  private async noteFailure(
+    tenantId: string,
+    endpoint: WebhookEndpoint,
+    failed: FailedAttempt,
+  ): Promise<{ after?: WebhookEndpoint; opened: boolean }> {
+    // Set by the change, which runs again on a write conflict.
+    const seen = { opened: false, disabled: false };
+    const after = await this.options.store.updateEndpoint(tenantId, endpoint.id, (current) => {
+      seen.opened = false;
+      seen.disabled = false;
       if (current.status !== "enabled") return current;
-      const failingSince = current.failingSince ?? now.toISOString();
-      return disable
-        ? { ...current, failingSince, status: "disabled", disabledReason: `failing since ${failingSince}` }
-        : { ...current, failingSince };
+      const next = afterFailure(current, failed);
+      const failingSince = next.endpoint.failingSince ?? failed.now.toISOString();
+      if (failed.now.getTime() - Date.parse(failingSince) >= this.options.autoDisableAfterMs) {
+        seen.disabled = true;
+        return { ...next.endpoint, status: "disabled", disabledReason: `failing since ${failingSince}` };
+      }
+      seen.opened = next.paused;
+      return next.endpoint;
     });
-    if (!disable || updated?.status !== "disabled" || endpoint.status !== "enabled") return disable;
-    this.options.log({
-      event: "webhook.disabled",
-      tenantId,
-      endpointId: endpoint.id,
-      failingSince: updated.failingSince,
-    });
+    if (after) this.remember(after);
+    const { opened, disabled } = seen;
+    if (opened && after?.paused) {
+      this.options.log({
+        event: "webhook.paused",
+        tenantId,
+        endpointId: endpoint.id,
+        until: after.paused.until,
+      });
+      this.options.changed?.(tenantId);
+    }
+    if (disabled && after) await this.noteDisabled(tenantId, endpoint.id, after, failed.now);
+    return { ...(after ? { after } : {}), opened };
+  }
+
+  private async noteDisabled(tenantId: string, endpointId: string, after: WebhookEndpoint, now: Date) {
+    this.options.log({ event: "webhook.disabled", tenantId, endpointId, failingSince: after.failingSince });
+    this.options.changed?.(tenantId);
     await this.options.auditLog.append(
       tenantId,
       auditRecord(
         "update",
         "Webhook",
-        endpoint.id,
+        endpointId,
         [{ attribute: "status", before: "enabled", after: "disabled" }],
         now.toISOString(),
       ),
     );
-    return true;
   }
 
   private entry(

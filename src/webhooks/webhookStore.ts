@@ -1,4 +1,5 @@
 import type { EventType } from "../events/eventTypes";
+import type { EndpointPause } from "./pause";
 
 export interface WebhookEndpoint {
   readonly id: string;
@@ -11,6 +12,12 @@ export interface WebhookEndpoint {
   readonly disabledReason?: string;
   /** When the current run of failed deliveries began; absent after a success. */
   readonly failingSince?: string;
+  /** Failed attempts in the current run. */
+  readonly failures?: number;
+  /** Deliveries paused after timeouts or failures in a row (see pause.ts); absent while delivering. */
+  readonly paused?: EndpointPause;
+  /** After a pause: the next fan-out queues this endpoint's events from this sequence on again. */
+  readonly resumeFrom?: number;
 }
 
 export type DeliveryStatus = "pending" | "delivered" | "retrying" | "failed" | "skipped";

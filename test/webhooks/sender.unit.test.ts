@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { httpSender } from "../../src/webhooks/sender";
 import { startReceiver } from "../support/webhookReceiver";
 
@@ -25,6 +26,25 @@ describe("httpSender: one POST with a deadline, and no private targets in Azure"
       expect(result.error).toMatch(/timed out after 300 ms/);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it("gives up early on a connection that is never made (a TLS handshake that never ends)", async () => {
+    const held = new Set<Socket>();
+    const server = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await httpSender({ local: true }, 10_000, 300)(
+        `https://127.0.0.1:${port}/hook`,
+        {},
+        "{}",
+      );
+      expect(result).toMatchObject({ timedOut: true });
+      expect(result.error).toMatch(/no connection after 300 ms/);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
