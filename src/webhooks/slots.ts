@@ -1,7 +1,8 @@
 /**
  * Bounds concurrent work per key (a webhook endpoint) and in all (the instance). A caller over its
- * key's bound waits in a short line for a slot of that key; beyond the line, or when the instance
- * is full, it is told no at once and hands its work back (so no endpoint can hold every worker).
+ * key's bound waits in a short line, and for a short while, for a slot of that key; beyond the line,
+ * after the wait, or when the instance is full, it is told no and hands its work back (so a slow
+ * endpoint can hold neither every worker nor one for long).
  */
 export class Slots {
   private readonly held = new Map<string, number>();
@@ -12,9 +13,10 @@ export class Slots {
     private readonly perKey: number,
     private readonly overall: number,
     private readonly waitersPerKey: number,
+    private readonly maxWaitMs: number,
   ) {}
 
-  /** A release function once a slot is held; undefined when there is none to wait for. */
+  /** A release function once a slot is held; undefined when there is none to be had soon. */
   async acquire(key: string): Promise<(() => void) | undefined> {
     if (this.total >= this.overall) return undefined;
     if ((this.held.get(key) ?? 0) < this.perKey) {
@@ -25,9 +27,21 @@ export class Slots {
     const line = this.lines.get(key) ?? [];
     if (line.length >= this.waitersPerKey) return undefined;
     this.lines.set(key, line);
-    // The slot is handed over by its releaser: the counts do not change in between.
-    await new Promise<void>((resolve) => line.push(resolve));
-    return this.releaser(key);
+    // The slot is handed over by its releaser (the counts do not change in between), or the wait ends.
+    const served = await new Promise<boolean>((resolve) => {
+      const handOver = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const index = line.indexOf(handOver);
+        if (index >= 0) line.splice(index, 1);
+        if (line.length === 0 && this.lines.get(key) === line) this.lines.delete(key);
+        resolve(false);
+      }, this.maxWaitMs);
+      line.push(handOver);
+    });
+    return served ? this.releaser(key) : undefined;
   }
 
   inUse(key?: string): number {

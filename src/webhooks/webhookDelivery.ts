@@ -57,6 +57,9 @@ export interface WebhookDeliveryOptions {
 const FAN_OUT_PAGE = 100;
 const BUSY_DELAY_SECONDS = 5;
 const DEFAULT_MAX_IN_FLIGHT = 16;
+/** A burst to a fast endpoint waits its turn in this process; a slow endpoint's overflow goes back to the queue. */
+const WAITING_PER_SLOT = 3;
+const MAX_SLOT_WAIT_MS = 1_000;
 /** A pause whose probe has not come this long after its end lost it (a crash): the sweep sends another. */
 const LOST_PROBE_MS = 5 * 60 * 1000;
 
@@ -89,7 +92,12 @@ export class WebhookDelivery {
   constructor(private readonly options: WebhookDeliveryOptions) {
     this.clock = options.clock ?? (() => new Date());
     const perEndpoint = options.maxInFlightPerEndpoint;
-    this.slots = new Slots(perEndpoint, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, perEndpoint);
+    this.slots = new Slots(
+      perEndpoint,
+      options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      WAITING_PER_SLOT * perEndpoint,
+      MAX_SLOT_WAIT_MS,
+    );
   }
 
   /**
