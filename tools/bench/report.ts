@@ -119,10 +119,10 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
   const hooks = report.webhooks;
   if (hooks) {
     checks.push({
-      name: "webhooks: SCIM creates with a hanging endpoint vs a healthy one",
+      name: "webhooks: SCIM creates with a hanging endpoint vs no webhook (median of rounds)",
       target: "≥ 0.95",
-      actual: hooks.hangingToHealthy.toFixed(2),
-      met: hooks.hangingToHealthy >= 0.95,
+      actual: hooks.hangingToNone.toFixed(2),
+      met: hooks.hangingToNone >= 0.95,
       kind: "ratio",
     });
     const errors = hooks.sides.reduce((sum, side) => sum + side.errors, 0);
@@ -489,7 +489,7 @@ export function formatBench(report: BenchReport): string {
   if (hooks) {
     out.push(
       "",
-      `Webhooks: SCIM creates at concurrency ${hooks.concurrency} while deliveries run (queues + poller in this process)`,
+      `Webhooks: SCIM creates at concurrency ${hooks.concurrency} while deliveries run (queues + poller in this process), after a warm-up`,
       "",
       table(
         ["tenant's endpoint", "writes", "writes/s", "errors"],
@@ -501,8 +501,13 @@ export function formatBench(report: BenchReport): string {
         ]),
         [false, true, true, true],
       ),
-      `  hanging ÷ healthy ${hooks.hangingToHealthy.toFixed(2)}, hanging ÷ none ${hooks.hangingToNone.toFixed(2)}; ` +
-        `the healthy endpoint received ${hooks.healthyDeliveries} deliveries, the hanging one was sent ${hooks.hangingConnections}`,
+      `  hanging ÷ none ${hooks.hangingToNone.toFixed(2)} (median of rounds; ${hooks.hangingToNoneOverall.toFixed(2)} over all), ` +
+        `hanging ÷ healthy ${hooks.hangingToHealthy.toFixed(2)}`,
+      `  warm-up: ${hooks.warmup.writes} writes a tenant; the hanging endpoint was paused ` +
+        (hooks.warmup.hangingPausedAfterMs === null
+          ? "never (no timeout seen)"
+          : `${(hooks.warmup.hangingPausedAfterMs / 1000).toFixed(1)} s after the first`),
+      `  the healthy endpoint received ${hooks.healthyDeliveries} deliveries, the hanging one was sent ${hooks.hangingConnections}`,
     );
   }
   const cold = report.coldStart;

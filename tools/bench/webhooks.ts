@@ -27,14 +27,24 @@ export interface WebhookSideResult {
 export interface WebhookIsolationResult {
   readonly concurrency: number;
   readonly sides: readonly WebhookSideResult[];
-  /** SCIM creates per second with a hanging endpoint ÷ with a healthy one (same run, rounds interleaved). */
-  readonly hangingToHealthy: number;
-  /** … ÷ with no endpoint at all: includes the cost of fanning out and delivering at all (same process here). */
+  /**
+   * SCIM creates per second with a hanging endpoint ÷ with no endpoint at all, as the median of the
+   * rounds' ratios (the three slices of a round run back to back, on the same machine load): the target.
+   */
   readonly hangingToNone: number;
-  /** Deliveries the hanging endpoint was sent (it never answers): bounded by the in-flight limit and cooldown. */
+  /** The same over all rounds together (more exposed to a noisy neighbour on the machine). */
+  readonly hangingToNoneOverall: number;
+  /** … ÷ with an endpoint that answers at once (median of the rounds). */
+  readonly hangingToHealthy: number;
+  /** Deliveries the hanging endpoint was sent (it never answers): bounded by the per-endpoint limit and the pause. */
   readonly hangingConnections: number;
   /** Deliveries the healthy endpoint received. */
   readonly healthyDeliveries: number;
+  /**
+   * Before the timed rounds: writes per tenant, and how long after the first of them the hanging
+   * endpoint was paused (its first timeout). Until then it costs what a healthy endpoint costs.
+   */
+  readonly warmup: { readonly writes: number; readonly hangingPausedAfterMs: number | null };
 }
 
 export interface WebhookIsolationOptions {
@@ -74,11 +84,34 @@ async function endpoint(
   };
 }
 
+/** Delivery log lines go to stderr while the section runs, so `--json` keeps stdout to the report. */
+function logToStderr(): () => void {
+  const original = console.log;
+  console.log = (...args: unknown[]) => {
+    process.stderr.write(`${args.map(String).join(" ")}\n`);
+  };
+  return () => {
+    console.log = original;
+  };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const rateOf = (slice: LoadSlice) => (slice.seconds > 0 ? slice.latencies.length / slice.seconds : 0);
+
 /**
  * SCIM write throughput for three tenants of the same host: one without webhooks, one whose
  * endpoint answers at once, one whose endpoint hangs. Deliveries run through the queues and the
- * poller in this process while the writes are timed; rounds go through every order of the three
- * (six rounds for a balanced run), so no setup is favoured by when it runs.
+ * poller in this process while the writes are timed. A warm-up first writes to every tenant and
+ * waits for the hanging endpoint's first timeout (it is then paused, its steady state); the timed
+ * rounds go through every order of the three (six rounds for a balanced run), so no setup is
+ * favoured by when it runs.
  */
 export async function measureWebhookIsolation(
   env: BenchEnvironment,
@@ -87,6 +120,7 @@ export async function measureWebhookIsolation(
   const log = options.log ?? (() => undefined);
   await ensureQueues(env.services.queues);
   if (!env.services.queues) throw new Error("the bench storage has no queue service");
+  const restoreLog = logToStderr();
   const healthy = await endpoint(false);
   const hanging = await endpoint(true);
   const poller = startQueuePoller(env.services);
@@ -95,9 +129,35 @@ export async function measureWebhookIsolation(
     for (const setup of WEBHOOK_SETUPS) tenants.set(setup, await env.createTenant(`hook-${setup}`));
     const hooked = (setup: WebhookSetup) => tenants.get(setup)?.tenantId ?? "";
     await env.services.webhooks.add(hooked("healthy"), { url: healthy.url });
-    await env.services.webhooks.add(hooked("hanging"), { url: hanging.url });
-    const slices = new Map<WebhookSetup, LoadSlice[]>(WEBHOOK_SETUPS.map((setup) => [setup, []]));
+    const { endpoint: hangingEndpoint } = await env.services.webhooks.add(hooked("hanging"), {
+      url: hanging.url,
+    });
     let serial = 0;
+    const create = (tenant: BenchTenant) => async () => {
+      serial += 1;
+      const result = await tenant.http.send("POST", "/Users", {
+        body: { userName: `hook${serial}@bench.example`, active: true },
+      });
+      return result.status === 201 ? undefined : `HTTP ${result.status}`;
+    };
+
+    const warmupWrites = options.concurrency * 4;
+    const warmupStarted = Date.now();
+    for (const setup of WEBHOOK_SETUPS) {
+      const tenant = tenants.get(setup);
+      if (tenant)
+        await runSlice({ concurrency: options.concurrency, requests: warmupWrites }, create(tenant));
+    }
+    log("webhooks: warm-up written, waiting for the hanging endpoint's first timeout");
+    const pauseDeadline = Date.now() + (env.services.config.WEBHOOK_TIMEOUT_SECONDS + 30) * 1000;
+    let pausedAt: number | undefined;
+    while (pausedAt === undefined && Date.now() < pauseDeadline) {
+      const current = await env.services.webhooks.get(hooked("hanging"), hangingEndpoint.id);
+      if (current.paused) pausedAt = Date.now();
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const slices = new Map<WebhookSetup, LoadSlice[]>(WEBHOOK_SETUPS.map((setup) => [setup, []]));
     for (let round = 0; round < options.rounds; round += 1) {
       const order = ORDERS[round % ORDERS.length] ?? WEBHOOK_SETUPS;
       for (const setup of order) {
@@ -106,13 +166,7 @@ export async function measureWebhookIsolation(
         log(`webhooks: round ${round + 1}, ${setup}`);
         const slice = await runSlice(
           { concurrency: options.concurrency, requests: Math.ceil(options.requests / options.rounds) },
-          async () => {
-            serial += 1;
-            const result = await tenant.http.send("POST", "/Users", {
-              body: { userName: `hook${serial}@bench.example`, active: true },
-            });
-            return result.status === 201 ? undefined : `HTTP ${result.status}`;
-          },
+          create(tenant),
         );
         slices.get(setup)?.push(slice);
       }
@@ -130,18 +184,28 @@ export async function measureWebhookIsolation(
       return { setup, writes, errors, perSecond: seconds > 0 ? Math.round((writes / seconds) * 10) / 10 : 0 };
     });
     const rate = (setup: WebhookSetup) => sides.find((side) => side.setup === setup)?.perSecond ?? 0;
-    const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
+    const roundRatios = (of: WebhookSetup, to: WebhookSetup) =>
+      (slices.get(of) ?? []).map((slice, round) => {
+        const base = slices.get(to)?.[round];
+        return base && rateOf(base) > 0 ? rateOf(slice) / rateOf(base) : 0;
+      });
     return {
       concurrency: options.concurrency,
       sides,
-      hangingToHealthy: ratio(rate("hanging"), rate("healthy")),
-      hangingToNone: ratio(rate("hanging"), rate("none")),
+      hangingToNone: round2(median(roundRatios("hanging", "none"))),
+      hangingToNoneOverall: rate("none") > 0 ? round2(rate("hanging") / rate("none")) : 0,
+      hangingToHealthy: round2(median(roundRatios("hanging", "healthy"))),
       hangingConnections: hanging.connections(),
       healthyDeliveries: healthy.connections(),
+      warmup: {
+        writes: warmupWrites,
+        hangingPausedAfterMs: pausedAt === undefined ? null : pausedAt - warmupStarted,
+      },
     };
   } finally {
     await poller.stop();
     await healthy.close();
     await hanging.close();
+    restoreLog();
   }
 }

@@ -21,5 +21,8 @@ describe("bench: SCIM writes beside a hanging webhook endpoint", () => {
     expect(result.hangingConnections).toBeGreaterThan(0);
     expect(result.hangingConnections).toBeLessThanOrEqual(4);
     expect(result.hangingToHealthy).toBeGreaterThan(0);
+    expect(result.hangingToNone).toBeGreaterThan(0);
+    // The warm-up waited for the hanging endpoint's first timeout: it was paused before the timed rounds.
+    expect(result.warmup.hangingPausedAfterMs).not.toBeNull();
   }, 120_000);
 });
