@@ -28,7 +28,11 @@ function fail(message: string): never {
 function describe(endpoint: WebhookEndpoint): string {
   const types = endpoint.eventTypes.length === 0 ? "all events" : endpoint.eventTypes.join(",");
   const reason = endpoint.disabledReason ? ` (${endpoint.disabledReason})` : "";
-  return `${endpoint.id}\t${endpoint.status}${reason}\t${endpoint.url}\t${types}`;
+  const paused =
+    endpoint.status === "enabled" && endpoint.paused
+      ? ` (paused until ${endpoint.paused.until}, from event ${endpoint.paused.from})`
+      : "";
+  return `${endpoint.id}\t${endpoint.status}${reason}${paused}\t${endpoint.url}\t${types}`;
 }
 
 function integer(value: string | undefined, name: string): number | undefined {

@@ -9,6 +9,8 @@ import type { WebhookEndpoint } from "./webhookStore";
  * it again for twice as long.
  */
 export interface EndpointPause {
+  /** When the pause began (a failed probe prolongs it, keeping this). */
+  readonly since: string;
   readonly until: string;
   /** Pauses in a row: the length doubles with each one. */
   readonly strikes: number;
@@ -56,15 +58,40 @@ export function afterFailure(
     return { endpoint: { ...current, failingSince, failures }, paused: false };
   }
   const strikes = (current.paused?.strikes ?? 0) + 1;
+  const since = current.paused?.since ?? attempt.now.toISOString();
   const until = new Date(attempt.now.getTime() + pauseSeconds(strikes) * 1000).toISOString();
-  return { endpoint: { ...current, failingSince, failures, paused: { until, strikes, from } }, paused: true };
+  return {
+    endpoint: { ...current, failingSince, failures, paused: { since, until, strikes, from } },
+    paused: true,
+  };
+}
+
+/** The endpoint with its pause ended (by an operator): it resumes from the pause's start; the failure run goes on. */
+export function endPause(current: WebhookEndpoint): WebhookEndpoint {
+  const { paused, ...rest } = current;
+  if (!paused) return current;
+  return { ...rest, resumeFrom: Math.min(current.resumeFrom ?? paused.from, paused.from) };
 }
 
 /** The endpoint after a delivered attempt: the failure run ends, and a pause ends by resuming from its start. */
 export function afterSuccess(current: WebhookEndpoint): WebhookEndpoint {
-  const { failingSince: _since, failures: _failures, paused, ...rest } = current;
-  if (!paused) return rest;
-  return { ...rest, resumeFrom: Math.min(current.resumeFrom ?? paused.from, paused.from) };
+  const { failingSince: _since, failures: _failures, ...rest } = endPause(current);
+  return rest;
+}
+
+/**
+ * Whether a paused endpoint's delivery can be dropped on what this process remembers of the pause,
+ * without reading the endpoint: only a delivery queued before the pause began, for an event the
+ * resume will send again. Anything queued later (a replay, a resume, a fan-out after another
+ * instance resumed it) is checked against the endpoint as stored.
+ */
+export function droppable(
+  pause: EndpointPause,
+  delivery: { readonly sequence: number; readonly queuedAt?: number; readonly probe?: true },
+  now: Date,
+): boolean {
+  if (delivery.probe || delivery.queuedAt === undefined || probeDue(pause, now)) return false;
+  return delivery.sequence >= pause.from && delivery.queuedAt <= Date.parse(pause.since);
 }
 
 /** Whether a success has anything to change (most have not: no write then). */

@@ -148,6 +148,8 @@ export class WebhookAdmin {
     });
     if (!updated) throw notFound(id);
     this.changed(tenantId);
+    // What a pause held back is sent by a fan-out now, not at the tenant's next change.
+    if (updated.resumeFrom !== undefined) await this.delivery?.endPause(tenantId, id);
     return updated;
   }
 
@@ -163,6 +165,8 @@ export class WebhookAdmin {
     if (from <= position.purgedThrough) {
       throw new ApiError(410, "cursor_expired", `Events up to ${position.purgedThrough} have expired.`);
     }
+    // Replaying says the endpoint is back: a pause would hold the replay back, so it ends.
+    if (endpoint.paused) await this.delivery.endPause(tenantId, id);
     return this.delivery.replay(tenantId, endpoint, from, last);
   }
 

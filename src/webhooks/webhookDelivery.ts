@@ -9,6 +9,8 @@ import { MAX_ATTEMPTS, retryDelaySeconds } from "./backoff";
 import {
   afterFailure,
   afterSuccess,
+  droppable,
+  endPause,
   hasFailureState,
   probeDue,
   type EndpointPause,
@@ -27,6 +29,8 @@ export const deliveryMessageSchema = z.object({
   attempt: z.number().int().min(1).max(100),
   /** The one attempt a paused endpoint gets when its pause ends. */
   probe: z.literal(true).optional(),
+  /** When it was first queued (ms since the epoch): tells a delivery a pause may drop from a later one. */
+  queuedAt: z.number().int().min(0).optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
@@ -157,7 +161,7 @@ export class WebhookDelivery {
       );
       await Promise.all(
         deliveries.map(({ endpoint, event }) =>
-          queues.deliveries.send({ tenantId, endpointId: endpoint.id, sequence: event.sequence, attempt: 1 }),
+          queues.deliveries.send(this.message(tenantId, endpoint.id, event.sequence, 1)),
         ),
       );
       queued += deliveries.length;
@@ -209,12 +213,7 @@ export class WebhookDelivery {
       for (const event of slice.events) {
         if (event.sequence > to) return queued;
         if (!subscribes(endpoint, event.type)) continue;
-        await this.options.queues.deliveries.send({
-          tenantId,
-          endpointId: endpoint.id,
-          sequence: event.sequence,
-          attempt: 1,
-        });
+        await this.options.queues.deliveries.send(this.message(tenantId, endpoint.id, event.sequence, 1));
         queued += 1;
       }
       const last = slice.events.at(-1)?.sequence;
@@ -250,9 +249,7 @@ export class WebhookDelivery {
   /** A delivery the endpoint's pause (as this process knows it) will send again when it resumes. */
   private parkedInMemory(message: DeliveryMessage): boolean {
     const pause = this.pauses.get(message.endpointId);
-    if (!pause || message.probe) return false;
-    if (probeDue(pause, this.clock())) return false;
-    return message.sequence >= pause.from;
+    return pause !== undefined && droppable(pause, message, this.clock());
   }
 
   private async deliverNow(message: DeliveryMessage): Promise<void> {
@@ -306,9 +303,24 @@ export class WebhookDelivery {
   private async sendProbe(tenantId: string, endpointId: string, pause: EndpointPause, now: Date) {
     const seconds = Math.max(0, (Date.parse(pause.until) - now.getTime()) / 1000);
     await this.options.queues.deliveries.send(
-      { tenantId, endpointId, sequence: pause.from, attempt: 1, probe: true },
+      { ...this.message(tenantId, endpointId, pause.from, 1), probe: true },
       seconds,
     );
+  }
+
+  private message(tenantId: string, endpointId: string, sequence: number, attempt: number): DeliveryMessage {
+    return { tenantId, endpointId, sequence, attempt, queuedAt: this.clock().getTime() };
+  }
+
+  /**
+   * Ends the endpoint's pause now (an operator enabled it or replays to it): it resumes from where
+   * the pause began, at a fan-out queued here.
+   */
+  async endPause(tenantId: string, endpointId: string): Promise<void> {
+    const updated = await this.options.store.updateEndpoint(tenantId, endpointId, endPause);
+    if (updated) this.remember(updated);
+    this.options.changed?.(tenantId);
+    await this.options.queues.fanOut.send({ tenantId });
   }
 
   /** A message the platform gave up on (it failed every try): it ends in the delivery log. */
@@ -388,7 +400,7 @@ export class WebhookDelivery {
     });
     if (delay !== undefined && after?.status === "enabled") {
       await this.options.queues.deliveries.send(
-        { tenantId, endpointId: endpoint.id, sequence: event.sequence, attempt: attempt + 1 },
+        this.message(tenantId, endpoint.id, event.sequence, attempt + 1),
         delay,
       );
     }

@@ -1,4 +1,5 @@
 import type { AppServices } from "../../src/app/composition";
+import { TableWebhookStore } from "../../src/store/tableWebhookStore";
 import { TenantAdminError } from "../../src/tenants/tenantAdmin";
 import { main } from "../../tools/tenantCli";
 import { webhookCommand } from "../../tools/webhookCli";
@@ -40,6 +41,15 @@ describe("tenant CLI: webhook", () => {
       `webhook|${added.id}`,
     );
     expect(endpointRow.document).not.toContain(added.secret);
+
+    // A paused endpoint says until when, and from which event it resumes.
+    await new TableWebhookStore(services.tables.tenants).updateEndpoint("acme", added.id, (current) => ({
+      ...current,
+      paused: { since: "2026-01-01T00:00:00.000Z", until: "2026-01-01T00:00:30.000Z", strikes: 1, from: 3 },
+    }));
+    expect(await run("list", "acme")).toBe(
+      `${added.id}\tenabled (paused until 2026-01-01T00:00:30.000Z, from event 3)\thttp://127.0.0.1:4000/hook\tuser.created,user.deleted`,
+    );
 
     const rotated = await run("rotate-secret", "acme", added.id, "--overlap-hours", "2");
     expect(rotated).toMatch(

@@ -1,6 +1,8 @@
 import {
   afterFailure,
   afterSuccess,
+  droppable,
+  endPause,
   FAILURES_BEFORE_PAUSE,
   pauseSeconds,
   probeDue,
@@ -27,7 +29,12 @@ describe("an endpoint's pause (circuit breaker)", () => {
   it("pauses at the first timeout, from the event that timed out, for 30 s", () => {
     const { endpoint: after, paused } = afterFailure(endpoint, failed(7, { timedOut: true }));
     expect(paused).toBe(true);
-    expect(after.paused).toEqual({ until: later(30).toISOString(), strikes: 1, from: 7 });
+    expect(after.paused).toEqual({
+      since: NOW.toISOString(),
+      until: later(30).toISOString(),
+      strikes: 1,
+      from: 7,
+    });
     expect(after).toMatchObject({ failures: 1, failingSince: NOW.toISOString() });
   });
 
@@ -54,7 +61,12 @@ describe("an endpoint's pause (circuit breaker)", () => {
     const first = afterFailure(endpoint, failed(5, { timedOut: true })).endpoint;
     const probed = afterFailure(first, failed(5, { timedOut: true, probe: true, now: later(30) }));
     expect(probed.paused).toBe(true);
-    expect(probed.endpoint.paused).toEqual({ until: later(30 + 60).toISOString(), strikes: 2, from: 5 });
+    expect(probed.endpoint.paused).toEqual({
+      since: NOW.toISOString(),
+      until: later(30 + 60).toISOString(),
+      strikes: 2,
+      from: 5,
+    });
     const again = afterFailure(probed.endpoint, failed(5, { probe: true, now: later(31) }));
     expect(again.paused).toBe(false);
     expect(again.endpoint.paused?.strikes).toBe(2);
@@ -68,8 +80,32 @@ describe("an endpoint's pause (circuit breaker)", () => {
   });
 
   it("a probe is due once the pause has ended", () => {
-    const pause = { until: later(30).toISOString(), strikes: 1, from: 1 };
+    const pause = { since: NOW.toISOString(), until: later(30).toISOString(), strikes: 1, from: 1 };
     expect(probeDue(pause, later(29))).toBe(false);
     expect(probeDue(pause, later(30))).toBe(true);
+  });
+
+  it("drops, on what a process remembers, only deliveries queued before the pause for events the resume sends", () => {
+    const pause = { since: NOW.toISOString(), until: later(30).toISOString(), strikes: 1, from: 5 };
+    const before = NOW.getTime() - 1000;
+    expect(droppable(pause, { sequence: 6, queuedAt: before }, later(1))).toBe(true);
+    // Before the pause's start: the endpoint is read, and the pause moved back to it.
+    expect(droppable(pause, { sequence: 4, queuedAt: before }, later(1))).toBe(false);
+    // Queued after the pause began (a replay, a resume, a fan-out after another instance resumed it).
+    expect(droppable(pause, { sequence: 6, queuedAt: later(2).getTime() }, later(3))).toBe(false);
+    expect(droppable(pause, { sequence: 6 }, later(1))).toBe(false);
+    expect(droppable(pause, { sequence: 6, queuedAt: before, probe: true }, later(1))).toBe(false);
+    expect(droppable(pause, { sequence: 6, queuedAt: before }, later(30))).toBe(false);
+  });
+
+  it("an operator ends a pause: it resumes from the pause's start, and the failure run is kept", () => {
+    const paused = afterFailure(endpoint, failed(4, { timedOut: true })).endpoint;
+    expect(endPause(paused)).toEqual({
+      ...endpoint,
+      failures: 1,
+      failingSince: NOW.toISOString(),
+      resumeFrom: 4,
+    });
+    expect(endPause(endpoint)).toBe(endpoint);
   });
 });

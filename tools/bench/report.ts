@@ -508,6 +508,8 @@ export function formatBench(report: BenchReport): string {
           ? "never (no timeout seen)"
           : `${(hooks.warmup.hangingPausedAfterMs / 1000).toFixed(1)} s after the first`),
       `  the healthy endpoint received ${hooks.healthyDeliveries} deliveries, the hanging one was sent ${hooks.hangingConnections}`,
+      `  queue messages per timed write: none ${hooks.queuedPerWrite.none}, healthy ${hooks.queuedPerWrite.healthy}, ` +
+        `hanging ${hooks.queuedPerWrite.hanging}`,
     );
   }
   const cold = report.coldStart;

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ensureQueues } from "../../src/store/storageQueues";
+import type { WebhookQueues } from "../../src/webhooks/workQueue";
 import { startQueuePoller } from "../queuePoller";
 import type { BenchEnvironment, BenchTenant } from "./environment";
 import { runSlice, type LoadSlice } from "./load";
@@ -41,6 +42,11 @@ export interface WebhookIsolationResult {
   /** Deliveries the healthy endpoint received. */
   readonly healthyDeliveries: number;
   /**
+   * Queue messages (fan-out notices, deliveries, retries and requeues) each tenant's timed writes
+   * caused while the rounds ran, per write: the background work a webhook costs, counted, not timed.
+   */
+  readonly queuedPerWrite: Readonly<Record<WebhookSetup, number>>;
+  /**
    * Before the timed rounds: writes per tenant, and how long after the first of them the hanging
    * endpoint was paused (its first timeout). Until then it costs what a healthy endpoint costs.
    */
@@ -80,6 +86,26 @@ async function endpoint(
           resolve();
         }),
       );
+    },
+  };
+}
+
+/** Counts the messages sent to the webhook queues, per tenant, from the moment it is called. */
+function countQueued(queues: WebhookQueues): { counts: Map<string, number>; stop(): void } {
+  const counts = new Map<string, number>();
+  const originals = [queues.fanOut, queues.deliveries].map((queue) => {
+    const send = queue.send.bind(queue);
+    queue.send = (message: object, delaySeconds?: number) => {
+      const tenantId = (message as { tenantId?: unknown }).tenantId;
+      if (typeof tenantId === "string") counts.set(tenantId, (counts.get(tenantId) ?? 0) + 1);
+      return send(message, delaySeconds);
+    };
+    return { queue, send };
+  });
+  return {
+    counts,
+    stop() {
+      for (const { queue, send } of originals) queue.send = send;
     },
   };
 }
@@ -158,6 +184,7 @@ export async function measureWebhookIsolation(
     }
 
     const slices = new Map<WebhookSetup, LoadSlice[]>(WEBHOOK_SETUPS.map((setup) => [setup, []]));
+    const queued = countQueued(env.services.queues);
     for (let round = 0; round < options.rounds; round += 1) {
       const order = ORDERS[round % ORDERS.length] ?? WEBHOOK_SETUPS;
       for (const setup of order) {
@@ -171,6 +198,7 @@ export async function measureWebhookIsolation(
         slices.get(setup)?.push(slice);
       }
     }
+    queued.stop();
     // Deliveries are not timed; give the first ones a moment to arrive so the counts say they ran.
     const deadline = Date.now() + 15_000;
     while ((healthy.connections() === 0 || hanging.connections() === 0) && Date.now() < deadline) {
@@ -189,9 +217,14 @@ export async function measureWebhookIsolation(
         const base = slices.get(to)?.[round];
         return base && rateOf(base) > 0 ? rateOf(slice) / rateOf(base) : 0;
       });
+    const perWrite = (setup: WebhookSetup) => {
+      const writes = sides.find((side) => side.setup === setup)?.writes ?? 0;
+      return writes > 0 ? round2((queued.counts.get(hooked(setup)) ?? 0) / writes) : 0;
+    };
     return {
       concurrency: options.concurrency,
       sides,
+      queuedPerWrite: { none: perWrite("none"), healthy: perWrite("healthy"), hanging: perWrite("hanging") },
       hangingToNone: round2(median(roundRatios("hanging", "none"))),
       hangingToNoneOverall: rate("none") > 0 ? round2(rate("hanging") / rate("none")) : 0,
       hangingToHealthy: round2(median(roundRatios("hanging", "healthy"))),

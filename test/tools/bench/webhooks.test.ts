@@ -24,5 +24,10 @@ describe("bench: SCIM writes beside a hanging webhook endpoint", () => {
     expect(result.hangingToNone).toBeGreaterThan(0);
     // The warm-up waited for the hanging endpoint's first timeout: it was paused before the timed rounds.
     expect(result.warmup.hangingPausedAfterMs).not.toBeNull();
+    // Paused, the hanging endpoint's tenant queues nothing per write (at most a probe now and then),
+    // where each write of the healthy one queues its notice share and a delivery.
+    expect(result.queuedPerWrite.none).toBe(0);
+    expect(result.queuedPerWrite.hanging).toBeLessThan(0.5);
+    expect(result.queuedPerWrite.healthy).toBeGreaterThan(0);
   }, 120_000);
 });
