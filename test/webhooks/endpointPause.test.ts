@@ -1,10 +1,8 @@
 import type { DirectoryEvent } from "../../src/events/directoryEvent";
 import { TableWebhookStore } from "../../src/store/tableWebhookStore";
-import { startQueuePoller, type QueuePoller } from "../../tools/queuePoller";
-import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
+import { startDeliveryHarness, type DeliveryHarness, type Receiver } from "../support/deliveryHarness";
+import { scimClient, type TestHost, type TestTenant } from "../support/testServices";
 import { startReceiver, until } from "../support/webhookReceiver";
-
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /**
  * A hanging endpoint is paused after its first timeout: it holds at most its per-endpoint share of
@@ -12,30 +10,17 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
  * and once a probe succeeds every event held back reaches it.
  */
 describe("a hanging endpoint is paused, isolated from other tenants, and resumed (Azurite, local poller)", () => {
+  let deliveries: DeliveryHarness;
   let harness: TestHost;
-  let poller: QueuePoller;
-  const receivers: Receiver[] = [];
-  const originalLog = console.log;
-  const lines: string[] = [];
+  let lines: string[];
+  const receiver = (mode?: Parameters<typeof startReceiver>[0]) => deliveries.receiver(mode);
 
   beforeAll(async () => {
-    console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-    harness = await startTestHost({ WEBHOOK_TIMEOUT_SECONDS: "8" });
-    poller = startQueuePoller(harness.services, { idleMs: 50, sweepMs: 600_000 });
+    deliveries = await startDeliveryHarness(8);
+    ({ harness, logs: lines } = deliveries);
   });
 
-  afterAll(async () => {
-    await poller.stop();
-    await Promise.all(receivers.map((receiver) => receiver.close()));
-    await harness.close();
-    console.log = originalLog;
-  });
-
-  async function receiver(mode?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-    const started = await startReceiver(mode);
-    receivers.push(started);
-    return started;
-  }
+  afterAll(() => deliveries.close());
 
   const sequences = (received: Receiver["received"]) =>
     new Set(received.map((delivery) => (JSON.parse(delivery.body) as DirectoryEvent).sequence));

@@ -44,7 +44,11 @@ describe("httpSender: one POST with a deadline, and no private targets in Azure"
       expect(result.error).toMatch(/no connection after 300 ms/);
     } finally {
       for (const socket of held) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 

@@ -1,38 +1,24 @@
 import { Webhook } from "standardwebhooks";
 import type { DirectoryEvent } from "../../src/events/directoryEvent";
 import { MAX_ATTEMPTS } from "../../src/webhooks/backoff";
-import { startQueuePoller, type QueuePoller } from "../../tools/queuePoller";
-import { scimClient, startTestHost, type TestHost } from "../support/testServices";
+import { startDeliveryHarness, type DeliveryHarness, type Receiver } from "../support/deliveryHarness";
+import { scimClient, type TestHost } from "../support/testServices";
 import { startReceiver, until } from "../support/webhookReceiver";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 describe("webhook delivery through the queues (Azurite, local poller, receivers on 127.0.0.1)", () => {
+  let deliveries: DeliveryHarness;
   let harness: TestHost;
-  let poller: QueuePoller;
-  const receivers: Receiver[] = [];
-  const logs: string[] = [];
-  const originalLog = console.log;
+  let logs: string[];
+  const receiver = (mode?: Parameters<typeof startReceiver>[0]) => deliveries.receiver(mode);
 
   beforeAll(async () => {
-    console.log = (...args: unknown[]) => logs.push(args.map(String).join(" "));
-    harness = await startTestHost({ WEBHOOK_TIMEOUT_SECONDS: "2" });
-    poller = startQueuePoller(harness.services, { idleMs: 50, sweepMs: 60_000 });
+    deliveries = await startDeliveryHarness(2);
+    ({ harness, logs } = deliveries);
   });
 
-  afterAll(async () => {
-    await poller.stop();
-    await Promise.all(receivers.map((receiver) => receiver.close()));
-    await harness.close();
-    console.log = originalLog;
-  });
-
-  async function receiver(mode?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-    const started = await startReceiver(mode);
-    receivers.push(started);
-    return started;
-  }
+  afterAll(() => deliveries.close());
 
   const events = (receiver: Receiver): DirectoryEvent[] =>
     receiver.received.map((delivery) => JSON.parse(delivery.body) as DirectoryEvent);
@@ -118,45 +104,6 @@ describe("webhook delivery through the queues (Azurite, local poller, receivers 
     const [final] = await harness.services.webhooks.deliveries(tenant.tenantId, registered.id, 1);
     expect(final).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, lastError: "HTTP 500" });
     expect(final?.nextAttemptAt).toBeUndefined();
-  });
-
-  it("a hanging endpoint neither delays another tenant's deliveries nor SCIM answers", async () => {
-    const slowTenant = await harness.createTenant("slow");
-    const fastTenant = await harness.createTenant("fast");
-    const hanging = await receiver("hang");
-    const healthy = await receiver();
-    const { endpoint: slowEndpoint } = await harness.services.webhooks.add(slowTenant.tenantId, {
-      url: hanging.url,
-    });
-    await harness.services.webhooks.add(fastTenant.tenantId, { url: healthy.url });
-    const slow = scimClient(slowTenant);
-    const writes = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => slow("POST", "/Users", { userName: `slow${index}@x.com` })),
-    );
-    expect(writes.map((write) => write.status)).toEqual(Array(8).fill(201));
-    await until(() => hanging.received.length >= 1);
-    await scimClient(fastTenant)("POST", "/Users", { userName: "fast@x.com" });
-    await until(() => healthy.received.length >= 1);
-    const fastArrived = healthy.received[0]?.at ?? Infinity;
-    // The hanging deliveries time out (2 s) and are recorded as failed attempts only after the other tenant's arrived.
-    await until(async () =>
-      (await harness.services.webhooks.deliveries(slowTenant.tenantId, slowEndpoint.id, 8)).some(
-        (record) => record.status === "retrying",
-      ),
-    );
-    const firstTimeout = Math.min(
-      ...(await harness.services.webhooks.deliveries(slowTenant.tenantId, slowEndpoint.id, 8))
-        .filter((record) => record.status === "retrying")
-        .map((record) => Date.parse(record.updated)),
-    );
-    expect(fastArrived).toBeLessThan(firstTimeout);
-    const [timedOut] = (
-      await harness.services.webhooks.deliveries(slowTenant.tenantId, slowEndpoint.id, 8)
-    ).filter((record) => record.status === "retrying");
-    expect(timedOut?.lastError).toMatch(/timed out/);
-    // The hanging endpoint holds at most 4 connections; after its timeouts the rest wait (no busy retrying).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(hanging.received.length).toBeLessThanOrEqual(4);
   });
 
   it("replays a range with the same event ids, and signs with both secrets during a rotation's overlap", async () => {
