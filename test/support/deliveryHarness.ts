@@ -35,8 +35,9 @@ export async function startDeliveryHarness(timeoutSeconds: number): Promise<Deli
       return started;
     },
     async close() {
-      await poller.stop();
+      // Receivers first: a delivery held by a hanging one ends now, not at its deadline.
       await Promise.all(receivers.map((receiver) => receiver.close()));
+      await poller.stop();
       await harness.close();
       console.log = originalLog;
     },
