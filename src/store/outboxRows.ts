@@ -83,7 +83,6 @@ export function snapshotOf(entity: Record<string, unknown>): ResourceDoc | undef
 /** After a transaction committed: counts the directory changes (outbox rows) it wrote in the request. */
 export function noteCommitted(actions: readonly TransactionAction[]): void {
   noteChangesCommitted(
-    actions.filter(([kind, entity]) => kind === "create" && String(entity.rowKey).startsWith(OUTBOX_PREFIX))
-      .length,
+    actions.filter(([kind, entity]) => kind === "create" && entity.rowKey.startsWith(OUTBOX_PREFIX)).length,
   );
 }

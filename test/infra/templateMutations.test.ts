@@ -24,7 +24,7 @@ export const MUTATIONS: readonly (InfraMutation & { readonly caughtBy: string })
   {
     description: "the app's vault role is scoped to the resource group instead of the vault",
     file: "app/rbac.bicep",
-    from: /(resource appSecretsOfficer [^\n]*\n[^\n]*\n)  scope: vault\n/,
+    from: /(resource appSecretsOfficer [^\n]*\n[^\n]*\n) {2}scope: vault\n/,
     to: "$1",
     caughtBy:
       "the app writes secrets in its own vault only, and that vault keeps soft delete and purge protection",
