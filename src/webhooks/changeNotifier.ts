@@ -3,8 +3,9 @@ import type { WorkQueue } from "./workQueue";
 /**
  * Tells the fan-out queue that a tenant has new changes, after the SCIM request that made them
  * has its answer: never awaited by the request, never failing it. Notices for one tenant that
- * come close together become one message, and a tenant without endpoints sends none (`listens`
- * is cached; an endpoint added meanwhile is caught by the sweep).
+ * come close together become one message, and a tenant without a receiving endpoint (none, or
+ * only disabled or paused ones) sends none (`listens` is cached; an endpoint added meanwhile is
+ * caught by the sweep).
  */
 export class ChangeNotifier {
   private readonly waiting = new Set<string>();
