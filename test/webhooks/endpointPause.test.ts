@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type { DirectoryEvent } from "../../src/events/directoryEvent";
+import { decodeMessage } from "../../src/store/storageQueues";
 import { TableWebhookStore } from "../../src/store/tableWebhookStore";
 import { startDeliveryHarness, type DeliveryHarness, type Receiver } from "../support/deliveryHarness";
-import { scimClient, type TestTenant } from "../support/testServices";
+import { createTestServices, scimClient, type TestTenant } from "../support/testServices";
 import { until } from "../support/webhookReceiver";
 
 const sequences = (received: Receiver["received"]) =>
@@ -128,4 +130,46 @@ describe("a hanging endpoint is paused, then resumed without losing an event (Az
       ),
     ).toBe(true);
   }, 60_000);
+});
+
+describe("the sweep and a paused endpoint (Azurite queues, no poller)", () => {
+  it("queues no fan-out for a tenant whose only endpoint is paused, and a new probe once its probe is lost", async () => {
+    const services = await createTestServices();
+    const tenantId = `sweep-${randomUUID().slice(0, 8)}`;
+    await services.tenants.create(tenantId);
+    const { endpoint } = await services.webhooks.add(tenantId, { url: "http://127.0.0.1:9/hook" });
+    const store = new TableWebhookStore(services.tables.tenants);
+    const pauseEnded = async (agoMs: number) => {
+      const until = new Date(Date.now() - agoMs).toISOString();
+      await store.updateEndpoint(tenantId, endpoint.id, (current) => ({
+        ...current,
+        paused: { since: new Date(Date.now() - 3_600_000).toISOString(), until, strikes: 3, from: 7 },
+      }));
+    };
+    const queued = async () => {
+      const peek = async (name: "fanOut" | "deliveries") =>
+        (await services.queues?.clients[name].peekMessages({ numberOfMessages: 32 }))?.peekedMessageItems.map(
+          (item) => decodeMessage(item.messageText),
+        ) ?? [];
+      return { fanOut: await peek("fanOut"), deliveries: await peek("deliveries") };
+    };
+
+    // Its probe is due only now: it is on its way (sent with the pause), nothing to add.
+    await pauseEnded(1_000);
+    await services.webhookDelivery?.sweep(tenantId);
+    expect(await queued()).toEqual({ fanOut: [], deliveries: [] });
+
+    // Ten minutes past its end: the probe was lost (a crash), so the sweep sends one.
+    await pauseEnded(10 * 60_000);
+    await services.webhookDelivery?.sweep(tenantId);
+    expect(await queued()).toEqual({
+      fanOut: [],
+      deliveries: [expect.objectContaining({ tenantId, endpointId: endpoint.id, sequence: 7, probe: true })],
+    });
+
+    // Once it receives again, the sweep fans the tenant out as usual.
+    await store.updateEndpoint(tenantId, endpoint.id, ({ paused: _paused, ...current }) => current);
+    await services.webhookDelivery?.sweep(tenantId);
+    expect((await queued()).fanOut).toEqual([{ tenantId }]);
+  });
 });
