@@ -2,6 +2,7 @@ import type { QueueClient } from "@azure/storage-queue";
 import type { AppServices } from "../src/app/composition";
 import { queueHandlers, sweepWebhooks } from "../src/jobs/webhookQueues";
 import { decodeMessage } from "../src/store/storageQueues";
+import { DELIVERIES_PER_INSTANCE } from "../src/webhooks/webhookDelivery";
 
 export interface QueuePollerOptions {
   /** Pause between polls of an idle queue. */
@@ -31,7 +32,7 @@ export function startQueuePoller(services: AppServices, options: QueuePollerOpti
   const queues = services.queues;
   if (!queues) return { stop: () => Promise.resolve() };
   const idleMs = options.idleMs ?? 200;
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? DELIVERIES_PER_INSTANCE;
   let running = true;
   const handling = new Set<Promise<void>>();
 

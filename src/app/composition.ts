@@ -17,7 +17,7 @@ import { ChangeNotifier } from "../webhooks/changeNotifier";
 import { RefreshingCache } from "../lib/refreshingCache";
 import { httpSender, type WebhookSender } from "../webhooks/sender";
 import { WebhookAdmin } from "../webhooks/webhookAdmin";
-import { WebhookDelivery } from "../webhooks/webhookDelivery";
+import { DELIVERIES_PER_INSTANCE, WebhookDelivery } from "../webhooks/webhookDelivery";
 import type { EventLog } from "../events/eventLog";
 import { TableEventLog } from "../store/tableEventLog";
 import { groupKind, userKind } from "../store/resourceKinds";
@@ -104,9 +104,8 @@ const MISS_REFRESH_MS = 5_000;
 /** How soon a running instance notices a tenant's first (or last) webhook endpoint. */
 const LISTENING_TTL_MS = 30_000;
 const KEY_VAULT_TIMEOUT_MS = 5_000;
-/** Webhook deliveries at once, to one endpoint and in all, in one instance. */
+/** Webhook deliveries at once to one endpoint, in one instance. */
 const MAX_DELIVERIES_PER_ENDPOINT = 4;
-const MAX_DELIVERIES_PER_INSTANCE = 16;
 
 function credentialStore(config: Config, tableStore: TableTenants): CredentialStore {
   if (config.KEY_VAULT_URI === undefined) return tableStore;
@@ -177,7 +176,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         log: logLine,
         autoDisableAfterMs: config.WEBHOOK_AUTO_DISABLE_HOURS * 60 * 60 * 1000,
         maxInFlightPerEndpoint: MAX_DELIVERIES_PER_ENDPOINT,
-        maxInFlight: MAX_DELIVERIES_PER_INSTANCE,
+        maxInFlight: DELIVERIES_PER_INSTANCE,
         busyWaitSeconds: config.WEBHOOK_TIMEOUT_SECONDS,
         changed: (tenantId) => {
           listening.forget(tenantId);

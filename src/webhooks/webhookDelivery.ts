@@ -60,7 +60,11 @@ export interface WebhookDeliveryOptions {
 
 const FAN_OUT_PAGE = 100;
 const BUSY_DELAY_SECONDS = 5;
-const DEFAULT_MAX_IN_FLIGHT = 16;
+/**
+ * Deliveries at a time in one instance by default; host.json lets the Functions host hand the
+ * delivery function no more than this many messages at once (batchSize + newBatchThreshold).
+ */
+export const DELIVERIES_PER_INSTANCE = 16;
 /** A burst to a fast endpoint waits its turn in this process; a slow endpoint's overflow goes back to the queue. */
 const WAITING_PER_SLOT = 3;
 const MAX_SLOT_WAIT_MS = 1_000;
@@ -98,7 +102,7 @@ export class WebhookDelivery {
     const perEndpoint = options.maxInFlightPerEndpoint;
     this.slots = new Slots(
       perEndpoint,
-      options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      options.maxInFlight ?? DELIVERIES_PER_INSTANCE,
       WAITING_PER_SLOT * perEndpoint,
       MAX_SLOT_WAIT_MS,
     );
