@@ -1,38 +1,24 @@
 import { z } from "zod";
 import type { DirectoryEvent } from "../events/directoryEvent";
 import type { EventLog } from "../events/eventLog";
-import { auditRecord } from "../service/audit";
 import type { AuditLog } from "../service/auditLog";
 import type { CredentialStore, WebhookSecretRecord } from "../tenants/credentialStore";
 import { isLive } from "../tenants/credentials";
 import { MAX_ATTEMPTS, retryDelaySeconds } from "./backoff";
-import {
-  afterFailure,
-  afterSuccess,
-  droppable,
-  endPause,
-  hasFailureState,
-  probeDue,
-  type EndpointPause,
-  type FailedAttempt,
-} from "./pause";
+import { hasFailureState, probeDue } from "./pause";
 import type { WebhookSender } from "./sender";
 import { Slots } from "./slots";
+import {
+  deliveryMessage,
+  deliveryMessageSchema,
+  EndpointHealth,
+  type DeliveryMessage,
+} from "./endpointHealth";
 import { signDelivery } from "./signing";
 import type { WebhookQueues } from "./workQueue";
 import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from "./webhookStore";
 
-export const deliveryMessageSchema = z.object({
-  tenantId: z.string().min(1).max(64),
-  endpointId: z.string().min(1).max(64),
-  sequence: z.number().int().min(1),
-  attempt: z.number().int().min(1).max(100),
-  /** The one attempt a paused endpoint gets when its pause ends. */
-  probe: z.literal(true).optional(),
-  /** When it was first queued (ms since the epoch): tells a delivery a pause may drop from a later one. */
-  queuedAt: z.number().int().min(0).optional(),
-});
-export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+export { deliveryMessageSchema, type DeliveryMessage };
 
 export const fanOutMessageSchema = z.object({ tenantId: z.string().min(1).max(64) });
 
@@ -93,12 +79,12 @@ export function liveSecrets(
 export class WebhookDelivery {
   private readonly fanOuts = new Map<string, { requests: number }>();
   private readonly slots: Slots;
-  /** Pauses this process knows of: a paused endpoint's queued deliveries are dropped without a read. */
-  private readonly pauses = new Map<string, EndpointPause>();
+  private readonly health: EndpointHealth;
   private readonly clock: () => Date;
 
   constructor(private readonly options: WebhookDeliveryOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.health = new EndpointHealth(options);
     const perEndpoint = options.maxInFlightPerEndpoint;
     this.slots = new Slots(
       perEndpoint,
@@ -203,7 +189,7 @@ export class WebhookDelivery {
     for (const endpoint of endpoints) {
       const pause = endpoint.paused;
       if (pause && Date.parse(pause.until) + LOST_PROBE_MS <= now.getTime()) {
-        await this.sendProbe(tenantId, endpoint.id, pause, now);
+        await this.health.sendProbe(tenantId, endpoint.id, pause, now);
       }
     }
   }
@@ -252,8 +238,7 @@ export class WebhookDelivery {
 
   /** A delivery the endpoint's pause (as this process knows it) will send again when it resumes. */
   private parkedInMemory(message: DeliveryMessage): boolean {
-    const pause = this.pauses.get(message.endpointId);
-    return pause !== undefined && droppable(pause, message, this.clock());
+    return this.health.droppable(message, this.clock());
   }
 
   private async deliverNow(message: DeliveryMessage): Promise<void> {
@@ -261,7 +246,7 @@ export class WebhookDelivery {
     const { store, events } = this.options;
     const endpoint = await store.endpoint(tenantId, endpointId);
     if (!endpoint) return;
-    this.remember(endpoint);
+    this.health.remember(endpoint);
     if (message.probe && !endpoint.paused) return; // resumed meanwhile: the resume queues this event
     const event = (await events.read(tenantId, sequence - 1, 1)).events.find(
       (found) => found.sequence === sequence,
@@ -281,50 +266,23 @@ export class WebhookDelivery {
     if (endpoint.paused) {
       // Only the pause's own probe, once due, goes out; an early or second one is dropped.
       if (!message.probe || !probeDue(endpoint.paused, this.clock())) {
-        await this.park(tenantId, endpoint.paused, endpointId, sequence);
+        await this.health.park(tenantId, endpoint.paused, endpointId, sequence);
         return;
       }
     }
     await this.attempt(tenantId, endpoint, event, attempt, message.probe === true);
   }
 
-  /** A delivery of a paused endpoint: dropped, its event covered by the resume (which starts at `from`). */
-  private async park(tenantId: string, pause: EndpointPause, endpointId: string, sequence: number) {
-    if (sequence >= pause.from) return;
-    const updated = await this.options.store.updateEndpoint(tenantId, endpointId, (current) =>
-      current.paused && sequence < current.paused.from
-        ? { ...current, paused: { ...current.paused, from: sequence } }
-        : current,
-    );
-    if (updated) this.remember(updated);
-  }
-
-  private remember(endpoint: WebhookEndpoint): void {
-    if (endpoint.paused && endpoint.status === "enabled") this.pauses.set(endpoint.id, endpoint.paused);
-    else this.pauses.delete(endpoint.id);
-  }
-
-  private async sendProbe(tenantId: string, endpointId: string, pause: EndpointPause, now: Date) {
-    const seconds = Math.max(0, (Date.parse(pause.until) - now.getTime()) / 1000);
-    await this.options.queues.deliveries.send(
-      { ...this.message(tenantId, endpointId, pause.from, 1), probe: true },
-      seconds,
-    );
-  }
-
   private message(tenantId: string, endpointId: string, sequence: number, attempt: number): DeliveryMessage {
-    return { tenantId, endpointId, sequence, attempt, queuedAt: this.clock().getTime() };
+    return deliveryMessage(tenantId, endpointId, sequence, attempt, this.clock());
   }
 
   /**
    * Ends the endpoint's pause now (an operator enabled it or replays to it): it resumes from where
    * the pause began, at a fan-out queued here.
    */
-  async endPause(tenantId: string, endpointId: string): Promise<void> {
-    const updated = await this.options.store.updateEndpoint(tenantId, endpointId, endPause);
-    if (updated) this.remember(updated);
-    this.options.changed?.(tenantId);
-    await this.options.queues.fanOut.send({ tenantId });
+  endPause(tenantId: string, endpointId: string): Promise<void> {
+    return this.health.endPause(tenantId, endpointId);
   }
 
   /** A message the platform gave up on (it failed every try): it ends in the delivery log. */
@@ -378,15 +336,15 @@ export class WebhookDelivery {
     });
     if (ok) {
       await this.record(tenantId, endpoint.id, event, { status: "delivered", ...outcome });
-      if (hasFailureState(endpoint)) await this.noteSuccess(tenantId, endpoint.id);
+      if (hasFailureState(endpoint)) await this.health.noteSuccess(tenantId, endpoint.id);
       return;
     }
     const lastError = result.error ?? `HTTP ${result.status ?? 0}`;
     const failed = { sequence: event.sequence, timedOut: result.timedOut === true, probe, now };
-    const { after, opened } = await this.noteFailure(tenantId, endpoint, failed);
+    const { after, opened } = await this.health.noteFailure(tenantId, endpoint, failed);
     if (after?.status === "enabled" && after.paused) {
       // The pause covers this event: it is sent again when the endpoint resumes, not on its own schedule.
-      if (opened) await this.sendProbe(tenantId, endpoint.id, after.paused, now);
+      if (opened) await this.health.sendProbe(tenantId, endpoint.id, after.paused, now);
       await this.record(tenantId, endpoint.id, event, {
         status: "retrying",
         ...outcome,
@@ -408,75 +366,6 @@ export class WebhookDelivery {
         delay,
       );
     }
-  }
-
-  /** The run of failures ends; a paused endpoint resumes (its fan-out queues what the pause held back). */
-  private async noteSuccess(tenantId: string, endpointId: string): Promise<void> {
-    // Set by the change, which runs again on a write conflict.
-    const seen = { paused: false };
-    const updated = await this.options.store.updateEndpoint(tenantId, endpointId, (current) => {
-      seen.paused = current.paused !== undefined;
-      return hasFailureState(current) ? afterSuccess(current) : current;
-    });
-    if (updated) this.remember(updated);
-    if (!seen.paused) return;
-    this.options.log({ event: "webhook.resumed", tenantId, endpointId });
-    this.options.changed?.(tenantId);
-    await this.options.queues.fanOut.send({ tenantId });
-  }
-
-  /**
-   * Counts the failure on the endpoint: a timeout or a run of failures pauses it (`opened`: this
-   * attempt paused it, so it sends the probe), and a run long enough disables it.
-   */
-  private async noteFailure(
-    tenantId: string,
-    endpoint: WebhookEndpoint,
-    failed: FailedAttempt,
-  ): Promise<{ after?: WebhookEndpoint; opened: boolean }> {
-    // Set by the change, which runs again on a write conflict.
-    const seen = { opened: false, disabled: false };
-    const after = await this.options.store.updateEndpoint(tenantId, endpoint.id, (current) => {
-      seen.opened = false;
-      seen.disabled = false;
-      if (current.status !== "enabled") return current;
-      const next = afterFailure(current, failed);
-      const failingSince = next.endpoint.failingSince ?? failed.now.toISOString();
-      if (failed.now.getTime() - Date.parse(failingSince) >= this.options.autoDisableAfterMs) {
-        seen.disabled = true;
-        return { ...next.endpoint, status: "disabled", disabledReason: `failing since ${failingSince}` };
-      }
-      seen.opened = next.paused;
-      return next.endpoint;
-    });
-    if (after) this.remember(after);
-    const { opened, disabled } = seen;
-    if (opened && after?.paused) {
-      this.options.log({
-        event: "webhook.paused",
-        tenantId,
-        endpointId: endpoint.id,
-        until: after.paused.until,
-      });
-      this.options.changed?.(tenantId);
-    }
-    if (disabled && after) await this.noteDisabled(tenantId, endpoint.id, after, failed.now);
-    return { ...(after ? { after } : {}), opened };
-  }
-
-  private async noteDisabled(tenantId: string, endpointId: string, after: WebhookEndpoint, now: Date) {
-    this.options.log({ event: "webhook.disabled", tenantId, endpointId, failingSince: after.failingSince });
-    this.options.changed?.(tenantId);
-    await this.options.auditLog.append(
-      tenantId,
-      auditRecord(
-        "update",
-        "Webhook",
-        endpointId,
-        [{ attribute: "status", before: "enabled", after: "disabled" }],
-        now.toISOString(),
-      ),
-    );
   }
 
   private entry(
