@@ -38,6 +38,13 @@ export const configSchema = z
      */
     THROTTLE_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
     THROTTLE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(500),
+    /**
+     * Per tenant and per instance: requests doing work at once (the rest wait, in the tenant's own
+     * queue, before any body read or storage call), and how many may wait; one more gets 429.
+     * Entra's 25 requests per second need about 3 at once at 100 ms each. 0 turns the cap off.
+     */
+    THROTTLE_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(10_000).default(16),
+    THROTTLE_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(256),
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**

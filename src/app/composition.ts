@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import { TenantConcurrency } from "../service/tenantConcurrency";
 import { TenantThrottle } from "../service/tenantThrottle";
 import { DebugMode } from "../diagnostics/debugMode";
 import { CachedHealth } from "../diagnostics/health";
@@ -63,6 +64,8 @@ export interface AppServices {
   readonly jwks: JwksCache;
   /** Each tenant's request rate on this instance (429 above it). */
   readonly throttle: TenantThrottle;
+  /** Caps each tenant's requests working at once (see TenantConcurrency). */
+  readonly concurrency: TenantConcurrency;
   /** Each tenant's audit trail: written with every change, read by the CLI and the admin endpoint. */
   readonly auditLog: AuditLog;
   readonly requestStats: RequestStats;
@@ -293,6 +296,10 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ratePerSecond: config.THROTTLE_REQUESTS_PER_SECOND,
       burst: config.THROTTLE_BURST,
       ...clock,
+    }),
+    concurrency: new TenantConcurrency({
+      maxInFlight: config.THROTTLE_MAX_IN_FLIGHT,
+      maxQueued: config.THROTTLE_MAX_QUEUED,
     }),
     tenantSchemas,
     resourceTypes: new TenantResourceTypes(tenantSchemas, {

@@ -1,3 +1,5 @@
+import { UNSUPPORTED_STATUS } from "../scim/errors";
+
 /** What one instance counted for one tenant in one 5-minute window. */
 export interface WindowStats {
   /** ISO time of the window's start. */
@@ -35,10 +37,15 @@ export const THROTTLED_STATUS = 429;
 
 /**
  * 304 and 404 are answers, not failures (a 404 for a deleted user is what Entra expects); a 429 is
- * a pause, not a failure.
+ * a pause, not a failure; a 501 says the client asked for a feature the connector does not offer.
  */
 export function isFailure(status: number): boolean {
-  return status >= 400 && status !== 404 && status !== THROTTLED_STATUS;
+  return status >= 400 && status !== 404 && status !== THROTTLED_STATUS && status !== UNSUPPORTED_STATUS;
+}
+
+/** A 5xx that is the service's fault (a 501 is the client's choice of feature). */
+export function isServerError(status: number): boolean {
+  return status >= 500 && status !== UNSUPPORTED_STATUS;
 }
 
 /**
@@ -71,7 +78,7 @@ export function countRequest(
   if (isFailure(status)) {
     open.lastFailure = { ...failure, status, timeMs };
     if (failure.reference === true) open.referenceFailures += 1;
-  } else if (status !== THROTTLED_STATUS) open.lastSuccessMs = timeMs;
+  } else if (status !== THROTTLED_STATUS && status !== UNSUPPORTED_STATUS) open.lastSuccessMs = timeMs;
 }
 
 type OpenFailure = NonNullable<OpenWindow["lastFailure"]>;

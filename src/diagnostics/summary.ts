@@ -1,4 +1,12 @@
-import { isFailure, mergeStats, THROTTLED_STATUS, type FailureSample, type WindowStats } from "./stats";
+import { UNSUPPORTED_STATUS } from "../scim/errors";
+import {
+  isFailure,
+  isServerError,
+  mergeStats,
+  THROTTLED_STATUS,
+  type FailureSample,
+  type WindowStats,
+} from "./stats";
 
 export interface PeriodSummary {
   readonly requests: number;
@@ -8,6 +16,8 @@ export interface PeriodSummary {
   readonly referenceFailures: number;
   /** Requests answered 429: Entra retries them later; they fail no event. */
   readonly throttled: number;
+  /** Requests answered 501: a feature the connector does not offer was asked for; not failures. */
+  readonly unsupported: number;
   readonly byStatus: Readonly<Record<string, number>>;
   /** 401s to requests with no credential or one the tenant never issued: not in the figures above. */
   readonly unauthenticated: number;
@@ -55,6 +65,7 @@ function period(windows: readonly WindowStats[]): PeriodSummary {
     failures: count(merged, isFailure),
     referenceFailures: merged.referenceFailures ?? 0,
     throttled: count(merged, (status) => status === THROTTLED_STATUS),
+    unsupported: count(merged, (status) => status === UNSUPPORTED_STATUS),
     byStatus: merged.byStatus,
     unauthenticated: merged.unauthenticated ?? 0,
   };
@@ -62,9 +73,9 @@ function period(windows: readonly WindowStats[]): PeriodSummary {
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
-/** The share of events (429s aside) that failed, reference failures aside. */
+/** The share of events (429s and 501s aside) that failed, reference failures aside. */
 function failedShare(day: PeriodSummary): number {
-  const events = day.requests - day.throttled;
+  const events = day.requests - day.throttled - day.unsupported;
   return events === 0 ? 0 : (day.failures - day.referenceFailures) / events;
 }
 
@@ -117,7 +128,7 @@ export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
         "401s, its Admin Credentials hold a token that is not this tenant's.",
     );
   }
-  const serverErrors = count(hour, (s) => s >= 500);
+  const serverErrors = count(hour, isServerError);
   if (serverErrors > 0) {
     if (status === "healthy") status = "at risk";
     reasons.push(
@@ -127,6 +138,12 @@ export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
   if (hour.throttled > 0) {
     reasons.push(
       `${hour.throttled} requests throttled (429) in the last hour: Entra pauses and retries them; they are not failures.`,
+    );
+  }
+  if (hour.unsupported > 0) {
+    reasons.push(
+      `${hour.unsupported} requests in the last hour asked for a feature the connector does not offer (501, ` +
+        "e.g. a search across resource types): the client's choice, not failures or server errors.",
     );
   }
   return { status, reasons };

@@ -5,6 +5,7 @@ import { notFound, ScimError, UnresolvableReferenceError } from "../scim/errors"
 import { writeOnlyNames } from "../scim/resource/writeOnly";
 import { builtInTypes } from "../scim/schema/tenantSchema";
 import type { TenantScope } from "../service/resourceService";
+import { admitTenantRequest } from "../service/tenantAdmission";
 import type { Authentication } from "../tenants/authenticator";
 import { isValidTenantId } from "../tenants/tenantId";
 import { MAX_BODY_BYTES } from "./body";
@@ -123,22 +124,28 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
         call.context.log(debugLine(call.correlationId, tenantId, seen.debugBody, response, seen.writeOnly));
     });
     if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
+    // A tenant over its rate is refused before the token check, the body and storage.
+    services.throttle.refuseIfEmpty(tenantId);
     const authentication = await services.authenticator.authenticate(tenantId, bearerToken(request));
     seen.authentication = authentication;
     if (authentication.kind === "unauthenticated") call.markUnauthenticated();
     if (authentication.kind !== "authenticated") throw unauthorized();
     call.scope.credentialId = authentication.credentialId;
-    services.throttle.admit(tenantId);
-    const debugBody = await debugRequestBody(services, tenantId, request);
-    seen.debugBody = debugBody;
-    const id = request.params.id;
-    // The tenant's own schema (its extension attributes) shapes everything the request does.
-    const types = await services.resourceTypes.forTenant(tenantId);
-    if (debugBody !== undefined) seen.writeOnly = writeOnlyNames([types.User, types.Group]);
-    const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
-    const answer = await operation({ request, scope, services, ...(id ? { id } : {}) });
-    // Webhooks: a fan-out is queued after a committed change, never awaited by this request.
-    if ((call.scope.changesCommitted ?? 0) > 0) services.changes.notify(tenantId);
-    return answer;
+    const release = await admitTenantRequest(services, tenantId);
+    try {
+      const debugBody = await debugRequestBody(services, tenantId, request);
+      seen.debugBody = debugBody;
+      const id = request.params.id;
+      // The tenant's own schema (its extension attributes) shapes everything the request does.
+      const types = await services.resourceTypes.forTenant(tenantId);
+      if (debugBody !== undefined) seen.writeOnly = writeOnlyNames([types.User, types.Group]);
+      const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
+      const answer = await operation({ request, scope, services, ...(id ? { id } : {}) });
+      // Webhooks: a fan-out is queued after a committed change, never awaited by this request.
+      if ((call.scope.changesCommitted ?? 0) > 0) services.changes.notify(tenantId);
+      return answer;
+    } finally {
+      release();
+    }
   });
 }

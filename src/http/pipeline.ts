@@ -1,7 +1,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { ApiError } from "../events/apiError";
 import { inRequestScope, type RequestScope } from "../lib/requestScope";
-import { ScimError } from "../scim/errors";
+import { ScimError, UNSUPPORTED_STATUS } from "../scim/errors";
 import { STORAGE_RETRY_AFTER_SECONDS } from "../service/storageUnavailable";
 import { markUnauthenticated, observeScimRequest, type ScimRequestObservation } from "../telemetry";
 import { isValidTenantId } from "../tenants/tenantId";
@@ -161,6 +161,8 @@ export function pipeline(surface: Surface, route: string, work: PipelineWork): H
         ...(failure?.scimType ? { scimType: failure.scimType } : {}),
         ...(errorCode ? { error: errorCode } : {}),
         ...(unauthenticated ? { unauthenticated: true } : {}),
+        // A feature the client asked for and we do not offer: not a server error.
+        ...(response.status === UNSUPPORTED_STATUS ? { outcome: "unsupported" } : {}),
         ...fields,
       }),
     );

@@ -33,6 +33,15 @@ export const badRequest = (scimType: ScimType, detail: string): ScimError =>
 
 export const notFound = (detail: string): ScimError => new ScimError(404, detail);
 
+/**
+ * 501: the client asked for a feature the connector does not offer (RFC 7644 §3.2), such as a search
+ * across resource types. The client's choice, not a fault of the service: never a server error in the
+ * request log, the summary, the outlook or the alerts.
+ */
+export const UNSUPPORTED_STATUS = 501;
+
+export const unsupported = (detail: string): ScimError => new ScimError(UNSUPPORTED_STATUS, detail);
+
 export const conflict = (detail: string): ScimError => new ScimError(409, detail, "uniqueness");
 
 /**

@@ -9,6 +9,21 @@ export class TooManyRequestsError extends ScimError {
   }
 }
 
+const refusals = new Map<number, TooManyRequestsError>();
+
+/**
+ * One error per Retry-After value, made once: a flood is answered without building an error and its
+ * stack for every request it sends. The errors are never changed after they are made.
+ */
+function refusal(retryAfterSeconds: number): TooManyRequestsError {
+  let error = refusals.get(retryAfterSeconds);
+  if (!error) {
+    if (refusals.size >= 64) refusals.clear();
+    refusals.set(retryAfterSeconds, (error = new TooManyRequestsError(retryAfterSeconds)));
+  }
+  return error;
+}
+
 export interface ThrottleOptions {
   /** Requests per second a tenant may keep up, on one instance; 0 turns throttling off. */
   readonly ratePerSecond: number;
@@ -38,6 +53,21 @@ export class TenantThrottle {
     this.now = options.clock ?? Date.now;
   }
 
+  /**
+   * The cheap path, before authentication, a body read or any storage work: throws when the tenant's
+   * bucket is already empty, without taking a token or making a bucket. Only authenticated requests
+   * take tokens (in `admit`), so requests with a made-up token cannot use up a tenant's rate; while
+   * its own traffic keeps it over the rate, every request to its URL is refused here.
+   */
+  refuseIfEmpty(tenantId: string): void {
+    const { ratePerSecond, burst } = this.options;
+    if (ratePerSecond <= 0) return;
+    const bucket = this.buckets.get(tenantId);
+    if (!bucket) return;
+    const tokens = Math.min(burst, bucket.tokens + ((this.now() - bucket.updatedAt) / 1000) * ratePerSecond);
+    if (tokens < 1) throw refusal(Math.max(1, Math.ceil((1 - tokens) / ratePerSecond)));
+  }
+
   /** Takes one token of the tenant's bucket, or throws TooManyRequestsError. */
   admit(tenantId: string): void {
     const { ratePerSecond, burst } = this.options;
@@ -54,7 +84,7 @@ export class TenantThrottle {
       bucket.tokens -= 1;
       return;
     }
-    throw new TooManyRequestsError(Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)));
+    throw refusal(Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)));
   }
 
   private evict(now: number): void {

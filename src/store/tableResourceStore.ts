@@ -18,6 +18,7 @@ import type { AuditRecord } from "../service/audit";
 import { auditAction } from "./auditRows";
 import { noteCommitted } from "./outboxRows";
 import { checkContinuationToken } from "./continuationTokens";
+import { keepCount, keptCount, newGenerationAction } from "./countRows";
 import { countKeysRead, countRowsRead } from "./roundTrips";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
@@ -111,6 +112,7 @@ export class TableResourceStore implements ResourceRepository {
         this.indexRow(tenantId, rowKey, id, entries.get(rowKey) ?? ""),
       ]),
       ...auditAction(tenantId, audit, doc),
+      newGenerationAction(tenantId, this.kind),
     ];
     const response = await this.submit(tenantId, actions, doc, indexKeys, 1);
     return withEtag(stored, resourceRowEtag(response));
@@ -173,6 +175,7 @@ export class TableResourceStore implements ResourceRepository {
         { partitionKey: tenantId, rowKey: indexKey },
       ]),
       ...auditAction(tenantId, audit, previous.doc),
+      newGenerationAction(tenantId, this.kind),
     ];
     let tombstoneEtag: string;
     try {
@@ -293,22 +296,32 @@ export class TableResourceStore implements ResourceRepository {
     return ids;
   }
 
+  /** The kept count when no resource of the kind was created or deleted since it was made (countRows.ts). */
   async count(tenantId: string): Promise<number> {
     let total = 0;
     try {
-      for await (const page of this.client
-        .listEntities({
-          queryOptions: {
-            filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)),
-            select: ["RowKey", TOMBSTONE_PROPERTY],
-          },
-        })
-        .byPage({ maxPageSize: 1000 })) {
-        countKeysRead(page.length);
-        total += page.filter((entity) => !isTombstone(entity)).length;
-      }
+      const kept = await keptCount(this.client, tenantId, this.kind);
+      if (kept.count !== undefined) return kept.count;
+      total = await this.countKeys(tenantId);
+      await keepCount(this.client, tenantId, this.kind, total, kept.generation);
     } catch (error) {
       unavailable(error);
+    }
+    return total;
+  }
+
+  private async countKeys(tenantId: string): Promise<number> {
+    let total = 0;
+    for await (const page of this.client
+      .listEntities({
+        queryOptions: {
+          filter: this.rangeFilter(tenantId, resourceRowPrefix(this.kind)),
+          select: ["RowKey", TOMBSTONE_PROPERTY],
+        },
+      })
+      .byPage({ maxPageSize: 1000 })) {
+      countKeysRead(page.length);
+      total += page.filter((entity) => !isTombstone(entity)).length;
     }
     return total;
   }

@@ -1,3 +1,4 @@
+import { UNSUPPORTED_STATUS } from "../scim/errors";
 import type { RequestOutcome } from "./types";
 
 /**
@@ -22,6 +23,8 @@ export const UNAUTHENTICATED_OUTCOME: RequestOutcome = "unauthenticated";
 export const UNAUTHENTICATED_THRESHOLD = 100;
 /** `let minRequests` of server-errors.kql: fewer requests in the window are not a trend. */
 export const MIN_SERVER_ERROR_REQUESTS = 3;
+/** `let unsupportedStatus` of server-errors.kql: a 501 is a feature the client asked for and we do not offer. */
+export const SERVER_ERROR_EXCLUDED_STATUS = UNSUPPORTED_STATUS;
 /** `threshold` of the server-errors rule: 5xx share, in percent, at or above which it fires. */
 export const SERVER_ERROR_PCT_THRESHOLD = 20;
 /** `conflictThreshold` of alerts.bicep: 409s per tenant per window at or above which it fires. */

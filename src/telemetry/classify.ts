@@ -1,3 +1,4 @@
+import { UNSUPPORTED_STATUS } from "../scim/errors";
 import { booleanOf } from "../scim/resource/boolean";
 import type {
   ProvisioningEvent,
@@ -77,6 +78,7 @@ function operationOf(resource: ScimResource, { method, id, hasFilter }: RequestS
 
 export function outcomeOf(status: number): RequestOutcome {
   if (status === 401 || status === 403) return "authFailure";
+  if (status === UNSUPPORTED_STATUS) return "unsupported";
   if (status >= 500) return "serverError";
   if (status >= 400) return "clientError";
   return "success";

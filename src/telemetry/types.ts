@@ -25,9 +25,11 @@ export type ScimOperationName =
  * failure threshold, so they are kept apart from the client errors (which carry their `scimType`).
  * `authFailure` is a 401/403 for a credential the tenant holds or held (its own client failing);
  * `unauthenticated` a 401 for no credential, one the tenant never issued, or no such tenant: anyone
- * can send those, so they are not the tenant's failures and do not fire its alert.
+ * can send those, so they are not the tenant's failures and do not fire its alert. `unsupported` is a
+ * 501: the client asked for a feature the connector does not offer; not a fault of the service.
  */
-export type RequestOutcome = "success" | "clientError" | "authFailure" | "serverError" | "unauthenticated";
+export type RequestOutcome =
+  "success" | "clientError" | "authFailure" | "serverError" | "unauthenticated" | "unsupported";
 
 export interface RequestTelemetry {
   /** The tenant id from the URL, or `(invalid)` when the URL's tenant segment is not a tenant id. */

@@ -118,4 +118,21 @@ describe("tenant summary and quarantine outlook", () => {
     expect(windowStats(open).lastFailure).toBeUndefined();
     expect(summarise("t", [windowStats(open)], NOW).outlook.reasons.join(" ")).toMatch(/429/);
   });
+
+  it("counts 501s (a feature not offered) apart: not failures, not server errors, not events", () => {
+    const summary = summarise("t", [window(5, { 200: 2, 501: 8 })], NOW);
+    expect(summary.lastHour).toMatchObject({ requests: 10, failures: 0, unsupported: 8 });
+    expect(summary.lastFailure).toBeUndefined();
+    expect(summary.outlook.status).toBe("healthy");
+    expect(summary.outlook.reasons.join(" ")).not.toMatch(/server errors in the last hour/);
+    expect(summary.outlook.reasons.join(" ")).toMatch(/8 requests .*\(501/);
+    // A real server error beside them still counts, and alone.
+    const failing = summarise("t", [window(5, { 200: 2, 501: 8, 503: 1 })], NOW);
+    expect(failing.outlook.status).toBe("at risk");
+    expect(failing.outlook.reasons.join(" ")).toMatch(/\b1 server errors in the last hour/);
+    // 20 of 50 real events failed (40 %, not above); counted with the 501s the share would fall.
+    expect(summarise("t", [window(120, { 200: 30, 409: 21, 501: 1000 })], NOW).outlook.status).toBe(
+      "at risk",
+    );
+  });
 });

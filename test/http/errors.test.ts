@@ -8,9 +8,12 @@ describe("bad input gets a SCIM error, never a 5xx, and changes nothing", () => 
   let tenant: TestTenant;
   let scim: ReturnType<typeof scimClient>;
   let userId: string;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    harness = await startTestHost();
+    harness = await startTestHost({}, (_level, ...args) => {
+      logLines.push(args.map(String).join(" "));
+    });
     tenant = await harness.createTenant("errors");
     scim = scimClient(tenant);
     userId = (await scim("POST", "/Users", { userName: "keeper@x.com", active: true })).body.id;
@@ -143,6 +146,15 @@ describe("bad input gets a SCIM error, never a 5xx, and changes nothing", () => 
     expect(answer.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
     expect(answer.body.status).toBe("501");
     expect(answer.body.detail).toMatch(/\/Users\/\.search/);
+    // The client asked for what we do not offer: logged and summarised as such, never as a server error.
+    const line = logLines.find((text) => text.includes(String(answer.headers.get("x-correlation-id"))));
+    expect(JSON.parse(line ?? "{}")).toMatchObject({ status: 501, outcome: "unsupported" });
+    const fresh = await harness.createTenant("unsupported");
+    expect((await scimClient(fresh)("POST", "/.search", search)).status).toBe(501);
+    const summary = await harness.services.requestStats.summary(fresh.tenantId);
+    expect(summary.lastHour).toMatchObject({ requests: 1, failures: 0, unsupported: 1 });
+    expect(summary.outlook.status).toBe("healthy");
+    expect(summary.outlook.reasons.join(" ")).not.toMatch(/server errors in the last hour/);
     const anonymous = await fetch(`${tenant.tenantUrl}/.search`, {
       method: "POST",
       body: JSON.stringify(search),

@@ -13,6 +13,7 @@ import {
   MIN_CLIENT_ERROR_REQUESTS,
   MIN_SERVER_ERROR_REQUESTS,
   SCIM_PATH,
+  SERVER_ERROR_EXCLUDED_STATUS,
   SERVER_ERROR_PCT_THRESHOLD,
   TENANT_SEGMENT,
   UNAUTHENTICATED_OUTCOME,
@@ -124,6 +125,9 @@ describe("the KQL, the Bicep and src/telemetry/alertRules.ts share their constan
   it("minimum requests, the heartbeat function and the thresholds", () => {
     expect(lets(readInfra("alerts", "server-errors.kql")).minRequests).toBe(
       String(MIN_SERVER_ERROR_REQUESTS),
+    );
+    expect(lets(readInfra("alerts", "server-errors.kql")).unsupportedStatus).toBe(
+      String(SERVER_ERROR_EXCLUDED_STATUS),
     );
     expect(lets(readInfra("alerts", "client-errors.kql")).minRequests).toBe(
       String(MIN_CLIENT_ERROR_REQUESTS),
@@ -269,6 +273,18 @@ describe("alert queries run on sample requests rows (the Functions host's shape)
     expect(
       firing("server-errors", requests([...times(2, () => requestRow("a", 200)), requestRow("a", 502)])),
     ).toEqual({ a: 33.3 });
+  });
+
+  it("server-errors: a 501 (a feature the client asked for and we do not offer) is no server error", () => {
+    const rootSearch = () => requestRow("a", 501, "/.search");
+    expect(firing("server-errors", requests(times(10, rootSearch)))).toEqual({});
+    // It is still one of the tenant's requests: beside it, a real 5xx weighs its share of all of them.
+    expect(
+      firing(
+        "server-errors",
+        requests([...times(3, rootSearch), requestRow("a", 200), requestRow("a", 500)]),
+      ),
+    ).toEqual({ a: 20 });
   });
 
   it("conflicts: at the threshold, not one below", () => {
@@ -418,6 +434,12 @@ const QUERY_MUTATIONS: readonly { rule: string; from: string; to: string; rows: 
         requests: [requestRow("a", 200), requestRow("a", 200), requestRow("a", 500)],
         customEvents: [],
       },
+    },
+    {
+      rule: "server-errors",
+      from: "code >= 500 and code != unsupportedStatus",
+      to: "code >= 500",
+      rows: { requests: times(3, () => requestRow("a", 501, "/.search")), customEvents: [] },
     },
     {
       rule: "auth-failures",

@@ -162,8 +162,8 @@ describe("DELETE against Azurite", () => {
       for await (const row of services.tables.resources.listEntities({
         queryOptions: { filter: `PartitionKey eq '${scope.tenantId}'` },
       })) {
-        // Audit records and event outbox rows are the change's trail, not the resource's rows.
-        if (!/^[ao]\|/.test(row.rowKey ?? "")) keys.push(row.rowKey ?? "");
+        // Audit records, event outbox rows and the counters (n|…) are the change's trail, not the resource's rows.
+        if (!/^[aon]\|/.test(row.rowKey ?? "")) keys.push(row.rowKey ?? "");
       }
       return keys.sort();
     }

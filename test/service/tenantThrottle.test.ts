@@ -21,6 +21,28 @@ describe("per-tenant token bucket", () => {
     for (let i = 0; i < 5; i += 1) throttle.admit("a");
   });
 
+  it("refuses early only once the tenant's own admitted requests emptied its bucket, taking nothing", () => {
+    const clock = manualClock();
+    const throttle = new TenantThrottle({ ratePerSecond: 1, burst: 2, clock: clock.now });
+    // No bucket yet (no authenticated request): nothing to refuse, and nothing is made.
+    for (let i = 0; i < 10; i += 1) throttle.refuseIfEmpty("a");
+    const buckets = (throttle as unknown as { buckets: Map<string, unknown> }).buckets;
+    expect(buckets.size).toBe(0);
+    throttle.admit("a");
+    throttle.refuseIfEmpty("a");
+    throttle.admit("a");
+    expect(() => {
+      throttle.refuseIfEmpty("a");
+    }).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: 1 }));
+    // A refusal takes no token: a second later exactly one request is admitted again.
+    clock.advance(1000);
+    throttle.refuseIfEmpty("a");
+    throttle.admit("a");
+    expect(() => {
+      throttle.admit("a");
+    }).toThrow(TooManyRequestsError);
+  });
+
   it("is off at rate 0, and keeps memory bounded under made-up tenants", () => {
     const off = new TenantThrottle({ ratePerSecond: 0, burst: 1 });
     for (let i = 0; i < 100; i += 1) off.admit("a");

@@ -14,4 +14,5 @@ export default async function globalSetup(): Promise<void> {
   // Most suites drive one tenant far above any real tenant's rate (soak, races, the bench); the
   // per-tenant throttle is tested by the suites that set THROTTLE_* themselves.
   process.env.THROTTLE_REQUESTS_PER_SECOND ??= "0";
+  process.env.THROTTLE_MAX_IN_FLIGHT ??= "0";
 }

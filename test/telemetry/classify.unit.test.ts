@@ -27,7 +27,7 @@ describe("request classification", () => {
   });
 
   it("maps statuses to outcomes the way Entra weighs them", () => {
-    expect([200, 201, 204, 400, 401, 403, 404, 409, 412, 413, 500, 503].map(outcomeOf)).toEqual([
+    expect([200, 201, 204, 400, 401, 403, 404, 409, 412, 413, 500, 501, 503].map(outcomeOf)).toEqual([
       "success",
       "success",
       "success",
@@ -39,6 +39,8 @@ describe("request classification", () => {
       "clientError",
       "clientError",
       "serverError",
+      // A feature the client asked for and the connector does not offer: not the service failing.
+      "unsupported",
       "serverError",
     ]);
   });

@@ -210,12 +210,16 @@ describe("telemetry of SCIM requests over HTTP", () => {
     expect(missing.status).toBe(404);
     const search = await scim("POST", "/Users/.search", { filter: `userName eq "${userName}"` });
     expect(search.status).toBe(200);
+    const rootSearch = await scim("POST", "/.search", { filter: `userName eq "${userName}"` });
+    expect(rootSearch.status).toBe(501);
 
     expect(recorder.requests.map((r) => [r.operation, r.status, r.outcome, r.errorType])).toEqual([
       ["create", 409, "clientError", "uniqueness"],
       ["filter", 400, "clientError", "invalidFilter"],
       ["get", 404, "clientError", undefined],
       ["search", 200, "success", undefined],
+      // Not offered (a search across resource types): the client's choice, not a server error.
+      ["unknown", 501, "unsupported", undefined],
     ]);
     expect(recorder.events.map((e) => [e.name, e.resource, e.details])).toEqual([
       ["Conflict", "Users", { operation: "create" }],

@@ -20,7 +20,7 @@ Options:
   --large-users N    users (and group members) of the large growth tenant (default ${FULL.growth.largeUsers})
   --discovery-users N  users of the Account Discovery tenant (default ${FULL.discovery.users})
   --discovery-page N   page size of its walks (default ${FULL.discovery.pageSize}, at most 1000)
-  --throttle-seconds N seconds of each noisy-neighbour phase (default ${FULL.throttle.seconds})
+  --throttle-seconds N seconds of each throttling slice (default ${FULL.throttle.seconds}; ${FULL.throttle.rounds} rounds alone / flooded)
   --only LIST        sections to run, comma-separated: ${SECTIONS.join(",")}
   --json             print the machine-readable report (progress goes to stderr)
   -h, --help         this text

@@ -19,6 +19,7 @@ import { ENTERPRISE_USER } from "../entra/urns";
 import type { BenchTenant } from "./environment";
 import type { HttpResult } from "./http";
 import { EXHAUSTED, type Operation } from "./load";
+import { newGenerationAction } from "../../src/store/countRows";
 import { createActions, resourceRows, userRows, type ResourceRows } from "./rows";
 
 /** A round-trip budget per request: exactly `exact`, or at most `max`. */
@@ -349,6 +350,7 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
             { partitionKey: tenantId, rowKey: indexKey },
           ]),
           ...auditRow(tenantId, audits.delete, id),
+          newGenerationAction(tenantId, userKind),
         ]);
         await client.deleteEntity(tenantId, rowKey);
         return undefined;

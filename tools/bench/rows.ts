@@ -4,6 +4,7 @@ import { canonicaliseResource } from "../../src/scim/resource/canonicalise";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
+import { newGenerationAction } from "../../src/store/countRows";
 import { docChunks, indexRowKeys, resourceRowKey, serialiseDoc } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
@@ -14,6 +15,7 @@ import { inParallel } from "../inParallel";
  * `g|id` with the document in chunks, plus its index rows), built from the same helpers.
  */
 export interface ResourceRows {
+  readonly kind: ResourceKind;
   readonly id: string;
   readonly doc: ResourceDoc;
   readonly userName?: string;
@@ -30,6 +32,7 @@ export function resourceRows(
 ): ResourceRows {
   const chunks = serialiseDoc(doc);
   return {
+    kind,
     id,
     doc,
     ...(typeof doc.userName === "string" ? { userName: doc.userName } : {}),
@@ -56,9 +59,16 @@ export function groupRows(tenantId: string, run: string, index: number): Resourc
   return resourceRows(groupKind, tenantId, randomUUID(), doc);
 }
 
-/** The create transaction: resource row then index rows, each a "create" (what POST costs in storage). */
-export function createActions(rows: ResourceRows): TransactionAction[] {
+function rowCreates(rows: ResourceRows): TransactionAction[] {
   return [rows.entity, ...rows.indexRows].map((entity): TransactionAction => ["create", entity]);
+}
+
+/**
+ * The create transaction: resource row then index rows, each a "create", and the new generation of
+ * the tenant's kept count (what POST costs in storage).
+ */
+export function createActions(rows: ResourceRows): TransactionAction[] {
+  return [...rowCreates(rows), newGenerationAction(rows.entity.partitionKey, rows.kind)];
 }
 
 function inChunks<T>(items: readonly T[], size: number): T[][] {
@@ -86,7 +96,8 @@ export async function seedResources(
   let actions = 0;
   for (const rows of all) {
     const size = 1 + rows.indexRows.length;
-    if (actions + size > MAX_ACTIONS) {
+    // One action of each transaction renews the generation, as every create does.
+    if (actions + size > MAX_ACTIONS - 1) {
       batches.push(batch);
       batch = [];
       actions = 0;
@@ -97,7 +108,12 @@ export async function seedResources(
   if (batch.length > 0) batches.push(batch);
   let done = 0;
   await inParallel(batches, SEED_PARALLELISM, async (resources) => {
-    await client.submitTransaction(resources.flatMap(createActions));
+    const [first] = resources;
+    if (first === undefined) return;
+    await client.submitTransaction([
+      ...resources.flatMap(rowCreates),
+      newGenerationAction(first.entity.partitionKey, first.kind),
+    ]);
     done += resources.length;
     onProgress?.(done);
   });

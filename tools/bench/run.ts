@@ -79,7 +79,13 @@ export const FULL: BenchOptions = {
   },
   coldStartRuns: 7,
   discovery: { users: 100_000, pageSize: 100 },
-  throttle: { seconds: 20, quietRate: 20, floodRate: 500, limit: { ratePerSecond: 50, burst: 100 } },
+  throttle: {
+    seconds: 10,
+    rounds: 3,
+    quietRate: 20,
+    floodRate: 500,
+    limit: { ratePerSecond: 50, burst: 100, maxInFlight: 16, maxQueued: 256 },
+  },
   webhooks: { requests: 1200, concurrency: 16, rounds: 6 },
 };
 
@@ -103,7 +109,13 @@ export const QUICK: BenchOptions = {
   },
   coldStartRuns: 3,
   discovery: { users: 1_000, pageSize: 100 },
-  throttle: { seconds: 3, quietRate: 20, floodRate: 300, limit: { ratePerSecond: 50, burst: 100 } },
+  throttle: {
+    seconds: 3,
+    rounds: 1,
+    quietRate: 20,
+    floodRate: 300,
+    limit: { ratePerSecond: 50, burst: 100, maxInFlight: 16, maxQueued: 256 },
+  },
   webhooks: { requests: 120, concurrency: 8, rounds: 6 },
 };
 

@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { AppServices } from "../../app/composition";
-import { ScimError } from "../../scim/errors";
+import { ScimError, unsupported } from "../../scim/errors";
 import { etagMatches } from "../../scim/etag";
 import { project, returnsDefault, type AttributeSelection } from "../../scim/projection";
 import type { ResourceType } from "../../scim/schema/resourceType";
@@ -113,8 +113,7 @@ function searchOptions(body: unknown, type: ResourceType) {
  */
 export const rootSearch: ScimOperation = () =>
   Promise.reject(
-    new ScimError(
-      501,
+    unsupported(
       "Searching across resource types is not implemented; POST the search to /Users/.search or /Groups/.search.",
     ),
   );
