@@ -79,9 +79,15 @@ export class RequestStats {
   }
 
   async summary(tenantId: string): Promise<TenantSummary> {
+    return (await this.report(tenantId)).summary;
+  }
+
+  /** The summary and the last day's windows it was made from (every instance's, for a chart). */
+  async report(tenantId: string): Promise<{ summary: TenantSummary; windows: WindowStats[]; now: Date }> {
     await this.flush();
     const now = this.clock();
-    return summarise(tenantId, await this.store.read(tenantId, new Date(now.getTime() - DAY_MS)), now);
+    const windows = await this.store.read(tenantId, new Date(now.getTime() - DAY_MS));
+    return { summary: summarise(tenantId, windows, now), windows, now };
   }
 
   stop(): void {

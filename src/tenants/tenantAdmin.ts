@@ -39,6 +39,14 @@ export interface CredentialSummary {
   readonly status: "active" | "expiring" | "expired" | "revoked";
 }
 
+export interface IssuedToken {
+  readonly tokenId: string;
+  /** The Secret Token itself: shown once. */
+  readonly token: string;
+  /** When the tenant's earlier tokens stop working (the rotation's grace period). */
+  readonly graceEndsAt: string;
+}
+
 export interface NewClient {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -99,16 +107,23 @@ export class TenantAdmin {
         "conflict",
       );
     }
-    return this.issue(tenantId);
+    return (await this.issue(tenantId)).token;
   }
 
   /** A new token; the previous ones keep working for the grace period so Entra can be updated. */
   async rotate(tenantId: string, graceDays = DEFAULT_ROTATION_GRACE_DAYS): Promise<string> {
+    return (await this.issueToken(tenantId, graceDays)).token;
+  }
+
+  /** `rotate`, answering the new token's id and when the earlier tokens stop working too. */
+  async issueToken(tenantId: string, graceDays = DEFAULT_ROTATION_GRACE_DAYS): Promise<IssuedToken> {
     await this.mustExist(tenantId);
     if (!Number.isFinite(graceDays) || graceDays < 0)
       throw new TenantAdminError("The grace period must be >= 0 days.");
     await this.audit(tenantId, "credentialRotated", { graceDays });
-    return this.issue(tenantId, new Date(this.clock().getTime() + graceDays * DAY_MS));
+    const graceEndsAt = new Date(this.clock().getTime() + graceDays * DAY_MS);
+    const record = await this.issue(tenantId, graceEndsAt);
+    return { tokenId: record.tokenId, token: record.token, graceEndsAt: graceEndsAt.toISOString() };
   }
 
   async tokens(tenantId: string): Promise<CredentialSummary[]> {
@@ -207,12 +222,15 @@ export class TenantAdmin {
     return (await this.registry.get(tenantId)) !== undefined;
   }
 
-  private async issue(tenantId: string, retirePreviousAt?: Date): Promise<string> {
+  private async issue(
+    tenantId: string,
+    retirePreviousAt?: Date,
+  ): Promise<{ tokenId: string; token: string }> {
     const token = generateToken();
     const now = this.clock();
     const record: TokenRecord = { tokenId: randomUUID(), hash: hashToken(token), created: now.toISOString() };
     await this.credentials.update(tenantId, (doc) => withToken(doc, record, now, retirePreviousAt));
-    return token;
+    return { tokenId: record.tokenId, token };
   }
 
   private async mustExist(tenantId: string): Promise<void> {

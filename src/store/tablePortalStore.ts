@@ -1,0 +1,104 @@
+import { odata, type TableClient } from "@azure/data-tables";
+import { unavailable } from "../service/storageUnavailable";
+import type {
+  PortalSessionRecord,
+  PortalStore,
+  SetupLinkRecord,
+  Versioned,
+} from "../tenants/portal/portalStore";
+import { prefixRange } from "./keys";
+import { countRowsRead } from "./roundTrips";
+import { statusOf } from "./storageErrors";
+
+const LINK_PREFIX = "portalLink|";
+const SESSION_PREFIX = "portalSession|";
+
+type Row = { partitionKey: string; rowKey: string; record: string };
+
+/**
+ * Setup links and portal sessions in the tenants table: rows of the tenant's partition keyed by the
+ * SHA-256 of their secret (point reads), each one JSON record replaced under its ETag.
+ */
+export class TablePortalStore implements PortalStore {
+  constructor(private readonly client: TableClient) {}
+
+  createLink(tenantId: string, hash: string, link: SetupLinkRecord): Promise<void> {
+    return this.create(tenantId, LINK_PREFIX + hash, link);
+  }
+
+  readLink(tenantId: string, hash: string): Promise<Versioned<SetupLinkRecord> | undefined> {
+    return this.read<SetupLinkRecord>(tenantId, LINK_PREFIX + hash);
+  }
+
+  async replaceLink(tenantId: string, hash: string, link: SetupLinkRecord, etag: string): Promise<boolean> {
+    const row: Row = { partitionKey: tenantId, rowKey: LINK_PREFIX + hash, record: JSON.stringify(link) };
+    try {
+      await this.client.updateEntity(row, "Replace", { etag });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412 || statusOf(error) === 404) return false;
+      return unavailable(error);
+    }
+  }
+
+  async listLinks(tenantId: string): Promise<{ hash: string; link: SetupLinkRecord }[]> {
+    const { from, to } = prefixRange(LINK_PREFIX);
+    const links: { hash: string; link: SetupLinkRecord }[] = [];
+    try {
+      for await (const row of this.client.listEntities<Row>({
+        queryOptions: {
+          filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`,
+        },
+      })) {
+        links.push({
+          hash: row.rowKey.slice(LINK_PREFIX.length),
+          link: JSON.parse(row.record) as SetupLinkRecord,
+        });
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+    countRowsRead(links.length);
+    return links;
+  }
+
+  createSession(tenantId: string, hash: string, session: PortalSessionRecord): Promise<void> {
+    return this.create(tenantId, SESSION_PREFIX + hash, session);
+  }
+
+  async readSession(tenantId: string, hash: string): Promise<PortalSessionRecord | undefined> {
+    return (await this.read<PortalSessionRecord>(tenantId, SESSION_PREFIX + hash))?.value;
+  }
+
+  async replaceSession(tenantId: string, hash: string, session: PortalSessionRecord): Promise<void> {
+    const row: Row = {
+      partitionKey: tenantId,
+      rowKey: SESSION_PREFIX + hash,
+      record: JSON.stringify(session),
+    };
+    try {
+      await this.client.updateEntity(row, "Replace");
+    } catch (error) {
+      unavailable(error);
+    }
+  }
+
+  private async create(tenantId: string, rowKey: string, record: object): Promise<void> {
+    try {
+      await this.client.createEntity<Row>({ partitionKey: tenantId, rowKey, record: JSON.stringify(record) });
+    } catch (error) {
+      unavailable(error);
+    }
+  }
+
+  private async read<T>(tenantId: string, rowKey: string): Promise<Versioned<T> | undefined> {
+    try {
+      const row = await this.client.getEntity<Row>(tenantId, rowKey);
+      countRowsRead(1);
+      return { value: JSON.parse(row.record) as T, etag: row.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return unavailable(error);
+    }
+  }
+}
