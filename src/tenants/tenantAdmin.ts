@@ -173,6 +173,19 @@ export class TenantAdmin {
     return { clientId: record.clientId, clientSecret, expiresAt: record.expiresAt };
   }
 
+  /** Tokens and clients from one read of the credential document. */
+  async credentialSummaries(
+    tenantId: string,
+  ): Promise<{ tokens: CredentialSummary[]; clients: CredentialSummary[] }> {
+    await this.mustExist(tenantId);
+    const now = this.clock();
+    const doc = await this.credentials.read(tenantId);
+    return {
+      tokens: doc.tokens.map((token) => tokenSummary(token, now)),
+      clients: doc.clients.map((client) => clientSummary(client, now)),
+    };
+  }
+
   async clients(tenantId: string): Promise<CredentialSummary[]> {
     await this.mustExist(tenantId);
     const now = this.clock();
@@ -216,6 +229,11 @@ export class TenantAdmin {
 
   list(): Promise<Tenant[]> {
     return this.registry.list();
+  }
+
+  /** One tenant's registration (status, debug mode), or undefined. */
+  get(tenantId: string): Promise<Tenant | undefined> {
+    return this.registry.get(tenantId);
   }
 
   async exists(tenantId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
+import { ApiError } from "../../events/apiError";
 import { parseTenantSecret } from "../../tenants/portal/portalSecrets";
 import type { PortalSession } from "../../tenants/portal/portalSessions";
 import { jsonBody } from "../jsonBody";
@@ -52,3 +53,8 @@ export const currentSession = portalApi("portalSession", async ({ request, sessi
   if (secret !== undefined) await services.portalSessions.end(secret);
   return { status: 204, headers: { "Set-Cookie": clearSessionCookie(request) } };
 });
+
+/** Any other path under /portal/api/: a JSON 404 with the portal's headers, before any session check. */
+export const apiNotFound = portalPublicApi("portalApiNotFound", () =>
+  Promise.reject(new ApiError(404, "notFound", "No portal API at this path.")),
+);

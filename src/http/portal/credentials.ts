@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { ApiError } from "../../events/apiError";
+import type { CredentialSummary } from "../../tenants/tenantAdmin";
+import { jsonBody } from "../jsonBody";
+import { portalApi, type PortalCall } from "./portalEndpoint";
+import { routeId } from "./portalIds";
+import { tenantUrlOf } from "./session";
+
+const rotateSchema = z.object({ graceDays: z.number().int().min(0).max(30).optional() });
+
+type Kind = "token" | "client";
+
+interface CredentialView {
+  readonly id: string;
+  readonly kind: Kind;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+  readonly state: CredentialSummary["status"];
+  /** When an expiring token (a rotation's previous one) stops working. */
+  readonly graceEndsAt?: string;
+}
+
+function view(kind: Kind, item: CredentialSummary): CredentialView {
+  return {
+    id: item.id,
+    kind,
+    createdAt: item.created,
+    ...(item.expiresAt ? { expiresAt: item.expiresAt } : {}),
+    state: item.status,
+    ...(kind === "token" && item.status === "expiring" && item.expiresAt
+      ? { graceEndsAt: item.expiresAt }
+      : {}),
+  };
+}
+
+async function credentialList({ session, services }: PortalCall): Promise<CredentialView[]> {
+  const { tokens, clients } = await services.tenants.credentialSummaries(session.tenantId);
+  return [...tokens.map((item) => view("token", item)), ...clients.map((item) => view("client", item))].sort(
+    (a, b) => b.createdAt.localeCompare(a.createdAt),
+  );
+}
+
+async function find(call: PortalCall): Promise<CredentialView> {
+  const id = routeId(call.request.params, "credential");
+  const found = (await credentialList(call)).find((item) => item.id === id);
+  if (found === undefined) throw new ApiError(404, "notFound", `No credential '${id}' in this tenant.`);
+  return found;
+}
+
+/** GET /portal/api/credentials: tokens and OAuth clients, never a secret. */
+export const listCredentials = portalApi("portalCredentials", async (call) => ({
+  body: await credentialList(call),
+}));
+
+/**
+ * POST /portal/api/credentials/{id}/rotate: a token is replaced by a new one and every earlier token
+ * keeps working for the grace period; a client gets a new client beside it (the old one works until
+ * it is revoked or expires). The new secret is in this answer only.
+ */
+export const rotateCredential = portalApi("portalRotateCredential", async (call) => {
+  const { request, session, services } = call;
+  if (request.params.action !== "rotate")
+    throw new ApiError(404, "notFound", "No such credential operation.");
+  const old = await find(call);
+  const { graceDays } = await jsonBody(request, rotateSchema);
+  if (old.kind === "token") {
+    const issued = await services.tenants.issueToken(session.tenantId, graceDays);
+    services.authenticator.forget(session.tenantId);
+    return {
+      status: 201,
+      body: {
+        id: issued.tokenId,
+        kind: "token",
+        token: issued.token,
+        replaces: old.id,
+        graceEndsAt: issued.graceEndsAt,
+      },
+    };
+  }
+  const client = await services.tenants.createClient(session.tenantId);
+  services.authenticator.forget(session.tenantId);
+  return {
+    status: 201,
+    body: {
+      id: client.clientId,
+      kind: "client",
+      ...client,
+      tokenEndpoint: `${tenantUrlOf(request, session.tenantId)}/oauth/token`,
+      replaces: old.id,
+      ...(old.expiresAt ? { graceEndsAt: old.expiresAt } : {}),
+    },
+  };
+});
+
+/** DELETE /portal/api/credentials/{id}: the token or client stops working now. */
+export const revokeCredential = portalApi("portalRevokeCredential", async (call) => {
+  const { session, services } = call;
+  const found = await find(call);
+  if (found.kind === "token") await services.tenants.revokeTokens(session.tenantId, found.id);
+  else await services.tenants.revokeClient(session.tenantId, found.id);
+  services.authenticator.forget(session.tenantId);
+  return { status: 204 };
+});
