@@ -40,7 +40,8 @@ export type PortalPublicOperation = (call: PortalPublicCall) => Promise<PortalRe
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 export const CSRF_HEADER = "x-csrf-token";
 
-const ADMIN_ERROR_STATUS = { invalid: 400, notFound: 404, conflict: 409 } as const;
+/** The HTTP status of a refused tenant operation, by its reason. */
+export const ADMIN_ERROR_STATUS = { invalid: 400, notFound: 404, conflict: 409 } as const;
 
 /** Every refusal as `{error:{code,message}}` with a 4xx; only a fault of ours is a 5xx. */
 function asApiError(error: unknown): ApiError {
