@@ -36,6 +36,7 @@ export const webhookAction = portalApi("portalWebhookAction", async ({ request, 
   const id = routeId(request.params, "webhook endpoint");
   switch (`${request.method} ${request.params.action ?? ""}`) {
     case "POST test": {
+      await services.webhooks.get(session.tenantId, id);
       const { last } = await services.eventLog.position(session.tenantId);
       if (last < 1) {
         throw new ApiError(409, "no_events", "This tenant has no event to send yet: provision a user first.");
