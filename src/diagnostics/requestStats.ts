@@ -66,16 +66,21 @@ export class RequestStats {
 
   /** Writes what was counted; a window already written by this instance is rewritten whole. */
   async flush(): Promise<void> {
-    for (const [tenantId, windows] of this.pending) {
-      if (!(await this.tenantExists(tenantId))) {
-        this.pending.delete(tenantId);
-        continue;
-      }
-      await this.store.write(tenantId, this.instanceId, [...windows.values()].map(windowStats));
-      // Keep only the current window: it may still grow and is rewritten with its full count.
-      const current = windowStart(this.clock().getTime());
-      for (const start of windows.keys()) if (start !== current) windows.delete(start);
+    for (const tenantId of [...this.pending.keys()]) await this.flushTenant(tenantId);
+  }
+
+  /** Writes one tenant's counts only: a read of its summary need not wait on every other tenant's. */
+  private async flushTenant(tenantId: string): Promise<void> {
+    const windows = this.pending.get(tenantId);
+    if (windows === undefined) return;
+    if (!(await this.tenantExists(tenantId))) {
+      this.pending.delete(tenantId);
+      return;
     }
+    await this.store.write(tenantId, this.instanceId, [...windows.values()].map(windowStats));
+    // Keep only the current window: it may still grow and is rewritten with its full count.
+    const current = windowStart(this.clock().getTime());
+    for (const start of windows.keys()) if (start !== current) windows.delete(start);
   }
 
   async summary(tenantId: string): Promise<TenantSummary> {
@@ -84,7 +89,7 @@ export class RequestStats {
 
   /** The summary and the last day's windows it was made from (every instance's, for a chart). */
   async report(tenantId: string): Promise<{ summary: TenantSummary; windows: WindowStats[]; now: Date }> {
-    await this.flush();
+    await this.flushTenant(tenantId);
     const now = this.clock();
     const windows = await this.store.read(tenantId, new Date(now.getTime() - DAY_MS));
     return { summary: summarise(tenantId, windows, now), windows, now };

@@ -227,7 +227,7 @@ describe("portal security over HTTP", () => {
     logLines.length = 0;
     const browser = await signedIn();
     const secrets = [
-      String(browser.cookie).split("=")[1],
+      String(browser.cookie).slice("portal_session=".length),
       String(browser.csrfToken),
       String((await browser.call("POST", "/portal/api/credentials/tokens", {})).body.token),
       String((await browser.call("POST", "/portal/api/credentials/clients", {})).body.clientSecret),
