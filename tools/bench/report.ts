@@ -1,3 +1,4 @@
+import { formatPortal, portalChecks } from "./portalReport";
 import type { BenchReport } from "./run";
 import type { RoundTripStats } from "./measure";
 import { NOISY_NEIGHBOUR_TARGET, type NoisyNeighbourResult } from "./noisyNeighbour";
@@ -115,7 +116,7 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
     });
   }
   checks.push(...noisyNeighbourChecks(report.noisyNeighbour));
-  checks.push(...discoveryChecks(report), ...throttleChecks(report));
+  checks.push(...discoveryChecks(report), ...throttleChecks(report), ...portalChecks(report.portal));
   const hooks = report.webhooks;
   if (hooks) {
     checks.push({
@@ -485,6 +486,7 @@ export function formatBench(report: BenchReport): string {
       "  behind totalResults, made once per walk (first page) and carried by the bookmarks and cursors.",
     );
   }
+  if (report.portal) out.push(...formatPortal(report.portal, table));
   const hooks = report.webhooks;
   if (hooks) {
     out.push(
