@@ -17,7 +17,7 @@ npm run tenant -- setup-link revoke <tenantId> <linkId> [--json]
                         the link no longer opens anything (a session it started is not ended)
 Send the link only to the tenant's admin: whoever opens it first manages that tenant's connection.`;
 
-/** `https://host/scim/v2` → `https://host/portal/#link=<secret>`: the secret stays in the fragment. */
+/** `https://host/scim/v2` (or the origin) → `https://host/portal/#link=<secret>`: the secret stays in the fragment. */
 export function setupLinkUrl(scimBaseUrl: string, secret: string): string {
   const origin = scimBaseUrl.replace(/\/scim\/v2$/, "");
   return `${origin}/portal/#link=${secret}`;

@@ -76,10 +76,13 @@ export class PortalSessions {
   async resume(secret: string | undefined): Promise<PortalSession | undefined> {
     const parsed = secret === undefined ? undefined : parseTenantSecret(secret);
     if (parsed === undefined || secret === undefined) return undefined;
-    const record = await this.store.readSession(parsed.tenantId, parsed.hash);
+    // Both reads at once: the cookie names the tenant, so its status need not wait for the session.
+    const [record, tenant] = await Promise.all([
+      this.store.readSession(parsed.tenantId, parsed.hash),
+      this.registry.get(parsed.tenantId),
+    ]);
     const now = this.clock();
-    if (record === undefined || !this.isLive(record, now)) return undefined;
-    if ((await this.registry.get(parsed.tenantId))?.status !== "active") return undefined;
+    if (record === undefined || !this.isLive(record, now) || tenant?.status !== "active") return undefined;
     if (now.getTime() - Date.parse(record.lastSeen) >= TOUCH_AFTER_MS) {
       await this.store.replaceSession(parsed.tenantId, parsed.hash, {
         ...record,

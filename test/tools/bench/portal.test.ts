@@ -24,7 +24,7 @@ describe("npm run bench, portal section, reduced", () => {
     }
     const checks = targetChecks(report).filter((check) => check.name.startsWith("portal:"));
     expect(checks.map((check) => check.name)).toEqual([
-      "portal: slowest view p95 on 300 users",
+      "portal: slowest view p50 on 300 users",
       "portal: failed view requests",
     ]);
     expect(checks[1]?.met).toBe(true);
