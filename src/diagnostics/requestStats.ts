@@ -39,9 +39,14 @@ export class RequestStats {
   ) {}
 
   /** A request of the tenant's own: authenticated, or refused with a credential the tenant holds or held. */
-  record(tenantId: string, status: number, failure: Omit<FailureSample, "time" | "status"> = {}): void {
+  record(
+    tenantId: string,
+    status: number,
+    failure: Omit<FailureSample, "time" | "status"> = {},
+    credentialId?: string,
+  ): void {
     const nowMs = this.clock().getTime();
-    countRequest(this.currentWindow(tenantId, nowMs), status, nowMs, failure);
+    countRequest(this.currentWindow(tenantId, nowMs), status, nowMs, failure, credentialId);
   }
 
   /** A request to an existing tenant with no credential, or one it never issued: anyone's. */

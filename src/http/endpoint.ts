@@ -97,7 +97,8 @@ function countRequest(
   }
   // Unanswered authentication (a store fault): counted only for a tenant this instance knows exists.
   if (authentication !== undefined || (validTenant && services.authenticator.isKnownTenant(tenantId))) {
-    services.requestStats.record(tenantId, status, failureSample(failure));
+    const credentialId = authentication?.kind === "authenticated" ? authentication.credentialId : undefined;
+    services.requestStats.record(tenantId, status, failureSample(failure), credentialId);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lastUsedByCredential } from "../../diagnostics/stats";
 import { ApiError } from "../../events/apiError";
 import type { CredentialSummary } from "../../tenants/tenantAdmin";
 import { jsonBody } from "../jsonBody";
@@ -18,9 +19,11 @@ interface CredentialView {
   readonly state: CredentialSummary["status"];
   /** When an expiring token (a rotation's previous one) stops working. */
   readonly graceEndsAt?: string;
+  /** Its last request within the last day (the request counters keep a day); null: none in that day. */
+  readonly lastUsedAt: string | null;
 }
 
-function view(kind: Kind, item: CredentialSummary): CredentialView {
+function view(kind: Kind, item: CredentialSummary, lastUsed: ReadonlyMap<string, string>): CredentialView {
   return {
     id: item.id,
     kind,
@@ -30,14 +33,20 @@ function view(kind: Kind, item: CredentialSummary): CredentialView {
     ...(kind === "token" && item.status === "expiring" && item.expiresAt
       ? { graceEndsAt: item.expiresAt }
       : {}),
+    lastUsedAt: lastUsed.get(`${kind}:${item.id}`) ?? null,
   };
 }
 
 async function credentialList({ session, services }: PortalCall): Promise<CredentialView[]> {
-  const { tokens, clients } = await services.tenants.credentialSummaries(session.tenantId);
-  return [...tokens.map((item) => view("token", item)), ...clients.map((item) => view("client", item))].sort(
-    (a, b) => b.createdAt.localeCompare(a.createdAt),
-  );
+  const [{ tokens, clients }, { windows }] = await Promise.all([
+    services.tenants.credentialSummaries(session.tenantId),
+    services.requestStats.report(session.tenantId),
+  ]);
+  const lastUsed = lastUsedByCredential(windows);
+  return [
+    ...tokens.map((item) => view("token", item, lastUsed)),
+    ...clients.map((item) => view("client", item, lastUsed)),
+  ].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 async function find(call: PortalCall): Promise<CredentialView> {

@@ -50,6 +50,14 @@ describe("the portal's views over HTTP, for the session's tenant only", () => {
         expect.objectContaining({ id: created.body.id, kind: "token", state: "active" }),
       ]),
     );
+    // The Test connection requests used the token: its last use is shown.
+    const used = (listed.body as { id: string; lastUsedAt: string | null }[]).find(
+      (item) => item.id === created.body.id,
+    );
+    expect(Date.now() - Date.parse(String(used?.lastUsedAt))).toBeLessThan(60_000);
+    expect(
+      (listed.body as { lastUsedAt: string | null }[]).filter((item) => item.lastUsedAt === null).length,
+    ).toBeGreaterThan(0);
     expect(browser.bodies.filter((body) => body.includes(token))).toHaveLength(1);
     expect(logLines.filter((line) => line.includes(token))).toEqual([]);
   });
