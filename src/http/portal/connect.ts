@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { jsonBody } from "../jsonBody";
 import { portalApi } from "./portalEndpoint";
+import { newClient, newToken } from "./newSecrets";
 import { routeId } from "./portalIds";
 import { tenantUrlOf } from "./session";
 
@@ -32,23 +33,16 @@ export const connectInfo = portalApi("portalConnect", ({ request, session }) => 
  * POST /portal/api/credentials/tokens: a new Secret Token, shown in this answer only. The tenant's
  * earlier tokens keep working for the grace period (default 7 days), as with the operator's rotate.
  */
-export const createToken = portalApi("portalCreateToken", async ({ request, session, services }) => {
-  const { graceDays } = await jsonBody(request, tokenSchema);
-  const issued = await services.tenants.issueToken(session.tenantId, graceDays);
-  services.authenticator.forget(session.tenantId);
-  return {
-    status: 201,
-    body: { id: issued.tokenId, token: issued.token, previousGraceEndsAt: issued.graceEndsAt },
-  };
+export const createToken = portalApi("portalCreateToken", async (call) => {
+  const { graceDays } = await jsonBody(call.request, tokenSchema);
+  const { graceEndsAt, ...token } = await newToken(call, graceDays);
+  return { status: 201, body: { ...token, previousGraceEndsAt: graceEndsAt } };
 });
 
 /** POST /portal/api/credentials/clients: OAuth client credentials, the secret shown in this answer only. */
-export const createClient = portalApi("portalCreateClient", async ({ request, session, services }) => {
-  const { years } = await jsonBody(request, clientSchema);
-  const client = await services.tenants.createClient(session.tenantId, years);
-  services.authenticator.forget(session.tenantId);
-  const tokenEndpoint = `${tenantUrlOf(request, session.tenantId)}/oauth/token`;
-  return { status: 201, body: { id: client.clientId, ...client, tokenEndpoint } };
+export const createClient = portalApi("portalCreateClient", async (call) => {
+  const { years } = await jsonBody(call.request, clientSchema);
+  return { status: 201, body: await newClient(call, years) };
 });
 
 /** GET lists the workload identity federation trusts, POST adds one, DELETE …/{id} removes one. */

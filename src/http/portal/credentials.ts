@@ -5,7 +5,7 @@ import type { CredentialSummary } from "../../tenants/tenantAdmin";
 import { jsonBody } from "../jsonBody";
 import { portalApi, type PortalCall } from "./portalEndpoint";
 import { routeId } from "./portalIds";
-import { tenantUrlOf } from "./session";
+import { newClient, newToken } from "./newSecrets";
 
 const rotateSchema = z.object({ graceDays: z.number().int().min(0).max(30).optional() });
 
@@ -67,38 +67,18 @@ export const listCredentials = portalApi("portalCredentials", async (call) => ({
  * it is revoked or expires). The new secret is in this answer only.
  */
 export const rotateCredential = portalApi("portalRotateCredential", async (call) => {
-  const { request, session, services } = call;
+  const { request } = call;
   if (request.params.action !== "rotate")
     throw new ApiError(404, "notFound", "No such credential operation.");
   const old = await find(call);
   const { graceDays } = await jsonBody(request, rotateSchema);
   if (old.kind === "token") {
-    const issued = await services.tenants.issueToken(session.tenantId, graceDays);
-    services.authenticator.forget(session.tenantId);
-    return {
-      status: 201,
-      body: {
-        id: issued.tokenId,
-        kind: "token",
-        token: issued.token,
-        replaces: old.id,
-        graceEndsAt: issued.graceEndsAt,
-      },
-    };
+    return { status: 201, body: { ...(await newToken(call, graceDays)), replaces: old.id } };
   }
-  const client = await services.tenants.createClient(session.tenantId);
-  services.authenticator.forget(session.tenantId);
-  return {
-    status: 201,
-    body: {
-      id: client.clientId,
-      kind: "client",
-      ...client,
-      tokenEndpoint: `${tenantUrlOf(request, session.tenantId)}/oauth/token`,
-      replaces: old.id,
-      ...(old.expiresAt ? { graceEndsAt: old.expiresAt } : {}),
-    },
-  };
+  const client = await newClient(call);
+  // The old client keeps working until it is revoked or expires: that is its grace.
+  const grace = old.expiresAt ? { graceEndsAt: old.expiresAt } : {};
+  return { status: 201, body: { ...client, replaces: old.id, ...grace } };
 });
 
 /** DELETE /portal/api/credentials/{id}: the token or client stops working now. */
