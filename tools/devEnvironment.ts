@@ -50,7 +50,7 @@ export async function prepareDemoTenant(
 }
 
 /** A fresh one-time setup link into the portal for the demo tenant, printed at every start. */
-export async function demoSetupLink(services: Services, origin: string): Promise<string> {
+export async function demoSetupLink(services: AppServices, origin: string): Promise<string> {
   const link = await services.setupLinks.create(DEMO_TENANT);
   return setupLinkUrl(origin, link.secret);
 }

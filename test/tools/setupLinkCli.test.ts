@@ -1,4 +1,4 @@
-import type { Services } from "../../src/app/services";
+import type { AppServices as Services } from "../../src/app/composition";
 import { runTenantCli, tenantCliOutput } from "../support/tenantCli";
 import { createTestServices } from "../support/testServices";
 

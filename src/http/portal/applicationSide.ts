@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "../../events/apiError";
 import { jsonBody } from "../jsonBody";
-import { portalApi } from "./portalEndpoint";
+import type { PortalOperation } from "./portalEndpoint";
 import { routeId } from "./portalIds";
 
 const MAX_DELIVERIES = 50;
@@ -14,7 +14,7 @@ const endpointSchema = z.object({
 const appKeySchema = z.object({ name: z.string().max(100).optional() });
 
 /** GET lists the webhook endpoints, POST adds one (its signing secret in this answer only), DELETE removes one. */
-export const webhooks = portalApi("portalWebhooks", async ({ request, session, services }) => {
+export const webhooks: PortalOperation = async ({ request, session, services }) => {
   switch (request.method) {
     case "GET":
       return { body: await services.webhooks.list(session.tenantId) };
@@ -26,13 +26,13 @@ export const webhooks = portalApi("portalWebhooks", async ({ request, session, s
       await services.webhooks.remove(session.tenantId, routeId(request.params, "webhook endpoint"));
       return { status: 204 };
   }
-});
+};
 
 /**
  * POST …/{id}/test delivers the tenant's latest event to the endpoint again (a real, signed delivery
  * the receiver can check); GET …/{id}/deliveries is its delivery log.
  */
-export const webhookAction = portalApi("portalWebhookAction", async ({ request, session, services }) => {
+export const webhookAction: PortalOperation = async ({ request, session, services }) => {
   const id = routeId(request.params, "webhook endpoint");
   switch (`${request.method} ${request.params.action ?? ""}`) {
     case "POST test": {
@@ -49,10 +49,10 @@ export const webhookAction = portalApi("portalWebhookAction", async ({ request, 
     default:
       throw new ApiError(404, "notFound", "No such webhook operation.");
   }
-});
+};
 
 /** GET lists the application keys, POST creates one (shown in this answer only), DELETE revokes one. */
-export const appKeys = portalApi("portalAppKeys", async ({ request, session, services }) => {
+export const appKeys: PortalOperation = async ({ request, session, services }) => {
   switch (request.method) {
     case "GET":
       return { body: await services.appKeys.list(session.tenantId) };
@@ -66,4 +66,4 @@ export const appKeys = portalApi("portalAppKeys", async ({ request, session, ser
       await services.appKeys.revoke(session.tenantId, routeId(request.params, "app key"));
       return { status: 204 };
   }
-});
+};

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jsonBody } from "../jsonBody";
-import { portalApi } from "./portalEndpoint";
+import type { PortalOperation } from "./portalEndpoint";
 import { newClient, newToken } from "./newSecrets";
 import { routeId } from "./portalIds";
 import { tenantUrlOf } from "./session";
@@ -24,29 +24,29 @@ const trustSchema = z.object({
 });
 
 /** GET /portal/api/connect: what to paste into Entra, and where. */
-export const connectInfo = portalApi("portalConnect", ({ request, session }) => {
+export const connectInfo: PortalOperation = ({ request, session }) => {
   const tenantUrl = tenantUrlOf(request, session.tenantId);
   return Promise.resolve({ body: { tenantUrl, tokenEndpoint: `${tenantUrl}/oauth/token`, steps: STEPS } });
-});
+};
 
 /**
  * POST /portal/api/credentials/tokens: a new Secret Token, shown in this answer only. The tenant's
  * earlier tokens keep working for the grace period (default 7 days), as with the operator's rotate.
  */
-export const createToken = portalApi("portalCreateToken", async (call) => {
+export const createToken: PortalOperation = async (call) => {
   const { graceDays } = await jsonBody(call.request, tokenSchema);
   const { graceEndsAt, ...token } = await newToken(call, graceDays);
   return { status: 201, body: { ...token, previousGraceEndsAt: graceEndsAt } };
-});
+};
 
 /** POST /portal/api/credentials/clients: OAuth client credentials, the secret shown in this answer only. */
-export const createClient = portalApi("portalCreateClient", async (call) => {
+export const createClient: PortalOperation = async (call) => {
   const { years } = await jsonBody(call.request, clientSchema);
   return { status: 201, body: await newClient(call, years) };
-});
+};
 
 /** GET lists the workload identity federation trusts, POST adds one, DELETE …/{id} removes one. */
-export const trusts = portalApi("portalTrusts", async ({ request, session, services }) => {
+export const trusts: PortalOperation = async ({ request, session, services }) => {
   switch (request.method) {
     case "GET":
       return { body: await services.trusts.list(session.tenantId) };
@@ -59,4 +59,4 @@ export const trusts = portalApi("portalTrusts", async ({ request, session, servi
       await services.trusts.remove(session.tenantId, routeId(request.params, "trust"));
       return { status: 204 };
   }
-});
+};

@@ -3,7 +3,7 @@ import { lastUsedByCredential } from "../../diagnostics/stats";
 import { ApiError } from "../../events/apiError";
 import type { CredentialSummary } from "../../tenants/tenantAdmin";
 import { jsonBody } from "../jsonBody";
-import { portalApi, type PortalCall } from "./portalEndpoint";
+import type { PortalCall, PortalOperation } from "./portalEndpoint";
 import { routeId } from "./portalIds";
 import { newClient, newToken } from "./newSecrets";
 
@@ -57,16 +57,16 @@ async function find(call: PortalCall): Promise<CredentialView> {
 }
 
 /** GET /portal/api/credentials: tokens and OAuth clients, never a secret. */
-export const listCredentials = portalApi("portalCredentials", async (call) => ({
+export const listCredentials: PortalOperation = async (call) => ({
   body: await credentialList(call),
-}));
+});
 
 /**
  * POST /portal/api/credentials/{id}/rotate: a token is replaced by a new one and every earlier token
  * keeps working for the grace period; a client gets a new client beside it (the old one works until
  * it is revoked or expires). The new secret is in this answer only.
  */
-export const rotateCredential = portalApi("portalRotateCredential", async (call) => {
+export const rotateCredential: PortalOperation = async (call) => {
   const { request } = call;
   if (request.params.action !== "rotate")
     throw new ApiError(404, "notFound", "No such credential operation.");
@@ -79,14 +79,14 @@ export const rotateCredential = portalApi("portalRotateCredential", async (call)
   // The old client keeps working until it is revoked or expires: that is its grace.
   const grace = old.expiresAt ? { graceEndsAt: old.expiresAt } : {};
   return { status: 201, body: { ...client, replaces: old.id, ...grace } };
-});
+};
 
 /** DELETE /portal/api/credentials/{id}: the token or client stops working now. */
-export const revokeCredential = portalApi("portalRevokeCredential", async (call) => {
+export const revokeCredential: PortalOperation = async (call) => {
   const { session, services } = call;
   const found = await find(call);
   if (found.kind === "token") await services.tenants.revokeTokens(session.tenantId, found.id);
   else await services.tenants.revokeClient(session.tenantId, found.id);
   services.authenticator.forget(session.tenantId);
   return { status: 204 };
-});
+};

@@ -1,102 +1,61 @@
-import type { HttpHandler, HttpMethod } from "@azure/functions";
+import type { HttpMethod } from "@azure/functions";
+import type { AppServices } from "../../app/composition";
+import type { RouteDefinition } from "../routes";
 import { appKeys, webhookAction, webhooks } from "./applicationSide";
 import { connectInfo, createClient, createToken, trusts } from "./connect";
 import { listCredentials, revokeCredential, rotateCredential } from "./credentials";
+import { portalApi, portalEndpoint, portalPublicApi, type PortalOperation } from "./portalEndpoint";
 import { apiNotFound, currentSession, startSession } from "./session";
 import { portalStaticFiles } from "./staticFiles";
 import { audit, debug, status } from "./status";
 import { testConnection, type RouteHandlers } from "./testConnection";
 
-interface PortalRoute {
-  readonly name: string;
-  readonly route: string;
-  readonly methods: readonly HttpMethod[];
-  readonly handler: HttpHandler;
-}
+const ALL_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /**
- * The portal's routes, API first (the local host matches in order, the Functions host prefers literal
- * segments). `handlers` finds the SCIM handlers that Test connection runs.
+ * The portal's routes on the request pipeline, API first (the local host matches in order, the Functions
+ * host prefers literal segments). `handlers` finds the SCIM handlers that Test connection runs.
  */
-export function portalRoutes(handlers: RouteHandlers): readonly PortalRoute[] {
+export function portalRoutes(services: AppServices, handlers: RouteHandlers): RouteDefinition[] {
+  const api = (name: string, route: string, methods: readonly HttpMethod[], operation: PortalOperation) => ({
+    name,
+    route: `portal/api/${route}`,
+    methods,
+    handler: portalApi(services, name, operation),
+  });
   return [
-    { name: "portalSignIn", route: "portal/api/session", methods: ["POST"], handler: startSession },
     {
-      name: "portalSession",
+      name: "portalSignIn",
       route: "portal/api/session",
-      methods: ["GET", "DELETE"],
-      handler: currentSession,
-    },
-    { name: "portalConnect", route: "portal/api/connect", methods: ["GET"], handler: connectInfo },
-    {
-      name: "portalCreateToken",
-      route: "portal/api/credentials/tokens",
       methods: ["POST"],
-      handler: createToken,
+      handler: portalPublicApi(services, "portalSignIn", startSession),
     },
-    {
-      name: "portalCreateClient",
-      route: "portal/api/credentials/clients",
-      methods: ["POST"],
-      handler: createClient,
-    },
-    {
-      name: "portalRotateCredential",
-      route: "portal/api/credentials/{id}/{action}",
-      methods: ["POST"],
-      handler: rotateCredential,
-    },
-    {
-      name: "portalRevokeCredential",
-      route: "portal/api/credentials/{id}",
-      methods: ["DELETE"],
-      handler: revokeCredential,
-    },
-    {
-      name: "portalCredentials",
-      route: "portal/api/credentials",
-      methods: ["GET"],
-      handler: listCredentials,
-    },
-    {
-      name: "portalTrusts",
-      route: "portal/api/trusts/{id?}",
-      methods: ["GET", "POST", "DELETE"],
-      handler: trusts,
-    },
-    {
-      name: "portalTestConnection",
-      route: "portal/api/test-connection",
-      methods: ["POST"],
-      handler: testConnection(handlers),
-    },
-    { name: "portalStatus", route: "portal/api/status", methods: ["GET"], handler: status },
-    { name: "portalAudit", route: "portal/api/audit", methods: ["GET"], handler: audit },
-    { name: "portalDebug", route: "portal/api/debug", methods: ["GET", "PUT"], handler: debug },
-    {
-      name: "portalWebhookAction",
-      route: "portal/api/webhooks/{id}/{action}",
-      methods: ["GET", "POST"],
-      handler: webhookAction,
-    },
-    {
-      name: "portalWebhooks",
-      route: "portal/api/webhooks/{id?}",
-      methods: ["GET", "POST", "DELETE"],
-      handler: webhooks,
-    },
-    {
-      name: "portalAppKeys",
-      route: "portal/api/app-keys/{id?}",
-      methods: ["GET", "POST", "DELETE"],
-      handler: appKeys,
-    },
+    api("portalSession", "session", ["GET", "DELETE"], currentSession),
+    api("portalConnect", "connect", ["GET"], connectInfo),
+    api("portalCreateToken", "credentials/tokens", ["POST"], createToken),
+    api("portalCreateClient", "credentials/clients", ["POST"], createClient),
+    api("portalRotateCredential", "credentials/{id}/{action}", ["POST"], rotateCredential),
+    api("portalRevokeCredential", "credentials/{id}", ["DELETE"], revokeCredential),
+    api("portalCredentials", "credentials", ["GET"], listCredentials),
+    api("portalTrusts", "trusts/{id?}", ["GET", "POST", "DELETE"], trusts),
+    api("portalTestConnection", "test-connection", ["POST"], testConnection(handlers)),
+    api("portalStatus", "status", ["GET"], status),
+    api("portalAudit", "audit", ["GET"], audit),
+    api("portalDebug", "debug", ["GET", "PUT"], debug),
+    api("portalWebhookAction", "webhooks/{id}/{action}", ["GET", "POST"], webhookAction),
+    api("portalWebhooks", "webhooks/{id?}", ["GET", "POST", "DELETE"], webhooks),
+    api("portalAppKeys", "app-keys/{id?}", ["GET", "POST", "DELETE"], appKeys),
     {
       name: "portalApiNotFound",
       route: "portal/api/{*rest}",
-      methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-      handler: apiNotFound,
+      methods: ALL_METHODS,
+      handler: portalPublicApi(services, "portalApiNotFound", apiNotFound),
     },
-    { name: "portalStatic", route: "portal/{*path}", methods: ["GET"], handler: portalStaticFiles() },
+    {
+      name: "portalStatic",
+      route: "portal/{*path}",
+      methods: ["GET"],
+      handler: portalEndpoint("portalStatic", portalStaticFiles()),
+    },
   ];
 }

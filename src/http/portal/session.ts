@@ -4,7 +4,12 @@ import { ApiError } from "../../events/apiError";
 import { parseTenantSecret } from "../../tenants/portal/portalSecrets";
 import type { PortalSession } from "../../tenants/portal/portalSessions";
 import { jsonBody } from "../jsonBody";
-import { portalApi, portalCredentialId, portalPublicApi, unauthenticated } from "./portalEndpoint";
+import {
+  portalCredentialId,
+  unauthenticated,
+  type PortalOperation,
+  type PortalPublicOperation,
+} from "./portalEndpoint";
 import { clearSessionCookie, sessionCookie, setSessionCookie } from "./sessionCookie";
 
 const signInSchema = z.object({ link: z.string().min(1).max(200) });
@@ -27,7 +32,7 @@ function sessionBody(request: HttpRequest, session: PortalSession) {
  * POST /portal/api/session `{"link"}`: uses the setup link (once) and starts a session for its
  * tenant. Every reason a link does not work gets the same 401, so a guess learns nothing.
  */
-export const startSession = portalPublicApi("portalSignIn", async ({ request, services, scope }) => {
+export const startSession: PortalPublicOperation = async ({ request, services, scope }) => {
   const { link } = await jsonBody(request, signInSchema);
   const target = parseTenantSecret(link);
   if (target === undefined) throw unauthenticated();
@@ -44,17 +49,16 @@ export const startSession = portalPublicApi("portalSignIn", async ({ request, se
     body: sessionBody(request, session),
     headers: { "Set-Cookie": setSessionCookie(request, pending.secret, maxAge) },
   };
-});
+};
 
 /** GET /portal/api/session: the session's view (a page reload); DELETE signs out. */
-export const currentSession = portalApi("portalSession", async ({ request, session, services }) => {
+export const currentSession: PortalOperation = async ({ request, session, services }) => {
   if (request.method === "GET") return { body: sessionBody(request, session) };
   const secret = sessionCookie(request);
   if (secret !== undefined) await services.portalSessions.end(secret);
   return { status: 204, headers: { "Set-Cookie": clearSessionCookie(request) } };
-});
+};
 
 /** Any other path under /portal/api/: a JSON 404 with the portal's headers, before any session check. */
-export const apiNotFound = portalPublicApi("portalApiNotFound", () =>
-  Promise.reject(new ApiError(404, "notFound", "No portal API at this path.")),
-);
+export const apiNotFound: PortalPublicOperation = () =>
+  Promise.reject(new ApiError(404, "notFound", "No portal API at this path."));

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
-import type { HttpHandler, HttpResponseInit } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { PORTAL_SECURITY_HEADERS } from "./portalHeaders";
 
 /** The folder the portal's page ships in, beside the app's package (see buildDeployPackage). */
@@ -63,7 +63,9 @@ function notFound(): HttpResponseInit {
  * GET /portal/ and its files: read once from the folder into memory and served from a fixed list, so
  * no request path ever reaches the file system. No authentication: the page holds no tenant data.
  */
-export function portalStaticFiles(folder: () => string | undefined = findPortalFolder): HttpHandler {
+export function portalStaticFiles(
+  folder: () => string | undefined = findPortalFolder,
+): (request: HttpRequest) => Promise<HttpResponseInit> {
   let files: Map<string, StaticFile> | undefined;
   return (request) => {
     const url = new URL(request.url);

@@ -4,7 +4,7 @@ import { statusView } from "../../diagnostics/statusView";
 import type { AuditRecord } from "../../service/audit";
 import { queryParam } from "../query";
 import { jsonBody } from "../jsonBody";
-import { portalApi } from "./portalEndpoint";
+import type { PortalOperation } from "./portalEndpoint";
 
 const MAX_AUDIT_PAGE = 100;
 const DEFAULT_AUDIT_PAGE = 20;
@@ -45,13 +45,13 @@ function auditView(record: AuditRecord) {
 }
 
 /** GET /portal/api/status: the last hour and day by outcome, the last failures with their fixes, the outlook. */
-export const status = portalApi("portalStatus", async ({ session, services }) => {
+export const status: PortalOperation = async ({ session, services }) => {
   const { summary, windows, now } = await services.requestStats.report(session.tenantId);
   return { body: statusView(summary, windows, now) };
-});
+};
 
 /** GET /portal/api/audit?count=&cursor=: the tenant's audit trail, newest first, a page at a time. */
-export const audit = portalApi("portalAudit", async ({ request, session, services }) => {
+export const audit: PortalOperation = async ({ request, session, services }) => {
   const countText = queryParam(request.query, "count");
   const count = countText === undefined ? DEFAULT_AUDIT_PAGE : Number(countText);
   if (!Number.isInteger(count) || count < 1 || count > MAX_AUDIT_PAGE) {
@@ -65,10 +65,10 @@ export const audit = portalApi("portalAudit", async ({ request, session, service
     ...(cursor ? { cursor } : {}),
   });
   return { body: { records: page.records.map(auditView), ...(page.next ? { next: page.next } : {}) } };
-});
+};
 
 /** GET /portal/api/debug; PUT `{enabled, minutes?}` logs the tenant's bodies (secrets masked) for a while. */
-export const debug = portalApi("portalDebug", async ({ request, session, services }) => {
+export const debug: PortalOperation = async ({ request, session, services }) => {
   if (request.method === "PUT") {
     const { enabled, minutes } = await jsonBody(request, debugSchema);
     const until = enabled ? new Date(Date.now() + (minutes ?? DEFAULT_DEBUG_MINUTES) * 60_000) : undefined;
@@ -78,4 +78,4 @@ export const debug = portalApi("portalDebug", async ({ request, session, service
   const until = tenant?.debugUntil ? Date.parse(tenant.debugUntil) : 0;
   const enabled = until > Date.now();
   return { body: { enabled, expiresAt: enabled ? new Date(until).toISOString() : null } };
-});
+};

@@ -3,7 +3,7 @@ import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit
 import { z } from "zod";
 import { fixFor } from "../../diagnostics/failureFixes";
 import { jsonBody } from "../jsonBody";
-import { portalApi, type PortalCall } from "./portalEndpoint";
+import type { PortalCall, PortalOperation } from "./portalEndpoint";
 import { tenantUrlOf } from "./session";
 
 /** Finds a handler of the route table by its function name (resolved when a test runs). */
@@ -88,11 +88,11 @@ async function runProbe(call: PortalCall, handlers: RouteHandlers, token: string
  * the admin pastes into Entra, through the same SCIM handlers Entra reaches (in process: no network
  * hop, the same authentication, counters and log lines). The token is never echoed.
  */
-export function testConnection(handlers: RouteHandlers): HttpHandler {
-  return portalApi("portalTestConnection", async (call) => {
+export function testConnection(handlers: RouteHandlers): PortalOperation {
+  return async (call) => {
     const { token } = await jsonBody(call.request, testSchema);
     const checks = [];
     for (const probe of probes()) checks.push(await runProbe(call, handlers, token, probe));
     return { body: { ok: checks.every((check) => check.ok), checks } };
-  });
+  };
 }
