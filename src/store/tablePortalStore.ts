@@ -42,24 +42,25 @@ export class TablePortalStore implements PortalStore {
   }
 
   async listLinks(tenantId: string): Promise<{ hash: string; link: SetupLinkRecord }[]> {
-    const { from, to } = prefixRange(LINK_PREFIX);
-    const links: { hash: string; link: SetupLinkRecord }[] = [];
-    try {
-      for await (const row of this.client.listEntities<Row>({
-        queryOptions: {
-          filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`,
-        },
-      })) {
-        links.push({
-          hash: row.rowKey.slice(LINK_PREFIX.length),
-          link: JSON.parse(row.record) as SetupLinkRecord,
-        });
-      }
-    } catch (error) {
-      unavailable(error);
-    }
-    countRowsRead(links.length);
-    return links;
+    return (await this.list<SetupLinkRecord>(tenantId, LINK_PREFIX)).map(({ hash, record }) => ({
+      hash,
+      link: record,
+    }));
+  }
+
+  async listSessions(tenantId: string): Promise<{ hash: string; session: PortalSessionRecord }[]> {
+    return (await this.list<PortalSessionRecord>(tenantId, SESSION_PREFIX)).map(({ hash, record }) => ({
+      hash,
+      session: record,
+    }));
+  }
+
+  deleteLink(tenantId: string, hash: string): Promise<void> {
+    return this.delete(tenantId, LINK_PREFIX + hash);
+  }
+
+  deleteSession(tenantId: string, hash: string): Promise<void> {
+    return this.delete(tenantId, SESSION_PREFIX + hash);
   }
 
   createSession(tenantId: string, hash: string, session: PortalSessionRecord): Promise<void> {
@@ -80,6 +81,32 @@ export class TablePortalStore implements PortalStore {
       await this.client.updateEntity(row, "Replace");
     } catch (error) {
       unavailable(error);
+    }
+  }
+
+  private async list<T>(tenantId: string, prefix: string): Promise<{ hash: string; record: T }[]> {
+    const { from, to } = prefixRange(prefix);
+    const rows: { hash: string; record: T }[] = [];
+    try {
+      for await (const row of this.client.listEntities<Row>({
+        queryOptions: {
+          filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`,
+        },
+      })) {
+        rows.push({ hash: row.rowKey.slice(prefix.length), record: JSON.parse(row.record) as T });
+      }
+    } catch (error) {
+      unavailable(error);
+    }
+    countRowsRead(rows.length);
+    return rows;
+  }
+
+  private async delete(tenantId: string, rowKey: string): Promise<void> {
+    try {
+      await this.client.deleteEntity(tenantId, rowKey);
+    } catch (error) {
+      if (statusOf(error) !== 404) unavailable(error);
     }
   }
 

@@ -104,6 +104,16 @@ export class PortalSessions {
     });
   }
 
+  /** Deletes the tenant's sessions that can no longer be used (ended, idle, past their lifetime). */
+  async purge(tenantId: string): Promise<number> {
+    const now = this.clock();
+    const dead = (await this.store.listSessions(tenantId)).filter(
+      ({ session }) => !this.isLive(session, now),
+    );
+    for (const { hash } of dead) await this.store.deleteSession(tenantId, hash);
+    return dead.length;
+  }
+
   private isLive(record: PortalSessionRecord, now: Date): boolean {
     if (record.endedAt) return false;
     if (Date.parse(record.expiresAt) <= now.getTime()) return false;

@@ -40,4 +40,7 @@ export interface PortalStore {
   createSession(tenantId: string, hash: string, session: PortalSessionRecord): Promise<void>;
   readSession(tenantId: string, hash: string): Promise<PortalSessionRecord | undefined>;
   replaceSession(tenantId: string, hash: string, session: PortalSessionRecord): Promise<void>;
+  listSessions(tenantId: string): Promise<{ hash: string; session: PortalSessionRecord }[]>;
+  deleteLink(tenantId: string, hash: string): Promise<void>;
+  deleteSession(tenantId: string, hash: string): Promise<void>;
 }

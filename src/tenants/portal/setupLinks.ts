@@ -101,6 +101,16 @@ export class SetupLinks {
     return summary(revoked, now);
   }
 
+  /** Deletes the tenant's links that expired more than `retentionDays` ago, whatever became of them. */
+  async purge(tenantId: string, retentionDays: number): Promise<number> {
+    const before = new Date(this.clock().getTime() - retentionDays * 24 * HOUR_MS);
+    const expired = (await this.store.listLinks(tenantId)).filter(
+      ({ link }) => Date.parse(link.expiresAt) < before.getTime(),
+    );
+    for (const { hash } of expired) await this.store.deleteLink(tenantId, hash);
+    return expired.length;
+  }
+
   /**
    * Uses the link for the session `sessionId`: the tenant and link when it was valid and is now used;
    * undefined for anything else (malformed, unknown, expired, used, revoked, lost a race, tenant
