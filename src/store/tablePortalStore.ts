@@ -42,16 +42,16 @@ export class TablePortalStore implements PortalStore {
   }
 
   async listLinks(tenantId: string): Promise<{ hash: string; link: SetupLinkRecord }[]> {
-    return (await this.list<SetupLinkRecord>(tenantId, LINK_PREFIX)).map(({ hash, record }) => ({
+    return (await this.list(tenantId, LINK_PREFIX)).map(({ hash, record }) => ({
       hash,
-      link: record,
+      link: record as SetupLinkRecord,
     }));
   }
 
   async listSessions(tenantId: string): Promise<{ hash: string; session: PortalSessionRecord }[]> {
-    return (await this.list<PortalSessionRecord>(tenantId, SESSION_PREFIX)).map(({ hash, record }) => ({
+    return (await this.list(tenantId, SESSION_PREFIX)).map(({ hash, record }) => ({
       hash,
-      session: record,
+      session: record as PortalSessionRecord,
     }));
   }
 
@@ -84,16 +84,17 @@ export class TablePortalStore implements PortalStore {
     }
   }
 
-  private async list<T>(tenantId: string, prefix: string): Promise<{ hash: string; record: T }[]> {
+  /** The rows under `prefix`, their records parsed (each caller knows which record type it reads). */
+  private async list(tenantId: string, prefix: string): Promise<{ hash: string; record: unknown }[]> {
     const { from, to } = prefixRange(prefix);
-    const rows: { hash: string; record: T }[] = [];
+    const rows: { hash: string; record: unknown }[] = [];
     try {
       for await (const row of this.client.listEntities<Row>({
         queryOptions: {
           filter: odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`,
         },
       })) {
-        rows.push({ hash: row.rowKey.slice(prefix.length), record: JSON.parse(row.record) as T });
+        rows.push({ hash: row.rowKey.slice(prefix.length), record: JSON.parse(row.record) as unknown });
       }
     } catch (error) {
       unavailable(error);
