@@ -9,7 +9,19 @@ import { tenantUrlOf } from "./session";
 /** Finds a handler of the route table by its function name (resolved when a test runs). */
 export type RouteHandlers = (name: string) => HttpHandler | undefined;
 
-const testSchema = z.object({ token: z.string().min(1).max(4096) });
+/** A Secret Token, or an OAuth client's id and secret (Entra then asks the token endpoint first). */
+const testSchema = z.union([
+  z.object({ token: z.string().min(1).max(4096) }).strict(),
+  z.object({ clientId: z.string().min(1).max(100), clientSecret: z.string().min(1).max(4096) }).strict(),
+]);
+
+interface Check {
+  readonly name: string;
+  readonly request: string;
+  readonly status: number;
+  readonly ok: boolean;
+  readonly detail: string;
+}
 
 interface Probe {
   readonly name: string;
@@ -58,41 +70,98 @@ function verdict(status: number, body: Record<string, unknown> | undefined): { o
   return { ok: false, detail: fixFor(status, scimType) };
 }
 
-async function runProbe(call: PortalCall, handlers: RouteHandlers, token: string, probe: Probe) {
-  const tenantUrl = tenantUrlOf(call.request, call.session.tenantId);
-  const search = new URLSearchParams(probe.query).toString();
-  const shown = `GET ${new URL(tenantUrl).pathname}/${probe.resource}?${probe.query.map(([k, v]) => `${k}=${v}`).join("&")}`;
-  const handler = handlers(probe.route);
-  if (handler === undefined) throw new Error(`no route '${probe.route}' in the route table`);
-  const request = new HttpRequest({
-    method: "GET",
-    url: `${tenantUrl}/${probe.resource}?${search}`,
-    headers: { authorization: `Bearer ${token}`, "x-correlation-id": randomUUID() },
-    query: Object.fromEntries(probe.query),
-    params: { tenantId: call.session.tenantId },
-  });
+/** Calls a handler of the route table in this process, its log lines going to the portal request's. */
+async function dispatch(
+  call: PortalCall,
+  handlers: RouteHandlers,
+  route: string,
+  init: ConstructorParameters<typeof HttpRequest>[0],
+): Promise<HttpResponseInit> {
+  const handler = handlers(route);
+  if (handler === undefined) throw new Error(`no route '${route}' in the route table`);
   const context = new InvocationContext({
-    functionName: probe.route,
+    functionName: route,
     invocationId: randomUUID(),
     logHandler: (_level, ...args) => {
       call.context.log(...args);
     },
   });
-  const response = await handler(request, context);
+  const headers = { ...init.headers, "x-correlation-id": randomUUID() };
+  return handler(new HttpRequest({ ...init, headers, params: { tenantId: call.session.tenantId } }), context);
+}
+
+async function runProbe(
+  call: PortalCall,
+  handlers: RouteHandlers,
+  token: string,
+  probe: Probe,
+): Promise<Check> {
+  const tenantUrl = tenantUrlOf(call.request, call.session.tenantId);
+  const search = new URLSearchParams(probe.query).toString();
+  const shown = `GET ${new URL(tenantUrl).pathname}/${probe.resource}?${probe.query.map(([k, v]) => `${k}=${v}`).join("&")}`;
+  const response = await dispatch(call, handlers, probe.route, {
+    method: "GET",
+    url: `${tenantUrl}/${probe.resource}?${search}`,
+    headers: { authorization: `Bearer ${token}` },
+    query: Object.fromEntries(probe.query),
+  });
   const status = response.status ?? 200;
   return { name: probe.name, request: shown, status, ...verdict(status, bodyOf(response)) };
 }
 
+/** What Entra does first with OAuth client credentials: an access token from the token endpoint. */
+async function requestAccessToken(
+  call: PortalCall,
+  handlers: RouteHandlers,
+  clientId: string,
+  clientSecret: string,
+): Promise<{ check: Check; accessToken?: string }> {
+  const url = `${tenantUrlOf(call.request, call.session.tenantId)}/oauth/token`;
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  const response = await dispatch(call, handlers, "oauthToken", {
+    method: "POST",
+    url,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: { string: form.toString() },
+  });
+  const status = response.status ?? 200;
+  const accessToken = bodyOf(response)?.access_token;
+  const ok = status === 200 && typeof accessToken === "string";
+  const check = {
+    name: "Get an access token with the client credentials",
+    request: `POST ${new URL(url).pathname} (grant_type=client_credentials)`,
+    status,
+    ok,
+    detail: ok
+      ? "200 with an access token, as Entra expects."
+      : "The token endpoint refused the client id and secret: check both (a secret is shown once; create a new client here if it is lost).",
+  };
+  return ok && typeof accessToken === "string" ? { check, accessToken } : { check };
+}
+
 /**
- * POST /portal/api/test-connection `{token}`: runs Entra's Test Connection requests with the token
- * the admin pastes into Entra, through the same SCIM handlers Entra reaches (in process: no network
- * hop, the same authentication, counters and log lines). The token is never echoed.
+ * POST /portal/api/test-connection `{token}` or `{clientId, clientSecret}`: runs Entra's Test Connection
+ * requests with the credential the admin pastes into Entra, through the same handlers Entra reaches (in
+ * process: no network hop, the same authentication, counters and log lines). No secret is echoed.
  */
 export function testConnection(handlers: RouteHandlers): PortalOperation {
   return async (call) => {
-    const { token } = await jsonBody(call.request, testSchema);
-    const checks = [];
-    for (const probe of probes()) checks.push(await runProbe(call, handlers, token, probe));
+    const credential = await jsonBody(call.request, testSchema);
+    const checks: Check[] = [];
+    let bearer: string | undefined;
+    if ("token" in credential) bearer = credential.token;
+    else {
+      const issued = await requestAccessToken(call, handlers, credential.clientId, credential.clientSecret);
+      checks.push(issued.check);
+      bearer = issued.accessToken;
+    }
+    if (bearer !== undefined) {
+      for (const probe of probes()) checks.push(await runProbe(call, handlers, bearer, probe));
+    }
     return { body: { ok: checks.every((check) => check.ok), checks } };
   };
 }

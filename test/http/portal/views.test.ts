@@ -93,6 +93,23 @@ describe("the portal's views over HTTP, for the session's tenant only", () => {
     const client = await browser.call("POST", "/portal/api/credentials/clients", {});
     expect(client.status).toBe(201);
     expect(client.body.clientSecret).toMatch(/^scimcs_/);
+    // Test connection the OAuth way: Entra first asks the token endpoint, then probes with the access token.
+    const viaClient = await browser.call("POST", "/portal/api/test-connection", {
+      clientId: client.body.clientId,
+      clientSecret: client.body.clientSecret,
+    });
+    expect(viaClient.body.ok).toBe(true);
+    expect(viaClient.body.checks.map((check: { status: number }) => check.status)).toEqual([200, 200, 200]);
+    const wrongSecret = await browser.call("POST", "/portal/api/test-connection", {
+      clientId: client.body.clientId,
+      clientSecret: "scimcs_wrong",
+    });
+    expect(wrongSecret.body).toEqual({
+      ok: false,
+      checks: [expect.objectContaining({ ok: false, status: expect.any(Number) })],
+    });
+    expect(browser.bodies.filter((body) => body.includes(String(client.body.clientSecret)))).toHaveLength(1);
+    expect(logLines.filter((line) => line.includes(String(client.body.clientSecret)))).toEqual([]);
     const trust = await browser.call("POST", "/portal/api/trusts", {
       issuer: "https://login.example.test/tenant/v2.0",
       subject: "app-1",
