@@ -20,6 +20,8 @@ export interface WindowStats {
 export interface FailureSample {
   readonly time: string;
   readonly status: number;
+  /** The request's method and resource path without ids, e.g. `PATCH /Users/{id}`. */
+  readonly request?: string;
   readonly scimType?: string;
   readonly detail?: string;
   /** An unresolvable reference: Entra counts it apart from other failures. */

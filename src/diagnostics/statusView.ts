@@ -20,6 +20,8 @@ export interface PeriodView {
 export interface FailureView {
   readonly time: string;
   readonly status: number;
+  /** `PATCH /Users/{id}`: the request without its ids or values. */
+  readonly request?: string;
   readonly scimType?: string;
   readonly detail?: string;
   /** What the admin can do about it, in plain words. */
@@ -93,6 +95,7 @@ export function statusView(summary: TenantSummary, windows: readonly WindowStats
     .map((failure) => ({
       time: failure.time,
       status: failure.status,
+      ...(failure.request ? { request: failure.request } : {}),
       ...(failure.scimType ? { scimType: failure.scimType } : {}),
       ...(failure.detail ? { detail: failure.detail } : {}),
       fix: fixFor(failure.status, failure.scimType),

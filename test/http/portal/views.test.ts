@@ -137,6 +137,7 @@ describe("the portal's views over HTTP, for the session's tenant only", () => {
     expect(status.body.lastFailures[0]).toEqual(
       expect.objectContaining({
         status: 409,
+        request: "POST /Users",
         scimType: "uniqueness",
         fix: expect.stringContaining("userName"),
       }),
