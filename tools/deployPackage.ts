@@ -1,5 +1,6 @@
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -11,11 +12,12 @@ import {
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildSync } from "esbuild";
+import { PORTAL_FOLDER } from "../src/http/portal/staticFiles";
 import { FUNCTIONS_ENTRY, measureColdStart } from "./bench/coldStart";
 
 /**
  * The package azd deploys (azure.yaml `dist: dist/deploy`, `remoteBuild: false`): host.json, a
- * package.json without dependencies, and one esbuild bundle that holds the app and every production
+ * package.json without dependencies, the portal's page (`portal/`), and one esbuild bundle that holds the app and every production
  * dependency. Nothing is installed in Azure, so no devDependency can reach the app and the package is a
  * few MB instead of a remote `npm install`. Only `@azure/functions-core` stays outside: the Functions
  * Node worker provides it.
@@ -53,6 +55,8 @@ export function buildDeployPackage(entry = join(ROOT, "dist", "src", "index.js")
   });
   if (result.errors.length > 0) throw new Error(`bundle failed: ${result.errors[0]?.text ?? ""}`);
   copyFileSync(join(ROOT, "host.json"), join(outDir, "host.json"));
+  // The portal's page, served from beside the bundle (src/http/portal/staticFiles.ts finds it there).
+  cpSync(join(ROOT, PORTAL_FOLDER), join(outDir, PORTAL_FOLDER), { recursive: true });
   const project = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     name: string;
     version: string;

@@ -8,6 +8,7 @@ import { startAzurite } from "./azurite";
 import {
   DEMO_TENANT,
   DEV_FOLDER,
+  demoSetupLink,
   prepareDemoTenant,
   readDevState,
   tenantUrl,
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     console.log(`\nSCIM connector running at ${host.origin} (Azurite Table service pid ${azurite.pid})`);
     console.log(`  Tenant URL:   ${tenantUrl(host.origin, DEMO_TENANT)}`);
     console.log(`  Secret Token: ${token}`);
+    console.log(`  Portal:       ${await demoSetupLink(services, host.origin)}  (one-time setup link)`);
     console.log(
       `  Admin token:  ${adminToken}  (for ${host.origin}/ops/tenants/${DEMO_TENANT}/audit and /summary)`,
     );

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AppServices } from "../src/app/composition";
 import { ensureTables } from "../src/store/tableClients";
+import { setupLinkUrl } from "./setupLinkCli";
 
 /** Where `npm run dev` keeps Azurite's data, the demo token and its running record (git-ignored). */
 export const DEV_FOLDER = join(process.cwd(), ".azurite");
@@ -46,4 +47,10 @@ export async function prepareDemoTenant(
   // The check above cached the credentials it read; the host must see the new token at once.
   services.authenticator.forget(DEMO_TENANT);
   return token;
+}
+
+/** A fresh one-time setup link into the portal for the demo tenant, printed at every start. */
+export async function demoSetupLink(services: AppServices, origin: string): Promise<string> {
+  const link = await services.setupLinks.create(DEMO_TENANT);
+  return setupLinkUrl(origin, link.secret);
 }

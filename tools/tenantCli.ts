@@ -9,6 +9,7 @@ import { schemaCommand } from "./tenantSchemaCli";
 import { trustCommand } from "./tenantTrustCli";
 import { appKeyCliCommand } from "./appKeyCli";
 import { webhookCliCommand } from "./webhookCli";
+import { setupLinkCommand } from "./setupLinkCli";
 
 /**
  * Every word of `npm run tenant`, in the order of the help. A new command is a module of its own
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...DIAGNOSTICS_COMMANDS,
   appKeyCliCommand,
   webhookCliCommand,
+  setupLinkCommand,
 ];
 
 const FOOTER = `Options (every command):

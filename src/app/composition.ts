@@ -44,6 +44,9 @@ import { TrustSource } from "../tenants/federation/trustSource";
 import { SigningKeys } from "../tenants/signingKeys";
 import { TenantAdmin } from "../tenants/tenantAdmin";
 import { AppKeyAdmin } from "../tenants/appKeys";
+import { PortalSessions, DEFAULT_PORTAL_SESSION_OPTIONS } from "../tenants/portal/portalSessions";
+import { SetupLinks } from "../tenants/portal/setupLinks";
+import { TablePortalStore } from "../store/tablePortalStore";
 
 /**
  * Everything the handlers and jobs need, built by `createServices` from the validated configuration. The
@@ -90,6 +93,9 @@ export interface AppServices {
   readonly changes: ChangeNotifier;
   /** Applications' read keys (the directory read API and the event feed). */
   readonly appKeys: AppKeyAdmin;
+  /** The operator's one-time links into the self-service portal, and the sessions they start. */
+  readonly setupLinks: SetupLinks;
+  readonly portalSessions: PortalSessions;
 }
 
 /** What tests (and tools) may put in place of the configured parts. */
@@ -197,7 +203,14 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     { ...cache, unknownTenantRead: (tenantId) => tenantStore.read(tenantId) },
     trustSource,
   );
+  const portalStore = new TablePortalStore(tables.tenants);
+  const dateClock = now ? { clock: () => new Date(now()) } : {};
   return {
+    setupLinks: new SetupLinks(portalStore, tenantStore, auditLog, dateClock.clock),
+    portalSessions: new PortalSessions(portalStore, tenantStore, {
+      ...DEFAULT_PORTAL_SESSION_OPTIONS,
+      ...dateClock,
+    }),
     eventLog,
     eventFeed: new EventFeed(eventLog),
     appKeys: new AppKeyAdmin(

@@ -39,9 +39,14 @@ export class RequestStats {
   ) {}
 
   /** A request of the tenant's own: authenticated, or refused with a credential the tenant holds or held. */
-  record(tenantId: string, status: number, failure: Omit<FailureSample, "time" | "status"> = {}): void {
+  record(
+    tenantId: string,
+    status: number,
+    failure: Omit<FailureSample, "time" | "status"> = {},
+    credentialId?: string,
+  ): void {
     const nowMs = this.clock().getTime();
-    countRequest(this.currentWindow(tenantId, nowMs), status, nowMs, failure);
+    countRequest(this.currentWindow(tenantId, nowMs), status, nowMs, failure, credentialId);
   }
 
   /** A request to an existing tenant with no credential, or one it never issued: anyone's. */
@@ -66,22 +71,33 @@ export class RequestStats {
 
   /** Writes what was counted; a window already written by this instance is rewritten whole. */
   async flush(): Promise<void> {
-    for (const [tenantId, windows] of this.pending) {
-      if (!(await this.tenantExists(tenantId))) {
-        this.pending.delete(tenantId);
-        continue;
-      }
-      await this.store.write(tenantId, this.instanceId, [...windows.values()].map(windowStats));
-      // Keep only the current window: it may still grow and is rewritten with its full count.
-      const current = windowStart(this.clock().getTime());
-      for (const start of windows.keys()) if (start !== current) windows.delete(start);
+    for (const tenantId of [...this.pending.keys()]) await this.flushTenant(tenantId);
+  }
+
+  /** Writes one tenant's counts only: a read of its summary need not wait on every other tenant's. */
+  private async flushTenant(tenantId: string): Promise<void> {
+    const windows = this.pending.get(tenantId);
+    if (windows === undefined) return;
+    if (!(await this.tenantExists(tenantId))) {
+      this.pending.delete(tenantId);
+      return;
     }
+    await this.store.write(tenantId, this.instanceId, [...windows.values()].map(windowStats));
+    // Keep only the current window: it may still grow and is rewritten with its full count.
+    const current = windowStart(this.clock().getTime());
+    for (const start of windows.keys()) if (start !== current) windows.delete(start);
   }
 
   async summary(tenantId: string): Promise<TenantSummary> {
-    await this.flush();
+    return (await this.report(tenantId)).summary;
+  }
+
+  /** The summary and the last day's windows it was made from (every instance's, for a chart). */
+  async report(tenantId: string): Promise<{ summary: TenantSummary; windows: WindowStats[]; now: Date }> {
+    await this.flushTenant(tenantId);
     const now = this.clock();
-    return summarise(tenantId, await this.store.read(tenantId, new Date(now.getTime() - DAY_MS)), now);
+    const windows = await this.store.read(tenantId, new Date(now.getTime() - DAY_MS));
+    return { summary: summarise(tenantId, windows, now), windows, now };
   }
 
   stop(): void {

@@ -15,11 +15,15 @@ export interface WindowStats {
   readonly referenceFailures?: number;
   readonly lastSuccess?: string;
   readonly lastFailure?: FailureSample;
+  /** When each credential (`token:<id>`, `client:<id>`) last made a request in the window. Absent: none. */
+  readonly lastUsed?: Readonly<Record<string, string>>;
 }
 
 export interface FailureSample {
   readonly time: string;
   readonly status: number;
+  /** The request's method and resource path without ids, e.g. `PATCH /Users/{id}`. */
+  readonly request?: string;
   readonly scimType?: string;
   readonly detail?: string;
   /** An unresolvable reference: Entra counts it apart from other failures. */
@@ -60,6 +64,8 @@ export interface OpenWindow {
   referenceFailures: number;
   lastSuccessMs?: number;
   lastFailure?: Omit<FailureSample, "time"> & { readonly timeMs: number };
+  /** By credential id: a tenant has a handful, and only authenticated requests add one. */
+  lastUsedMs?: Map<string, number>;
 }
 
 export function openWindow(startMs: number): OpenWindow {
@@ -71,9 +77,11 @@ export function countRequest(
   status: number,
   timeMs: number,
   failure: Omit<FailureSample, "time" | "status"> = {},
+  credentialId?: string,
 ): void {
   const key = String(status);
   open.requests += 1;
+  if (credentialId !== undefined) (open.lastUsedMs ??= new Map()).set(credentialId, timeMs);
   open.byStatus[key] = (open.byStatus[key] ?? 0) + 1;
   if (isFailure(status)) {
     open.lastFailure = { ...failure, status, timeMs };
@@ -102,7 +110,25 @@ export function windowStats(open: OpenWindow): WindowStats {
     ...(open.referenceFailures > 0 ? { referenceFailures: open.referenceFailures } : {}),
     ...(open.lastSuccessMs === undefined ? {} : { lastSuccess: isoTime(open.lastSuccessMs) }),
     ...(failure === undefined ? {} : { lastFailure: failureSample(failure) }),
+    ...(open.lastUsedMs === undefined
+      ? {}
+      : {
+          lastUsed: Object.fromEntries(
+            [...open.lastUsedMs].map(([credentialId, timeMs]) => [credentialId, isoTime(timeMs)]),
+          ),
+        }),
   };
+}
+
+/** When each credential last made a request, over all the windows given. */
+export function lastUsedByCredential(windows: readonly WindowStats[]): Map<string, string> {
+  const latest = new Map<string, string>();
+  for (const window of windows) {
+    for (const [credentialId, time] of Object.entries(window.lastUsed ?? {})) {
+      if ((latest.get(credentialId) ?? "") < time) latest.set(credentialId, time);
+    }
+  }
+  return latest;
 }
 
 function later<T extends { time: string } | string>(

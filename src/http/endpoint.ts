@@ -34,13 +34,25 @@ function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
   return `${new URL(request.url).origin}/scim/v2/${tenantId}`;
 }
 
-function failureSample(failure: ScimError | undefined): {
+/** `PATCH /Users/{id}`: what a failed request was, without the ids or values it carried. */
+function requestShape(request: HttpRequest, tenantId: string): string {
+  const path = new URL(request.url).pathname;
+  const rest = path.slice(path.indexOf(`/${tenantId}/`) + tenantId.length + 2).split("/");
+  return `${request.method} /${rest[0] ?? ""}${rest.length > 1 && rest[1] !== "" ? "/{id}" : ""}`;
+}
+
+function failureSample(
+  failure: ScimError | undefined,
+  request: string,
+): {
+  request?: string;
   scimType?: string;
   detail?: string;
   reference?: true;
 } {
   if (!failure) return {};
   return {
+    request,
     ...(failure.scimType ? { scimType: failure.scimType } : {}),
     detail: failure.detail,
     ...(failure instanceof UnresolvableReferenceError ? { reference: true } : {}),
@@ -91,6 +103,7 @@ function countRequest(
   authentication: Authentication | undefined,
   status: number,
   failure: ScimError | undefined,
+  request: string,
 ): void {
   if (authentication?.kind === "unauthenticated") {
     if (authentication.tenantExists) services.requestStats.recordUnauthenticated(tenantId);
@@ -98,7 +111,8 @@ function countRequest(
   }
   // Unanswered authentication (a store fault): counted only for a tenant this instance knows exists.
   if (authentication !== undefined || (validTenant && services.authenticator.isKnownTenant(tenantId))) {
-    services.requestStats.record(tenantId, status, failureSample(failure));
+    const credentialId = authentication?.kind === "authenticated" ? authentication.credentialId : undefined;
+    services.requestStats.record(tenantId, status, failureSample(failure, request), credentialId);
   }
 }
 
@@ -119,7 +133,15 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
     };
     call.afterResponse((response, failure) => {
       const scimFailure = failure?.error instanceof ScimError ? failure.error : undefined;
-      countRequest(services, tenantId, validTenant, seen.authentication, response.status ?? 200, scimFailure);
+      countRequest(
+        services,
+        tenantId,
+        validTenant,
+        seen.authentication,
+        response.status ?? 200,
+        scimFailure,
+        validTenant ? requestShape(request, tenantId) : request.method,
+      );
       if (seen.debugBody !== undefined)
         call.context.log(debugLine(call.correlationId, tenantId, seen.debugBody, response, seen.writeOnly));
     });

@@ -20,6 +20,8 @@ import { getResourceTypes, getSchemas, getServiceProviderConfig } from "./handle
 import { resourceOperation, rootSearch } from "./handlers/resources";
 import { oauthSurface, tokenWork } from "./handlers/token";
 import { pipeline } from "./pipeline";
+import { setupLinksWork } from "./handlers/setupLinks";
+import { portalRoutes } from "./portal/portalRoutes";
 
 export interface RouteDefinition {
   readonly name: string;
@@ -54,7 +56,7 @@ export function createRoutes(services: AppServices): RouteDefinition[] {
     methods: ["GET"] as const,
     handler: pipeline(opsSurface, name, opsWork(services, operation)),
   });
-  return [
+  const table: RouteDefinition[] = [
     scim(
       "scimUsers",
       "scim/v2/{tenantId}/Users/{id?}",
@@ -91,6 +93,12 @@ export function createRoutes(services: AppServices): RouteDefinition[] {
     // any function routed there (src/http/hostRouteRules.ts).
     ops("opsAudit", "ops/tenants/{tenantId}/audit", getAudit),
     ops("opsSummary", "ops/tenants/{tenantId}/summary", getSummary),
+    {
+      name: "opsSetupLinks",
+      route: "ops/tenants/{tenantId}/setup-links/{id?}",
+      methods: ["GET", "POST", "DELETE"],
+      handler: pipeline(opsSurface, "opsSetupLinks", setupLinksWork(services)),
+    },
     // The application API: its own prefix and credential (app keys), never the SCIM routes.
     app("appEventsLatest", "api/v1/tenants/{tenantId}/events/latest", ["GET"], getLatestCursor),
     app("appEvents", "api/v1/tenants/{tenantId}/events", ["GET"], getEvents),
@@ -105,9 +113,12 @@ export function createRoutes(services: AppServices): RouteDefinition[] {
     ),
     app("appWebhook", "api/v1/tenants/{tenantId}/webhooks/{id}", ["GET", "DELETE"], webhookItem),
     app("appWebhooks", "api/v1/tenants/{tenantId}/webhooks", ["GET", "POST"], webhookCollection),
+    // The self-service portal: its JSON API, then its page's files (docs/portal.md).
+    ...portalRoutes(services, (name) => table.find((route) => route.name === name)?.handler),
     scim("scimRootSearch", "scim/v2/{tenantId}/.search", ["POST"], rootSearch),
     scim("scimNotFound", "scim/v2/{tenantId}/{*rest}", RESOURCE_METHODS, () =>
       Promise.reject(notFound("No SCIM endpoint at this path.")),
     ),
   ];
+  return table;
 }

@@ -15,7 +15,11 @@ export type AuditOperation =
   | "credentialRevoked"
   | "clientCreated"
   | "trustAdded"
-  | "trustRemoved";
+  | "trustRemoved"
+  | "setupLinkCreated"
+  | "setupLinkUsed"
+  | "setupLinkRevoked"
+  | "portalAction";
 
 /** One change, as the audit trail keeps it (in the tenant's partition, with the change itself). */
 export interface AuditRecord {

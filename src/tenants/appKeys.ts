@@ -69,7 +69,7 @@ export class AppKeyAdmin {
     await this.mustExist(tenantId);
     const current = (await this.credentials.read(tenantId)).appKeys ?? [];
     if (!current.some((key) => key.keyId === keyId)) {
-      throw new TenantAdminError(`Tenant '${tenantId}' has no app key '${keyId}'.`);
+      throw new TenantAdminError(`Tenant '${tenantId}' has no app key '${keyId}'.`, "notFound");
     }
     const revokedAt = this.clock().toISOString();
     await this.audit(tenantId, "credentialRevoked", { appKey: keyId });

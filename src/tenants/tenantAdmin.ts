@@ -39,6 +39,14 @@ export interface CredentialSummary {
   readonly status: "active" | "expiring" | "expired" | "revoked";
 }
 
+export interface IssuedToken {
+  readonly tokenId: string;
+  /** The Secret Token itself: shown once. */
+  readonly token: string;
+  /** When the tenant's earlier tokens stop working (the rotation's grace period). */
+  readonly graceEndsAt: string;
+}
+
 export interface NewClient {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -99,16 +107,23 @@ export class TenantAdmin {
         "conflict",
       );
     }
-    return this.issue(tenantId);
+    return (await this.issue(tenantId)).token;
   }
 
   /** A new token; the previous ones keep working for the grace period so Entra can be updated. */
   async rotate(tenantId: string, graceDays = DEFAULT_ROTATION_GRACE_DAYS): Promise<string> {
+    return (await this.issueToken(tenantId, graceDays)).token;
+  }
+
+  /** `rotate`, answering the new token's id and when the earlier tokens stop working too. */
+  async issueToken(tenantId: string, graceDays = DEFAULT_ROTATION_GRACE_DAYS): Promise<IssuedToken> {
     await this.mustExist(tenantId);
     if (!Number.isFinite(graceDays) || graceDays < 0)
       throw new TenantAdminError("The grace period must be >= 0 days.");
     await this.audit(tenantId, "credentialRotated", { graceDays });
-    return this.issue(tenantId, new Date(this.clock().getTime() + graceDays * DAY_MS));
+    const graceEndsAt = new Date(this.clock().getTime() + graceDays * DAY_MS);
+    const record = await this.issue(tenantId, graceEndsAt);
+    return { tokenId: record.tokenId, token: record.token, graceEndsAt: graceEndsAt.toISOString() };
   }
 
   async tokens(tenantId: string): Promise<CredentialSummary[]> {
@@ -158,6 +173,19 @@ export class TenantAdmin {
     return { clientId: record.clientId, clientSecret, expiresAt: record.expiresAt };
   }
 
+  /** Tokens and clients from one read of the credential document. */
+  async credentialSummaries(
+    tenantId: string,
+  ): Promise<{ tokens: CredentialSummary[]; clients: CredentialSummary[] }> {
+    await this.mustExist(tenantId);
+    const now = this.clock();
+    const doc = await this.credentials.read(tenantId);
+    return {
+      tokens: doc.tokens.map((token) => tokenSummary(token, now)),
+      clients: doc.clients.map((client) => clientSummary(client, now)),
+    };
+  }
+
   async clients(tenantId: string): Promise<CredentialSummary[]> {
     await this.mustExist(tenantId);
     const now = this.clock();
@@ -203,16 +231,24 @@ export class TenantAdmin {
     return this.registry.list();
   }
 
+  /** One tenant's registration (status, debug mode), or undefined. */
+  get(tenantId: string): Promise<Tenant | undefined> {
+    return this.registry.get(tenantId);
+  }
+
   async exists(tenantId: string): Promise<boolean> {
     return (await this.registry.get(tenantId)) !== undefined;
   }
 
-  private async issue(tenantId: string, retirePreviousAt?: Date): Promise<string> {
+  private async issue(
+    tenantId: string,
+    retirePreviousAt?: Date,
+  ): Promise<{ tokenId: string; token: string }> {
     const token = generateToken();
     const now = this.clock();
     const record: TokenRecord = { tokenId: randomUUID(), hash: hashToken(token), created: now.toISOString() };
     await this.credentials.update(tenantId, (doc) => withToken(doc, record, now, retirePreviousAt));
-    return token;
+    return { tokenId: record.tokenId, token };
   }
 
   private async mustExist(tenantId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { findPortalFolder } from "../../src/http/portal/staticFiles";
 import { routeTable as routes } from "../support/routeTable";
 import { buildDeployPackage, DEPLOY_DIR, directoryBytes } from "../../tools/deployPackage";
 
@@ -29,8 +30,13 @@ describe("the deployment package (azd dist: dist/deploy)", () => {
     });
   }
 
-  it("is host.json, a package.json without dependencies, and one bundle", () => {
-    expect(readdirSync(out).sort()).toEqual(["host.json", "index.js", "package.json"]);
+  it("is host.json, a package.json without dependencies, the portal's page, and one bundle", () => {
+    expect(readdirSync(out).sort()).toEqual(["host.json", "index.js", "package.json", "portal"]);
+    expect(readFileSync(join(out, "portal", "index.html"), "utf8")).toBe(
+      readFileSync(join(ROOT, "portal", "index.html"), "utf8"),
+    );
+    // The bundle looks for the page beside itself first.
+    expect(findPortalFolder(out)).toBe(join(out, "portal"));
     const manifest = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as Record<string, unknown>;
     expect(manifest).toMatchObject({ main: "index.js", private: true });
     expect(manifest).not.toHaveProperty("dependencies");

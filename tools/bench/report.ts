@@ -1,3 +1,4 @@
+import { formatPortal, portalChecks } from "./portalReport";
 import type { BenchReport } from "./run";
 import type { RoundTripStats } from "./measure";
 import { NOISY_NEIGHBOUR_TARGET, type NoisyNeighbourResult } from "./noisyNeighbour";
@@ -115,7 +116,7 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
     });
   }
   checks.push(...noisyNeighbourChecks(report.noisyNeighbour));
-  checks.push(...discoveryChecks(report), ...throttleChecks(report));
+  checks.push(...discoveryChecks(report), ...throttleChecks(report), ...portalChecks(report.portal));
   const hooks = report.webhooks;
   if (hooks) {
     checks.push({
@@ -525,6 +526,7 @@ export function formatBench(report: BenchReport): string {
         "(the total from the kept count)",
     );
   }
+  if (report.portal) out.push(...formatPortal(report.portal, table));
   const hooks = report.webhooks;
   if (hooks) {
     out.push(

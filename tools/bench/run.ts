@@ -17,9 +17,18 @@ import { groupRows, seedResources, userRows } from "./rows";
 import { measureThrottle, type ThrottleBenchOptions, type ThrottleResult } from "./throttle";
 
 import { measureWebhookIsolation, type WebhookIsolationResult } from "./webhooks";
+import { measurePortal, type PortalBenchResult } from "./portal";
 
 export type Section =
-  "operations" | "throttle" | "growth" | "cycle" | "noisyNeighbour" | "discovery" | "webhooks" | "coldStart";
+  | "operations"
+  | "throttle"
+  | "growth"
+  | "cycle"
+  | "noisyNeighbour"
+  | "discovery"
+  | "webhooks"
+  | "portal"
+  | "coldStart";
 export const SECTIONS: readonly Section[] = [
   "operations",
   "throttle",
@@ -28,6 +37,7 @@ export const SECTIONS: readonly Section[] = [
   "noisyNeighbour",
   "discovery",
   "webhooks",
+  "portal",
   "coldStart",
 ];
 
@@ -54,6 +64,8 @@ export interface BenchOptions {
   readonly throttle: Omit<ThrottleBenchOptions, "log">;
   /** SCIM creates per tenant setup (none, healthy endpoint, hanging endpoint), split over rounds. */
   readonly webhooks: { readonly requests: number; readonly concurrency: number; readonly rounds: number };
+  /** The portal's views: a tenant of `users`, `requests` timed per view (and as many on an empty one). */
+  readonly portal: { readonly users: number; readonly requests: number };
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
   readonly log?: (line: string) => void;
@@ -87,6 +99,7 @@ export const FULL: BenchOptions = {
     limit: { ratePerSecond: 50, burst: 100, maxInFlight: 16, maxQueued: 256 },
   },
   webhooks: { requests: 1200, concurrency: 16, rounds: 6 },
+  portal: { users: 10_000, requests: 50 },
 };
 
 export const QUICK: BenchOptions = {
@@ -117,6 +130,7 @@ export const QUICK: BenchOptions = {
     limit: { ratePerSecond: 50, burst: 100, maxInFlight: 16, maxQueued: 256 },
   },
   webhooks: { requests: 120, concurrency: 8, rounds: 6 },
+  portal: { users: 1_000, requests: 10 },
 };
 
 export interface BenchReport {
@@ -135,6 +149,8 @@ export interface BenchReport {
   readonly throttle?: ThrottleResult;
   /** SCIM write throughput with a hanging webhook endpoint beside a healthy one and none. */
   readonly webhooks?: WebhookIsolationResult;
+  /** Each portal view's latency on a large tenant, beside an empty one. */
+  readonly portal?: PortalBenchResult;
   /** Sections that failed to complete, with why: the others are still reported. */
   readonly sectionFailures: readonly string[];
   /** Errors the host logged (unhandled exceptions, failed requests). */
@@ -212,6 +228,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let discovery: DiscoveryResult | undefined;
   let throttle: ThrottleResult | undefined;
   let webhooks: WebhookIsolationResult | undefined;
+  let portal: PortalBenchResult | undefined;
   const env = await startEnvironment(
     options.storageConnectionString === undefined
       ? {}
@@ -251,6 +268,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await section("webhooks", async () => {
       webhooks = await measureWebhookIsolation(env, { ...options.webhooks, log });
     });
+    await section("portal", async () => {
+      portal = await measurePortal(env, { ...options.portal, log });
+    });
   } finally {
     await env.close();
   }
@@ -272,6 +292,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(discovery ? { discovery } : {}),
     ...(throttle ? { throttle } : {}),
     ...(webhooks ? { webhooks } : {}),
+    ...(portal ? { portal } : {}),
     sectionFailures,
     serverErrors: env.serverErrors,
     seconds: Math.round(performance.now() - started) / 1000,

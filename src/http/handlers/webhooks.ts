@@ -1,10 +1,9 @@
-import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
 import { ApiError } from "../../events/apiError";
 import type { AppOperation } from "../appEndpoint";
+import { jsonBody } from "../jsonBody";
 import { limitParam } from "./events";
 
-const MAX_BODY_CHARS = 16 * 1024;
 const MAX_DELIVERIES_PAGE = 200;
 
 const newEndpointSchema = z.object({
@@ -14,29 +13,6 @@ const newEndpointSchema = z.object({
 });
 const rotateSchema = z.object({ overlapHours: z.number().int().min(0).max(720).optional() });
 const replaySchema = z.object({ from: z.number().int().min(1), to: z.number().int().min(1).optional() });
-
-async function jsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<T> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_CHARS) throw new ApiError(413, "too_large", "The body is larger than 16 KiB.");
-  const text = await request.text();
-  if (text.length > MAX_BODY_CHARS) throw new ApiError(413, "too_large", "The body is larger than 16 KiB.");
-  let value: unknown;
-  try {
-    value = text === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "invalid_body", "The body is not JSON.");
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ApiError(
-      400,
-      "invalid_body",
-      `${first?.path.join(".") || "body"}: ${first?.message ?? "invalid"}`,
-    );
-  }
-  return parsed.data;
-}
 
 /** GET lists the tenant's endpoints; POST registers one and answers its secret (shown once). */
 export const webhookCollection: AppOperation = async ({ request, tenantId, services }) => {
