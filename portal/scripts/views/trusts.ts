@@ -1,0 +1,136 @@
+import { h, replaceChildren, time } from "../dom";
+import { dataTable, row, textInput } from "../forms";
+import type { ViewContext } from "../view";
+import {
+  clearError,
+  confirmAction,
+  errorBox,
+  onClickBusy,
+  onSubmitBusy,
+  showError,
+  statusLine,
+} from "../widgets";
+
+interface Trust {
+  readonly id: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+  readonly jwksUri: string;
+  readonly created?: string;
+}
+
+/** Workload identity federation: Entra signs in with an assertion from a trusted issuer, no secret at all. */
+export function trustsSection(context: ViewContext): HTMLElement {
+  const errors = errorBox();
+  const done = statusLine();
+  const list = h("div", { class: "trust-list" });
+  const issuer = textInput("Issuer", {
+    type: "url",
+    required: true,
+    placeholder: "https://login.microsoftonline.com/<tenant id>/v2.0",
+  });
+  const subject = textInput("Subject", {
+    required: true,
+    hint: "The subject (sub) of the assertions Entra presents.",
+  });
+  const audience = textInput("Audience", { required: true, hint: "Separate several audiences with commas." });
+  const jwksUri = textInput("JWKS URI", {
+    type: "url",
+    required: true,
+    hint: "Where the issuer publishes its signing keys.",
+  });
+
+  const load = async () => {
+    try {
+      const trusts = await context.api.get<Trust[]>("trusts");
+      replaceChildren(
+        list,
+        dataTable(
+          "Federation trusts",
+          ["Issuer", "Subject", "Audiences", "Created", "Actions"],
+          trusts.map((trust) =>
+            row(
+              trust.issuer,
+              trust.subject,
+              trust.audiences.join(", "),
+              time(trust.created),
+              removeButton(trust),
+            ),
+          ),
+          "No federation trust yet.",
+        ),
+      );
+    } catch (error) {
+      showError(errors, error);
+    }
+  };
+
+  const removeButton = (trust: Trust) => {
+    const button = h(
+      "button",
+      { type: "button", class: "danger small", "aria-label": `Remove the trust for ${trust.subject}` },
+      "Remove",
+    );
+    onClickBusy(button, async () => {
+      const sure = await confirmAction(
+        "Remove this trust?",
+        `Entra can no longer sign in with assertions for ${trust.subject} from ${trust.issuer}.`,
+        "Remove trust",
+      );
+      if (!sure) return;
+      clearError(errors);
+      try {
+        await context.api.send("DELETE", `trusts/${encodeURIComponent(trust.id)}`);
+        done.textContent = "Trust removed.";
+        await load();
+      } catch (error) {
+        showError(errors, error);
+      }
+    });
+    return button;
+  };
+
+  const form = h(
+    "form",
+    { class: "stacked", "aria-labelledby": "trust-add-title" },
+    h("h4", { id: "trust-add-title" }, "Add a trust"),
+    issuer.row,
+    subject.row,
+    audience.row,
+    jwksUri.row,
+  );
+  const add = h("button", { type: "submit", class: "secondary" }, "Add trust");
+  form.appendChild(add);
+  onSubmitBusy(form, add, async () => {
+    clearError(errors);
+    try {
+      await context.api.send("POST", "trusts", {
+        issuer: issuer.input.value.trim(),
+        subject: subject.input.value.trim(),
+        audiences: audience.input.value
+          .split(",")
+          .map((value) => value.trim())
+          .filter(Boolean),
+        jwksUri: jwksUri.input.value.trim(),
+      });
+      form.reset();
+      done.textContent = "Trust added.";
+      await load();
+    } catch (error) {
+      showError(errors, error);
+    }
+  });
+
+  void load();
+  return h(
+    "section",
+    { "aria-labelledby": "trust-title", class: "card" },
+    h("h3", { id: "trust-title" }, "Workload identity federation"),
+    h("p", {}, "Instead of a secret, Entra presents a signed assertion from an issuer you trust."),
+    list,
+    form,
+    errors,
+    done,
+  );
+}

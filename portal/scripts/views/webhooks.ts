@@ -1,0 +1,251 @@
+import { h, replaceChildren, time } from "../dom";
+import { dataTable, row, textInput } from "../forms";
+import type { ViewContext } from "../view";
+import {
+  clearError,
+  confirmAction,
+  errorBox,
+  onClickBusy,
+  onSubmitBusy,
+  secretOnce,
+  showError,
+  statusLine,
+} from "../widgets";
+import { appKeysSection } from "./appKeys";
+
+interface Webhook {
+  readonly id: string;
+  readonly url: string;
+  readonly eventTypes: readonly string[];
+  readonly status: string;
+  readonly created?: string;
+  readonly disabledReason?: string;
+}
+
+interface CreatedWebhook extends Webhook {
+  readonly secret: string;
+}
+
+interface Delivery {
+  readonly sequence?: number;
+  readonly eventId?: string;
+  readonly type: string;
+  readonly status: string;
+  readonly attempts?: number;
+  readonly lastStatus?: number;
+  readonly lastError?: string;
+  readonly latencyMs?: number;
+  readonly updated?: string;
+}
+
+const EVENT_TYPES = [
+  "user.created",
+  "user.updated",
+  "user.deactivated",
+  "user.reactivated",
+  "user.deleted",
+  "group.created",
+  "group.updated",
+  "group.deleted",
+  "group.member_added",
+  "group.member_removed",
+];
+
+function eventChoices(): { fieldset: HTMLFieldSetElement; chosen: () => string[] } {
+  const boxes = EVENT_TYPES.map((type) =>
+    h("input", { type: "checkbox", value: type, id: `event-${type.replace(/\W/g, "-")}` }),
+  );
+  const fieldset = h(
+    "fieldset",
+    { class: "event-types" },
+    h("legend", {}, "Events (none ticked: every event)"),
+    ...boxes.map((box) => h("label", { class: "choice", for: box.id }, box, ` ${box.value}`)),
+  );
+  return { fieldset, chosen: () => boxes.filter((box) => box.checked).map((box) => box.value) };
+}
+
+function deliveryLog(webhook: Webhook, deliveries: readonly Delivery[]): HTMLElement {
+  return h(
+    "section",
+    { class: "card deliveries", "aria-label": `Delivery log of ${webhook.url}` },
+    h("h3", {}, "Delivery log: ", h("code", {}, webhook.url)),
+    dataTable(
+      "Deliveries, newest first",
+      ["Updated", "Event", "Status", "Attempts", "Last answer", "Time taken"],
+      deliveries.map((delivery) =>
+        row(
+          time(delivery.updated),
+          delivery.type,
+          h("span", { class: `state ${delivery.status}` }, delivery.status),
+          delivery.attempts,
+          delivery.lastError ?? (delivery.lastStatus === undefined ? null : String(delivery.lastStatus)),
+          delivery.latencyMs === undefined ? null : `${delivery.latencyMs} ms`,
+        ),
+      ),
+      "Nothing delivered to this endpoint yet.",
+    ),
+  );
+}
+
+function webhooksSection(context: ViewContext): HTMLElement {
+  const errors = errorBox();
+  const done = statusLine();
+  const output = h("div", { class: "secret-slot" });
+  const list = h("div", { class: "webhook-list" });
+  const log = h("div", { class: "delivery-slot" });
+  const url = textInput("Endpoint URL", {
+    type: "url",
+    required: true,
+    placeholder: "https://app.example.com/hooks/directory",
+    hint: "HTTPS, reachable from the internet.",
+  });
+  const events = eventChoices();
+
+  const showLog = async (webhook: Webhook) => {
+    clearError(errors);
+    try {
+      replaceChildren(
+        log,
+        deliveryLog(
+          webhook,
+          await context.api.get<Delivery[]>(`webhooks/${encodeURIComponent(webhook.id)}/deliveries`),
+        ),
+      );
+    } catch (error) {
+      showError(errors, error);
+    }
+  };
+
+  const actions = (webhook: Webhook) => {
+    const test = h(
+      "button",
+      { type: "button", class: "secondary small", "aria-label": `Send a test event to ${webhook.url}` },
+      "Send test",
+    );
+    const logButton = h(
+      "button",
+      { type: "button", class: "secondary small", "aria-label": `Delivery log of ${webhook.url}` },
+      "Delivery log",
+    );
+    const remove = h(
+      "button",
+      { type: "button", class: "danger small", "aria-label": `Delete the webhook ${webhook.url}` },
+      "Delete",
+    );
+    onClickBusy(test, async () => {
+      clearError(errors);
+      try {
+        await context.api.send("POST", `webhooks/${encodeURIComponent(webhook.id)}/test`);
+        done.textContent = `Test event queued for ${webhook.url}.`;
+        await showLog(webhook);
+      } catch (error) {
+        showError(errors, error);
+      }
+    });
+    onClickBusy(logButton, () => showLog(webhook));
+    onClickBusy(remove, async () => {
+      if (
+        !(await confirmAction(
+          "Delete this webhook?",
+          `No more events go to ${webhook.url}.`,
+          "Delete webhook",
+        ))
+      )
+        return;
+      clearError(errors);
+      try {
+        await context.api.send("DELETE", `webhooks/${encodeURIComponent(webhook.id)}`);
+        done.textContent = "Webhook deleted.";
+        replaceChildren(log);
+        await load();
+      } catch (error) {
+        showError(errors, error);
+      }
+    });
+    return h("div", { class: "actions" }, test, logButton, remove);
+  };
+
+  const load = async () => {
+    try {
+      const webhooks = await context.api.get<Webhook[]>("webhooks");
+      replaceChildren(
+        list,
+        dataTable(
+          "Webhook endpoints",
+          ["URL", "Events", "Status", "Created", "Actions"],
+          webhooks.map((webhook) =>
+            row(
+              h("code", {}, webhook.url),
+              webhook.eventTypes.length > 0 ? webhook.eventTypes.join(", ") : "every event",
+              webhook.disabledReason ? `${webhook.status}: ${webhook.disabledReason}` : webhook.status,
+              time(webhook.created),
+              actions(webhook),
+            ),
+          ),
+          "No webhook yet.",
+        ),
+      );
+    } catch (error) {
+      showError(errors, error);
+    }
+  };
+
+  const form = h(
+    "form",
+    { class: "stacked", "aria-labelledby": "webhook-add-title" },
+    h("h3", { id: "webhook-add-title" }, "Add a webhook"),
+    url.row,
+    events.fieldset,
+  );
+  const add = h("button", { type: "submit" }, "Add webhook");
+  form.appendChild(add);
+  onSubmitBusy(form, add, async () => {
+    clearError(errors);
+    try {
+      const created = await context.api.send<CreatedWebhook>("POST", "webhooks", {
+        url: url.input.value.trim(),
+        eventTypes: events.chosen(),
+      });
+      form.reset();
+      replaceChildren(
+        output,
+        secretOnce(
+          "Signing secret of the new webhook",
+          [{ label: "Signing secret", value: created.secret, secret: true }],
+          "Your application checks each delivery's signature with it (Standard Webhooks).",
+        ),
+      );
+      await load();
+    } catch (error) {
+      showError(errors, error);
+    }
+  });
+
+  void load();
+  return h(
+    "section",
+    { "aria-labelledby": "webhooks-title" },
+    h("h2", { id: "webhooks-title" }, "Webhooks"),
+    h(
+      "p",
+      {},
+      "Your application hears of every change Entra makes (user created, disabled, group members) as a signed HTTPS request.",
+    ),
+    errors,
+    done,
+    list,
+    output,
+    log,
+    form,
+  );
+}
+
+export function webhooksView(context: ViewContext): HTMLElement {
+  return h(
+    "div",
+    { class: "view" },
+    h("h1", {}, "Webhooks and app keys"),
+    webhooksSection(context),
+    appKeysSection(context),
+  );
+}
