@@ -11,9 +11,14 @@ export function errorBox(): HTMLDivElement {
   return h("div", { class: "error", role: "alert", hidden: true });
 }
 
+/** Shows the server's message for a refused call, or the page's own words (a string). */
 export function showError(box: HTMLElement, error: unknown): void {
   const message =
-    error instanceof ApiError ? error.message : "Something went wrong in the page. Reload it and try again.";
+    typeof error === "string"
+      ? error
+      : error instanceof ApiError
+        ? error.message
+        : "Something went wrong in the page. Reload it and try again.";
   box.replaceChildren(h("strong", {}, "Not done: "), message);
   box.hidden = false;
 }

@@ -1,4 +1,5 @@
-import { h, replaceChildren, uniqueId } from "../dom";
+import { h, replaceChildren } from "../dom";
+import { textInput } from "../forms";
 import type { ViewContext } from "../view";
 import { clearError, copyField, errorBox, onClickBusy, secretOnce, showError } from "../widgets";
 import { trustsSection } from "./trusts";
@@ -6,7 +7,8 @@ import { trustsSection } from "./trusts";
 interface CreatedToken {
   readonly id: string;
   readonly token: string;
-  readonly expiresAt?: string;
+  /** When the tenant's earlier tokens stop working (they keep a grace period). */
+  readonly previousGraceEndsAt?: string;
 }
 
 interface CreatedClient {
@@ -66,7 +68,7 @@ function guide(): HTMLElement {
         screen("Admin Credentials"),
         ", paste the ",
         screen("Tenant URL"),
-        " below, and a ",
+        " above, and a ",
         screen("Secret Token"),
         " you create below.",
       ),
@@ -94,31 +96,29 @@ function guide(): HTMLElement {
   );
 }
 
+/** When the tenant's earlier tokens stop working, in words; nothing when there were none. */
+function graceNote(previousGraceEndsAt: string | undefined): string {
+  const paste = "Paste it into Entra's Secret Token field.";
+  if (!previousGraceEndsAt) return paste;
+  const until = new Date(previousGraceEndsAt).toLocaleString();
+  return `${paste} Tokens made before it keep working until ${until}, so a running Entra job does not stop meanwhile.`;
+}
+
 function tokenSection(context: ViewContext, remember: (token: string) => void): HTMLElement {
   const errors = errorBox();
   const output = h("div", { class: "secret-slot" });
-  const daysId = uniqueId("days");
-  const days = h(
-    "select",
-    { id: daysId },
-    ...[30, 90, 180, 365].map((value) => h("option", { value, selected: value === 180 }, `${value} days`)),
-  );
   const create = h("button", { type: "button" }, "Create Secret Token");
   onClickBusy(create, async () => {
     clearError(errors);
     try {
-      const created = await context.api.send<CreatedToken>("POST", "credentials/tokens", {
-        expiresInDays: Number(days.value),
-      });
+      const created = await context.api.send<CreatedToken>("POST", "credentials/tokens", {});
       remember(created.token);
       replaceChildren(
         output,
         secretOnce(
           "Your new Secret Token",
           [{ label: "Secret Token", value: created.token, secret: true }],
-          created.expiresAt
-            ? `It expires on ${new Date(created.expiresAt).toLocaleDateString()}. Paste it into Entra's Secret Token field.`
-            : undefined,
+          graceNote(created.previousGraceEndsAt),
         ),
       );
     } catch (error) {
@@ -130,7 +130,7 @@ function tokenSection(context: ViewContext, remember: (token: string) => void): 
     { "aria-labelledby": "token-title", class: "card" },
     h("h3", { id: "token-title" }, "Secret Token"),
     h("p", {}, "What Entra's Admin Credentials ask for. Each token opens only this tenant."),
-    h("div", { class: "form-row" }, h("label", { for: daysId }, "Valid for"), days, create),
+    create,
     errors,
     output,
   );
@@ -187,17 +187,24 @@ function checkItem(check: ConnectionCheck): HTMLElement {
 function testSection(context: ViewContext, lastToken: () => string | undefined): HTMLElement {
   const errors = errorBox();
   const result = h("div", { class: "test-result", "aria-live": "polite" });
+  const pasted = textInput("Secret Token to test", {
+    type: "password",
+    hint: "The token you pasted into Entra. Leave it empty to test the token you created on this page.",
+  });
   const run = h("button", { type: "button" }, "Test connection");
   onClickBusy(run, async () => {
     clearError(errors);
+    const token = pasted.input.value.trim() || lastToken();
+    if (!token) {
+      replaceChildren(result);
+      errors.hidden = false;
+      errors.textContent =
+        "Paste the Secret Token you entered in Entra, or create one above, then test again.";
+      return;
+    }
     replaceChildren(result, h("p", { class: "muted" }, "Sending Entra's Test Connection requests…"));
-    const token = lastToken();
     try {
-      const answer = await context.api.send<ConnectionResult>(
-        "POST",
-        "test-connection",
-        token ? { token } : {},
-      );
+      const answer = await context.api.send<ConnectionResult>("POST", "test-connection", { token });
       replaceChildren(
         result,
         h(
@@ -206,13 +213,6 @@ function testSection(context: ViewContext, lastToken: () => string | undefined):
           answer.ok
             ? "Connection works: Entra's Test Connection would succeed."
             : "Connection fails: Entra's Test Connection would fail. See the failed check below.",
-        ),
-        h(
-          "p",
-          { class: "muted" },
-          token
-            ? "Tested with the Secret Token you created above."
-            : "Tested with a short-lived test credential.",
         ),
         h("ul", { class: "checks" }, ...answer.checks.map(checkItem)),
       );
@@ -225,7 +225,12 @@ function testSection(context: ViewContext, lastToken: () => string | undefined):
     "section",
     { "aria-labelledby": "test-title", class: "card" },
     h("h2", { id: "test-title" }, "Test connection"),
-    h("p", {}, "Sends this tenant the requests Entra's Test Connection sends, and shows each answer."),
+    h(
+      "p",
+      {},
+      "Sends this tenant the requests Entra's Test Connection sends, with your token, and shows each answer.",
+    ),
+    pasted.row,
     run,
     errors,
     result,

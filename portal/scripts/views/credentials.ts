@@ -86,7 +86,7 @@ export function credentialsView(context: ViewContext): HTMLElement {
               kindName(credential),
               h("code", {}, credential.id),
               time(credential.createdAt),
-              time(credential.lastUsedAt, "never"),
+              credential.lastUsedAt === undefined ? "not recorded" : time(credential.lastUsedAt, "never"),
               time(credential.expiresAt, "never"),
               stateCell(credential),
               actions(credential),

@@ -20,8 +20,8 @@ interface Period {
 
 interface Failure {
   readonly time: string;
-  readonly method: string;
-  readonly path: string;
+  readonly method?: string;
+  readonly path?: string;
   readonly status: number;
   readonly scimType?: string;
   readonly detail?: string;
@@ -41,17 +41,14 @@ interface StatusAnswer {
 }
 
 const OUTCOME_LABELS: Readonly<Record<string, string>> = {
-  succeeded: "Succeeded",
   success: "Succeeded",
-  ok: "Succeeded",
-  failed: "Failed",
-  failures: "Failed",
+  clientError: "Refused (4xx)",
+  serverError: "Server error (5xx)",
   notFound: "Not found (404)",
-  throttled: "Throttled (429)",
-  referenceFailures: "Reference failures",
-  unauthenticated: "Unauthenticated (401)",
+  throttled: "Slowed down (429)",
 };
 
+/** Green for success, red for what counts toward quarantine, grey for answers that are neither. */
 function tone(outcome: string): Bar["tone"] {
   if (/^(succeeded|success|ok)$/i.test(outcome) || /^2\d\d$/.test(outcome)) return "ok";
   if (
@@ -109,13 +106,17 @@ function failuresTable(failures: readonly Failure[]): HTMLElement {
     h("h2", { id: "failures-title" }, "Last failures"),
     dataTable(
       "The most recent failed requests, newest first, with what to do about each",
-      ["When", "Request", "Answer", "What went wrong", "How to fix it"],
+      ["When", "Answer", "What went wrong", "How to fix it"],
       failures.map((failure) =>
         row(
           time(failure.time),
-          h("code", {}, `${failure.method} ${failure.path}`),
           [failure.status, failure.scimType].filter(Boolean).join(" "),
-          failure.detail,
+          h(
+            "span",
+            {},
+            failure.method && failure.path ? h("code", {}, `${failure.method} ${failure.path}: `) : null,
+            failure.detail ?? "—",
+          ),
           failure.fix ? h("span", { class: "fix" }, failure.fix) : null,
         ),
       ),

@@ -1,0 +1,112 @@
+import { accessSync, constants, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { buildPortalScript } from "../../tools/portalScript";
+import { startTestHost, type TestHost } from "./testServices";
+
+/** Names the system's Chromium goes by (Debian's package `chromium`, others' `chromium-browser`, Chrome). */
+const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome"];
+
+/**
+ * The Chromium the browser tests drive: `CHROMIUM_PATH` when set, else the first of the usual names
+ * on PATH. playwright-core downloads no browser of its own.
+ */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CHROMIUM_PATH) return env.CHROMIUM_PATH;
+  for (const folder of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    for (const name of CHROMIUM_NAMES) {
+      const candidate = join(folder, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  throw new Error(
+    "No Chromium for the browser tests: install the system's (Debian: apt-get install chromium; .ci/run does) " +
+      "or set CHROMIUM_PATH to a Chromium or Chrome executable.",
+  );
+}
+
+export interface PortalBrowser {
+  readonly host: TestHost;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** What the page's console said about blocked content (a CSP violation) and uncaught errors. */
+  readonly pageProblems: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The local host (the real route table over Azurite, as in the HTTP tests), the portal's script
+ * freshly compiled, and one headless Chromium page with a clipboard it may read.
+ */
+export async function startPortalBrowser(): Promise<PortalBrowser> {
+  buildPortalScript();
+  const host = await startTestHost();
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: findChromium(), headless: true, timeout: 60_000 });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: "en-US",
+      timezoneId: "UTC",
+      reducedMotion: "reduce",
+    });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.host.origin });
+    // A loaded shared machine: wait long for content, never a fixed time.
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    const pageProblems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") pageProblems.push(message.text());
+    });
+    page.on("pageerror", (error) => pageProblems.push(error.message));
+    const opened = browser;
+    return {
+      host,
+      browser: opened,
+      context,
+      page,
+      pageProblems,
+      async close() {
+        await opened.close();
+        await host.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await host.close();
+    throw error;
+  }
+}
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact?: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly unknown[] }[];
+}
+
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, one line each. The script is
+ * evaluated through the DevTools protocol, not added as a tag, so the page's CSP stays in force.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  // A string: it runs in the page, where `axe` and `document` exist (this file is compiled for Node.js).
+  const violations = (await page.evaluate(
+    "axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)",
+  )) as AxeViolation[];
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.impact ?? ""} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
+    );
+}
