@@ -25,7 +25,7 @@ interface AuditPage {
   readonly next?: string | null;
 }
 
-const PAGE_SIZE = 10;
+const PAGE_SIZE = 20;
 
 function shown(value: unknown): string {
   if (value === undefined || value === null) return "—";

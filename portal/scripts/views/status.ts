@@ -169,7 +169,7 @@ export function statusView(context: ViewContext): HTMLElement {
     h(
       "p",
       { class: "muted" },
-      "Counts are gathered every 30 seconds, so the latest requests may take that long to appear.",
+      "Each server instance writes its counts every 30 seconds: with several instances, the latest requests may take that long to appear.",
     ),
     errors,
     overview,

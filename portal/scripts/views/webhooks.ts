@@ -38,6 +38,15 @@ interface Delivery {
   readonly updated?: string;
 }
 
+/** POST …/test: the tenant's latest event, queued again for this endpoint. */
+interface TestQueued {
+  readonly sequence: number;
+}
+
+const UNSETTLED = new Set(["pending", "retrying"]);
+const FOLLOW_LOOKS = 15;
+const FOLLOW_PAUSE_MS = 2000;
+
 const EVENT_TYPES = [
   "user.created",
   "user.updated",
@@ -101,18 +110,27 @@ function webhooksSection(context: ViewContext): HTMLElement {
   });
   const events = eventChoices();
 
-  const showLog = async (webhook: Webhook) => {
+  const showLog = async (webhook: Webhook): Promise<readonly Delivery[]> => {
     clearError(errors);
     try {
-      replaceChildren(
-        log,
-        deliveryLog(
-          webhook,
-          await context.api.get<Delivery[]>(`webhooks/${encodeURIComponent(webhook.id)}/deliveries`),
-        ),
+      const deliveries = await context.api.get<Delivery[]>(
+        `webhooks/${encodeURIComponent(webhook.id)}/deliveries`,
       );
+      replaceChildren(log, deliveryLog(webhook, deliveries));
+      return deliveries;
     } catch (error) {
       showError(errors, error);
+      return [];
+    }
+  };
+
+  /** After a test: the log again every few seconds until the test event's delivery has an outcome. */
+  const followTest = async (webhook: Webhook, sequence: number) => {
+    for (let look = 0; look < FOLLOW_LOOKS; look += 1) {
+      const deliveries = await showLog(webhook);
+      const test = deliveries.find((delivery) => delivery.sequence === sequence);
+      if (test && !UNSETTLED.has(test.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_PAUSE_MS));
     }
   };
 
@@ -135,14 +153,19 @@ function webhooksSection(context: ViewContext): HTMLElement {
     onClickBusy(test, async () => {
       clearError(errors);
       try {
-        await context.api.send("POST", `webhooks/${encodeURIComponent(webhook.id)}/test`);
+        const queued = await context.api.send<TestQueued>(
+          "POST",
+          `webhooks/${encodeURIComponent(webhook.id)}/test`,
+        );
         done.textContent = `Test event queued for ${webhook.url}.`;
-        await showLog(webhook);
+        await followTest(webhook, queued.sequence);
       } catch (error) {
         showError(errors, error);
       }
     });
-    onClickBusy(logButton, () => showLog(webhook));
+    onClickBusy(logButton, async () => {
+      await showLog(webhook);
+    });
     onClickBusy(remove, async () => {
       if (
         !(await confirmAction(

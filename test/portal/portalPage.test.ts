@@ -1,0 +1,194 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { runReplay } from "../../tools/entra/replay";
+import { seriousAccessibilityViolations, startPortalBrowser, type PortalBrowser } from "../support/browser";
+
+/** Written by this run and shown in the README: one picture per view, same names every run. */
+const SCREENSHOTS = join(__dirname, "..", "..", "docs", "portal");
+/** A shared 2-core machine: each step waits for what the page shows, with room to spare. */
+const STEP_MS = 120_000;
+const TENANT = "contoso";
+
+async function screenshot(page: Page, name: string, secrets: Locator[] = []): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    mask: secrets,
+    animations: "disabled",
+  });
+}
+
+async function goTo(page: Page, view: string, heading: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Portal sections" }).getByRole("link", { name: view }).click();
+  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+}
+
+/** A number the page wrote after `label: ` in a chart's caption. */
+function countIn(caption: string, label: string): number {
+  const match = new RegExp(`${label.replace(/[()]/g, "\\$&")}: (\\d+)`).exec(caption);
+  return match ? Number(match[1]) : 0;
+}
+
+describe("the self-service portal, in Chromium against the local host", () => {
+  let portal: PortalBrowser;
+  let page: Page;
+  let origin: string;
+  let tenantUrl: string;
+  let secret: string;
+  let token: string;
+
+  beforeAll(async () => {
+    portal = await startPortalBrowser();
+    page = portal.page;
+    origin = portal.host.host.origin;
+    tenantUrl = `${origin}/scim/v2/${TENANT}`;
+    await portal.host.services.tenants.create(TENANT);
+    secret = (await portal.host.services.setupLinks.create(TENANT, 1)).secret;
+  }, STEP_MS);
+
+  afterAll(async () => {
+    await portal?.close();
+  });
+
+  afterEach(() => {
+    // Nothing the page loaded was refused by its Content-Security-Policy, and no script failed.
+    expect(portal.pageProblems).toEqual([]);
+  });
+
+  it(
+    "opens the setup link: the one-time secret leaves the address bar and the Connect view names the tenant",
+    async () => {
+      await page.goto(`${origin}/portal/#link=${secret}`);
+      await page.getByRole("heading", { level: 1, name: "Connect" }).waitFor();
+      expect(page.url()).toBe(`${origin}/portal/#connect`);
+      expect(await page.evaluate("history.length")).toBe(1);
+      await page.getByText(`Tenant: ${TENANT}`).waitFor();
+      expect(await page.getByLabel("Tenant URL", { exact: true }).inputValue()).toBe(tenantUrl);
+      for (const step of [
+        "Enterprise applications",
+        "Provisioning Mode",
+        "Admin Credentials",
+        "Test Connection",
+        "Save",
+      ]) {
+        await page.locator(".steps strong", { hasText: step }).first().waitFor();
+      }
+    },
+    STEP_MS,
+  );
+
+  it(
+    "copies the Tenant URL to the clipboard",
+    async () => {
+      await page.getByRole("button", { name: "Copy Tenant URL" }).click();
+      await page.getByRole("status").filter({ hasText: "Tenant URL copied." }).waitFor();
+      expect(await page.evaluate("navigator.clipboard.readText()")).toBe(tenantUrl);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "creates a Secret Token shown once, and Test connection with it is green",
+    async () => {
+      await page.getByRole("button", { name: "Create Secret Token" }).click();
+      const panel = page.getByRole("region", { name: "Your new Secret Token" });
+      token = await panel.getByLabel("Secret Token").inputValue();
+      expect(token).toMatch(/^scim_\S{20,}$/);
+      await panel.getByText("shown only this once").waitFor();
+
+      await page.getByRole("button", { name: "Test connection" }).click();
+      await page.getByText("Connection works: Entra's Test Connection would succeed.").waitFor();
+      const checks = page.locator(".checks li");
+      expect(await checks.count()).toBeGreaterThanOrEqual(2);
+      expect(await checks.allInnerTexts()).toEqual(
+        expect.arrayContaining([expect.stringContaining("Passed")]),
+      );
+      expect(await page.locator(".checks li.failed").count()).toBe(0);
+      expect(await page.locator(".checks .check-request").allInnerTexts()).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^GET \/scim\/v2\/contoso\/Users\?filter=userName eq .* → 200$/),
+        ]),
+      );
+
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await screenshot(page, "connect", [panel.getByLabel("Secret Token")]);
+
+      await panel.getByRole("button", { name: "I have copied it" }).click();
+      await page.getByText("Your new Secret Token: hidden.").waitFor();
+      expect(await page.content()).not.toContain(token);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "shows the users the replay provisioned with that token, and explains a failed request with its fix",
+    async () => {
+      const report = await runReplay({
+        url: tenantUrl,
+        token,
+        users: 3,
+        groups: 1,
+        suite: "entra",
+        dialect: "aadOptscim062020",
+        keep: true,
+        timeoutMs: 60_000,
+      });
+      expect(report.ready).toBe(true);
+      const bad = await fetch(`${tenantUrl}/Users`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
+        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: 42 }),
+      });
+      expect(bad.status).toBe(400);
+      const scimType = ((await bad.json()) as { scimType: string }).scimType;
+
+      await goTo(page, "Status", "Status");
+      const hour = page.getByRole("region", { name: "Last hour" });
+      const caption = await hour.locator("figcaption").first().innerText();
+      const replayed = Object.entries(report.requests.byStatus)
+        .filter(([status]) => Number(status) < 400)
+        .reduce((sum, [, count]) => sum + count, 0);
+      expect(countIn(caption, "Succeeded")).toBeGreaterThanOrEqual(replayed);
+      expect(countIn(caption, "Refused (4xx)")).toBeGreaterThanOrEqual(1);
+
+      const failures = page.getByRole("table", { name: /most recent failed requests/ });
+      const failure = failures
+        .getByRole("row")
+        .filter({ hasText: `400 ${scimType}` })
+        .first();
+      const cells = await failure.getByRole("cell").allInnerTexts();
+      expect(cells[2]).toMatch(/userName/);
+      expect(cells[3]).toMatch(/mapping|value/i);
+
+      const audit = page.getByRole("region", { name: "Audit log" });
+      const replayUser = `replay.${report.run}.`;
+      // Newest first: the creates are on a later page; "Older" pages back to them.
+      for (let pages = 0; !(await audit.getByText(replayUser).count()); pages += 1) {
+        expect(pages).toBeLessThan(20);
+        await audit.getByRole("button", { name: "Older" }).click();
+        await audit.getByText(`Page ${pages + 2}`).waitFor();
+      }
+      await audit.getByText(replayUser).first().waitFor();
+      expect(await audit.getByRole("cell", { name: /^Secret Token / }).count()).toBeGreaterThan(0);
+
+      await audit.getByRole("button", { name: "Newer" }).click();
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await screenshot(page, "status");
+    },
+    STEP_MS,
+  );
+
+  it(
+    "turns debug mode on with its expiry, and off",
+    async () => {
+      const debug = page.getByRole("region", { name: "Debug mode" });
+      await debug.getByRole("button", { name: "Turn on" }).click();
+      await debug.getByText(/^On until/).waitFor();
+      await debug.getByRole("button", { name: "Turn off" }).click();
+      await debug.getByText("Off", { exact: true }).waitFor();
+    },
+    STEP_MS,
+  );
+});
