@@ -27,8 +27,12 @@ const nav = element("sections");
 const tenantName = element("tenant-name");
 const signOut = element("sign-out");
 
+/** The session the views run in; none while a full-page message is shown. */
+let current: Session | undefined;
+
 /** A full-page message instead of the views: bad link, expired session, signed out. */
 function showScreen(title: string, ...paragraphs: string[]): void {
+  current = undefined;
   nav.hidden = true;
   signOut.hidden = true;
   tenantName.hidden = true;
@@ -68,13 +72,11 @@ function showView(session: Session, name: ViewName): void {
 }
 
 function start(session: Session): void {
+  current = session;
   nav.hidden = false;
   signOut.hidden = false;
   tenantName.hidden = false;
   tenantName.textContent = `Tenant: ${session.tenantId}`;
-  window.addEventListener("hashchange", () => {
-    showView(session, viewFromHash());
-  });
   showView(session, viewFromHash());
 }
 
@@ -123,6 +125,16 @@ signOut.addEventListener("click", () => {
     });
 });
 
-void openSession().then((session) => {
+/** Opens the session (from a link in the address, or the one this browser holds), then the views. */
+async function boot(): Promise<void> {
+  const session = await openSession();
   if (session) start(session);
+}
+
+// A new setup link pasted into this tab changes only the fragment: the page takes it without a reload.
+window.addEventListener("hashchange", () => {
+  if (location.hash.startsWith(LINK_PREFIX)) void boot();
+  else if (current) showView(current, viewFromHash());
 });
+
+void boot();

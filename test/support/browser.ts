@@ -30,6 +30,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   );
 }
 
+const EXPECTED_REFUSAL = /^Failed to load resource: the server responded with a status of 401\b/;
+
 export interface PortalBrowser {
   readonly host: TestHost;
   readonly browser: Browser;
@@ -62,7 +64,9 @@ export async function startPortalBrowser(): Promise<PortalBrowser> {
     const page = await context.newPage();
     const pageProblems: string[] = [];
     page.on("console", (message) => {
-      if (message.type() === "error") pageProblems.push(message.text());
+      // A 401 is how the API says the session ended; the page answers it with its own screen.
+      if (message.type() === "error" && !EXPECTED_REFUSAL.test(message.text()))
+        pageProblems.push(message.text());
     });
     page.on("pageerror", (error) => pageProblems.push(error.message));
     const opened = browser;

@@ -52,8 +52,8 @@ export function appKeysSection(context: ViewContext): HTMLElement {
       clearError(errors);
       try {
         await context.api.send("DELETE", `app-keys/${encodeURIComponent(key.keyId)}`);
-        done.textContent = "App key revoked.";
         await load();
+        done.textContent = "App key revoked.";
       } catch (error) {
         showError(errors, error);
       }

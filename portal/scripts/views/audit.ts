@@ -25,11 +25,18 @@ interface AuditPage {
   readonly next?: string | null;
 }
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
+/** Longer values (an address, a list of emails) are cut here; the whole value is in the tooltip. */
+const SHOWN_CHARACTERS = 80;
 
-function shown(value: unknown): string {
+function text(value: unknown): string {
   if (value === undefined || value === null) return "—";
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function shown(value: unknown): string {
+  const whole = text(value);
+  return whole.length > SHOWN_CHARACTERS ? `${whole.slice(0, SHOWN_CHARACTERS - 1)}…` : whole;
 }
 
 function changeList(record: AuditRecord): HTMLElement | string {
@@ -40,7 +47,7 @@ function changeList(record: AuditRecord): HTMLElement | string {
       ...record.changes.map((change) =>
         h(
           "li",
-          {},
+          { title: `${text(change.before)} → ${text(change.after)}` },
           h("span", { class: "attribute" }, change.attribute),
           `: ${shown(change.before)} → ${shown(change.after)}`,
         ),

@@ -145,8 +145,8 @@ export function credentialsView(context: ViewContext): HTMLElement {
       clearError(errors);
       try {
         await context.api.send("DELETE", `credentials/${encodeURIComponent(credential.id)}`);
-        done.textContent = `${kindName(credential)} ${credential.id} revoked.`;
         await load();
+        done.textContent = `${kindName(credential)} ${credential.id} revoked.`;
       } catch (error) {
         showError(errors, error);
       }

@@ -82,8 +82,8 @@ export function trustsSection(context: ViewContext): HTMLElement {
       clearError(errors);
       try {
         await context.api.send("DELETE", `trusts/${encodeURIComponent(trust.id)}`);
-        done.textContent = "Trust removed.";
         await load();
+        done.textContent = "Trust removed.";
       } catch (error) {
         showError(errors, error);
       }
@@ -115,8 +115,8 @@ export function trustsSection(context: ViewContext): HTMLElement {
         jwksUri: jwksUri.input.value.trim(),
       });
       form.reset();
-      done.textContent = "Trust added.";
       await load();
+      done.textContent = "Trust added.";
     } catch (error) {
       showError(errors, error);
     }

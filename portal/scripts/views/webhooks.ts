@@ -137,7 +137,7 @@ function webhooksSection(context: ViewContext): HTMLElement {
   const actions = (webhook: Webhook) => {
     const test = h(
       "button",
-      { type: "button", class: "secondary small", "aria-label": `Send a test event to ${webhook.url}` },
+      { type: "button", class: "secondary small", "aria-label": `Send test to ${webhook.url}` },
       "Send test",
     );
     const logButton = h(
@@ -178,9 +178,9 @@ function webhooksSection(context: ViewContext): HTMLElement {
       clearError(errors);
       try {
         await context.api.send("DELETE", `webhooks/${encodeURIComponent(webhook.id)}`);
-        done.textContent = "Webhook deleted.";
         replaceChildren(log);
         await load();
+        done.textContent = "Webhook deleted.";
       } catch (error) {
         showError(errors, error);
       }
