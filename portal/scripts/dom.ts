@@ -59,10 +59,14 @@ export function uniqueId(prefix: string): string {
 
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-/** A `<time>` showing an ISO instant in the admin's locale, or a dash when there is none. */
+/** An ISO instant in the admin's locale, as every date on the page is written. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : DATE_TIME.format(date);
+}
+
+/** A `<time>` showing an ISO instant in the admin's locale, or `fallback` when there is none. */
 export function time(iso: string | null | undefined, fallback = "—"): HTMLElement | string {
   if (!iso) return fallback;
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return h("time", { datetime: iso }, DATE_TIME.format(date));
+  return h("time", { datetime: iso }, formatTime(iso));
 }

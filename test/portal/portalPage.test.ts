@@ -18,6 +18,7 @@ async function screenshot(page: Page, name: string, secrets: Locator[] = []): Pr
     path: join(SCREENSHOTS, `${name}.png`),
     fullPage: true,
     mask: secrets,
+    maskColor: "#5a6270",
     animations: "disabled",
   });
 }

@@ -1,4 +1,4 @@
-import { h, replaceChildren } from "../dom";
+import { formatTime, h, replaceChildren } from "../dom";
 import { textInput } from "../forms";
 import type { ViewContext } from "../view";
 import { clearError, copyField, errorBox, onClickBusy, secretOnce, showError } from "../widgets";
@@ -100,7 +100,7 @@ function guide(): HTMLElement {
 function graceNote(previousGraceEndsAt: string | undefined): string {
   const paste = "Paste it into Entra's Secret Token field.";
   if (!previousGraceEndsAt) return paste;
-  const until = new Date(previousGraceEndsAt).toLocaleString();
+  const until = formatTime(previousGraceEndsAt);
   return `${paste} Tokens made before it keep working until ${until}, so a running Entra job does not stop meanwhile.`;
 }
 

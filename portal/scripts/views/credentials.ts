@@ -1,4 +1,4 @@
-import { h, replaceChildren, time } from "../dom";
+import { formatTime, h, replaceChildren, time } from "../dom";
 import { dataTable, row } from "../forms";
 import type { ViewContext } from "../view";
 import {
@@ -50,7 +50,7 @@ function stateCell(credential: Credential): HTMLElement {
 function rotatedSecret(credential: Credential, rotated: Rotated): HTMLElement {
   const grace = rotated.graceEndsAt ?? rotated.previous?.graceEndsAt;
   const graceText = grace
-    ? `The previous ${kindName(credential)} keeps working until ${new Date(grace).toLocaleString()}, so Entra does not stop while you paste the new one. Revoke it once Entra has the new one.`
+    ? `The previous ${kindName(credential)} keeps working until ${formatTime(grace)}, so Entra does not stop while you paste the new one. Revoke it once Entra has the new one.`
     : undefined;
   const fields =
     rotated.clientSecret !== undefined
@@ -104,6 +104,8 @@ export function credentialsView(context: ViewContext): HTMLElement {
   const actions = (credential: Credential) => {
     if (credential.state === "revoked" || credential.state === "expired")
       return h("span", { class: "muted" }, "—");
+    // A token in its grace period was replaced already: it can only be ended early.
+    const replaced = credential.state === "expiring";
     const rotate = h(
       "button",
       {
@@ -151,7 +153,7 @@ export function credentialsView(context: ViewContext): HTMLElement {
         showError(errors, error);
       }
     });
-    return h("div", { class: "actions" }, rotate, revoke);
+    return h("div", { class: "actions" }, replaced ? null : rotate, revoke);
   };
 
   void load();
