@@ -51,9 +51,7 @@ describe("the self-service portal, in Chromium against the local host", () => {
     secret = (await portal.host.services.setupLinks.create(TENANT, 1)).secret;
   }, STEP_MS);
 
-  afterAll(async () => {
-    await portal?.close();
-  });
+  afterAll(() => portal.close());
 
   afterEach(() => {
     // Nothing the page loaded was refused by its Content-Security-Policy, and no script failed.

@@ -78,9 +78,9 @@ const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   // A string: it runs in the page, where `axe` and `document` exist (this file is compiled for Node.js).
-  const violations = (await page.evaluate(
+  const violations = await page.evaluate<AxeViolation[]>(
     "axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)",
-  )) as AxeViolation[];
+  );
   return violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map(
