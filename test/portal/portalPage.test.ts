@@ -112,6 +112,17 @@ describe("the self-service portal, in Chromium against the local host", () => {
         ]),
       );
 
+      await page.getByRole("button", { name: "Create OAuth client" }).click();
+      const client = page.getByRole("region", { name: "Your new OAuth client" });
+      expect(await client.getByRole("textbox", { name: "Client secret", exact: true }).inputValue()).not.toBe(
+        "",
+      );
+      expect(await client.getByRole("textbox", { name: "Token endpoint", exact: true }).inputValue()).toBe(
+        `${tenantUrl}/oauth/token`,
+      );
+      await client.getByRole("button", { name: "I have copied it" }).click();
+      await page.getByText("Your new OAuth client: hidden.").waitFor();
+
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
       await screenshot(page, "connect", [panel.getByRole("textbox", { name: "Secret Token", exact: true })]);
 
