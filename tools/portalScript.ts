@@ -10,6 +10,9 @@ function projectRoot(from: string): string {
   }
 }
 
+/** What the browser loads from portal/: everything the Function app serves there, nothing else. */
+export const PORTAL_PAGE_FILES = ["index.html", "app.css", "app.js"] as const;
+
 /**
  * Compiles the portal page's TypeScript (portal/scripts/) into the one script the page loads,
  * portal/app.js, beside index.html and app.css, where the Function app serves them from. Plain
