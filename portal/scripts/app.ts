@@ -54,9 +54,13 @@ function showExpired(): void {
 
 const api = new PortalApi(showExpired);
 
+function isView(name: string): name is ViewName {
+  return name in VIEWS;
+}
+
 function viewFromHash(): ViewName {
   const name = location.hash.slice(1);
-  return name in VIEWS ? (name as ViewName) : "connect";
+  return isView(name) ? name : "connect";
 }
 
 function showView(session: Session, name: ViewName): void {
@@ -134,7 +138,13 @@ async function boot(): Promise<void> {
 // A new setup link pasted into this tab changes only the fragment: the page takes it without a reload.
 window.addEventListener("hashchange", () => {
   if (location.hash.startsWith(LINK_PREFIX)) void boot();
-  else if (current) showView(current, viewFromHash());
+  else if (current && isView(location.hash.slice(1))) showView(current, viewFromHash());
+});
+
+// The skip link moves the focus only; as a fragment it would read as a section's name.
+element("skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
 });
 
 void boot();

@@ -80,6 +80,31 @@ describe("the self-service portal, in Chromium against the local host", () => {
   );
 
   it(
+    "is used from the keyboard: the skip link, the sections, a visible focus ring",
+    async () => {
+      const focused = () => page.evaluate<string>("document.activeElement.textContent");
+      // A view takes the focus when shown; backwards from it come the sections, then the skip link.
+      const backTo = async (text: string) => {
+        for (let presses = 0; (await focused()) !== text; presses += 1) {
+          expect(presses).toBeLessThan(10);
+          await page.keyboard.press("Shift+Tab");
+        }
+      };
+      await backTo("Skip to content");
+      await page.keyboard.press("Enter");
+      expect(await page.evaluate("document.activeElement.id")).toBe("main");
+      await backTo("Credentials");
+      expect(await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")).toBe("solid");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { level: 1, name: "Credentials" }).waitFor();
+      expect(page.url()).toBe(`${origin}/portal/#credentials`);
+      await page.goBack();
+      await page.getByRole("heading", { level: 1, name: "Connect" }).waitFor();
+    },
+    STEP_MS,
+  );
+
+  it(
     "copies the Tenant URL to the clipboard",
     async () => {
       await page.getByRole("button", { name: "Copy Tenant URL" }).click();
@@ -122,6 +147,24 @@ describe("the self-service portal, in Chromium against the local host", () => {
       );
       await client.getByRole("button", { name: "I have copied it" }).click();
       await page.getByText("Your new OAuth client: hidden.").waitFor();
+
+      const federation = page.getByRole("region", { name: "Workload identity federation" });
+      await federation.getByLabel("Issuer").fill("https://login.microsoftonline.com/contoso-tenant/v2.0");
+      await federation.getByLabel("Subject").fill("provisioning-job");
+      await federation.getByLabel("Audience").fill("api://AzureADTokenExchange");
+      await federation
+        .getByLabel("JWKS URI")
+        .fill("https://login.microsoftonline.com/contoso-tenant/discovery/v2.0/keys");
+      await federation.getByRole("button", { name: "Add trust" }).click();
+      await federation.getByRole("status").filter({ hasText: "Trust added." }).waitFor();
+      await federation.getByRole("cell", { name: "provisioning-job", exact: true }).waitFor();
+      await federation.getByRole("button", { name: "Remove the trust for provisioning-job" }).click();
+      await page
+        .getByRole("dialog", { name: "Remove this trust?" })
+        .getByRole("button", { name: "Remove trust" })
+        .click();
+      await federation.getByRole("status").filter({ hasText: "Trust removed." }).waitFor();
+      await federation.getByText("No federation trust yet.").waitFor();
 
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
       await screenshot(page, "connect", [panel.getByRole("textbox", { name: "Secret Token", exact: true })]);

@@ -12,7 +12,7 @@ import {
 } from "../widgets";
 
 interface Trust {
-  readonly id: string;
+  readonly trustId: string;
   readonly issuer: string;
   readonly subject: string;
   readonly audiences: readonly string[];
@@ -81,7 +81,7 @@ export function trustsSection(context: ViewContext): HTMLElement {
       if (!sure) return;
       clearError(errors);
       try {
-        await context.api.send("DELETE", `trusts/${encodeURIComponent(trust.id)}`);
+        await context.api.send("DELETE", `trusts/${encodeURIComponent(trust.trustId)}`);
         await load();
         done.textContent = "Trust removed.";
       } catch (error) {
