@@ -167,3 +167,80 @@ export function onSubmitBusy(
     runBusy(submit, action);
   });
 }
+
+/** `action` with the section's error box cleared first and showing what failed after. */
+export function reporting(errors: HTMLElement, action: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    clearError(errors);
+    try {
+      await action();
+    } catch (error) {
+      showError(errors, error);
+    }
+  };
+}
+
+interface Confirmation {
+  readonly question: string;
+  readonly explanation: string;
+  readonly confirmLabel: string;
+}
+
+/**
+ * A button in a list's row: `name` is what a screen reader hears (it starts with the visible `label`),
+ * `confirm` asks first for what cannot be undone.
+ */
+export function rowButton(
+  label: string,
+  name: string,
+  errors: HTMLElement,
+  action: () => Promise<void>,
+  confirm?: Confirmation,
+): HTMLButtonElement {
+  const button = h(
+    "button",
+    { type: "button", class: confirm ? "danger small" : "secondary small", "aria-label": name },
+    label,
+  );
+  const run = reporting(errors, action);
+  onClickBusy(button, async () => {
+    if (confirm && !(await confirmAction(confirm.question, confirm.explanation, confirm.confirmLabel)))
+      return;
+    await run();
+  });
+  return button;
+}
+
+/** A titled form of `fields` whose submit button (or Enter) runs `action`, then empties the form. */
+export function actionForm(options: {
+  readonly title: string;
+  readonly heading?: "h3" | "h4";
+  readonly fields: readonly Node[];
+  readonly submit: string;
+  readonly secondary?: boolean;
+  readonly errors: HTMLElement;
+  readonly action: () => Promise<void>;
+}): HTMLFormElement {
+  const titleId = uniqueId("form");
+  const form = h(
+    "form",
+    { class: "stacked", "aria-labelledby": titleId },
+    h(options.heading ?? "h3", { id: titleId }, options.title),
+    ...options.fields,
+  );
+  const submit = h(
+    "button",
+    { type: "submit", class: options.secondary ? "secondary" : undefined },
+    options.submit,
+  );
+  form.appendChild(submit);
+  onSubmitBusy(
+    form,
+    submit,
+    reporting(options.errors, async () => {
+      await options.action();
+      form.reset();
+    }),
+  );
+  return form;
+}

@@ -1,16 +1,7 @@
 import { h, replaceChildren, time } from "../dom";
 import { dataTable, row, textInput } from "../forms";
 import type { ViewContext } from "../view";
-import {
-  clearError,
-  confirmAction,
-  errorBox,
-  onClickBusy,
-  onSubmitBusy,
-  secretOnce,
-  showError,
-  statusLine,
-} from "../widgets";
+import { actionForm, errorBox, reporting, rowButton, secretOnce, statusLine } from "../widgets";
 
 interface AppKey {
   readonly keyId: string;
@@ -34,80 +25,58 @@ export function appKeysSection(context: ViewContext): HTMLElement {
   const list = h("div", { class: "app-key-list" });
   const name = textInput("Name", { required: true, hint: "Who uses the key, e.g. the HR sync job." });
 
-  const revokeButton = (key: AppKey) => {
-    const button = h(
-      "button",
-      { type: "button", class: "danger small", "aria-label": `Revoke the app key ${key.name ?? key.keyId}` },
+  const revokeButton = (key: AppKey) =>
+    rowButton(
       "Revoke",
-    );
-    onClickBusy(button, async () => {
-      if (
-        !(await confirmAction(
-          "Revoke this app key?",
-          `Requests with ${key.name ?? key.keyId} are refused at once.`,
-          "Revoke key",
-        ))
-      )
-        return;
-      clearError(errors);
-      try {
+      `Revoke the app key ${key.name ?? key.keyId}`,
+      errors,
+      async () => {
         await context.api.send("DELETE", `app-keys/${encodeURIComponent(key.keyId)}`);
         await load();
         done.textContent = "App key revoked.";
-      } catch (error) {
-        showError(errors, error);
-      }
-    });
-    return button;
-  };
+      },
+      {
+        question: "Revoke this app key?",
+        explanation: `Requests with ${key.name ?? key.keyId} are refused at once.`,
+        confirmLabel: "Revoke key",
+      },
+    );
 
-  const load = async () => {
-    try {
-      const keys = await context.api.get<AppKey[]>("app-keys");
-      replaceChildren(
-        list,
-        dataTable(
-          "App keys",
-          ["Name", "Key ID", "Created", "Status", "Actions"],
-          keys.map((key) =>
-            row(
-              key.name ?? "—",
-              h("code", {}, key.keyId),
-              time(key.created),
-              key.status,
-              key.status === "active" ? revokeButton(key) : "—",
-            ),
+  const load = reporting(errors, async () => {
+    const keys = await context.api.get<AppKey[]>("app-keys");
+    replaceChildren(
+      list,
+      dataTable(
+        "App keys",
+        ["Name", "Key ID", "Created", "Status", "Actions"],
+        keys.map((key) =>
+          row(
+            key.name ?? "—",
+            h("code", {}, key.keyId),
+            time(key.created),
+            key.status,
+            key.status === "active" ? revokeButton(key) : "—",
           ),
-          "No app key yet.",
         ),
-      );
-    } catch (error) {
-      showError(errors, error);
-    }
-  };
+        "No app key yet.",
+      ),
+    );
+  });
 
-  const form = h(
-    "form",
-    { class: "stacked", "aria-labelledby": "key-add-title" },
-    h("h3", { id: "key-add-title" }, "Create an app key"),
-    name.row,
-  );
-  const add = h("button", { type: "submit" }, "Create app key");
-  form.appendChild(add);
-  onSubmitBusy(form, add, async () => {
-    clearError(errors);
-    try {
+  const form = actionForm({
+    title: "Create an app key",
+    fields: [name.row],
+    submit: "Create app key",
+    errors,
+    action: async () => {
       const created = await context.api.send<CreatedAppKey>("POST", "app-keys", {
         name: name.input.value.trim(),
       });
-      form.reset();
       const fields = [{ label: "App key", value: created.appKey, secret: true }];
       if (created.apiUrl) fields.push({ label: "API URL", value: created.apiUrl, secret: false });
       replaceChildren(output, secretOnce("Your new app key", fields));
       await load();
-    } catch (error) {
-      showError(errors, error);
-    }
+    },
   });
 
   void load();

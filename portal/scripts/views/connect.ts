@@ -1,7 +1,7 @@
 import { formatTime, h, replaceChildren } from "../dom";
 import { textInput } from "../forms";
 import type { ViewContext } from "../view";
-import { clearError, copyField, errorBox, onClickBusy, secretOnce, showError } from "../widgets";
+import { clearError, copyField, errorBox, onClickBusy, reporting, secretOnce, showError } from "../widgets";
 import { trustsSection } from "./trusts";
 
 interface CreatedToken {
@@ -108,9 +108,9 @@ function tokenSection(context: ViewContext, remember: (token: string) => void): 
   const errors = errorBox();
   const output = h("div", { class: "secret-slot" });
   const create = h("button", { type: "button" }, "Create Secret Token");
-  onClickBusy(create, async () => {
-    clearError(errors);
-    try {
+  onClickBusy(
+    create,
+    reporting(errors, async () => {
       const created = await context.api.send<CreatedToken>("POST", "credentials/tokens", {});
       remember(created.token);
       replaceChildren(
@@ -121,10 +121,8 @@ function tokenSection(context: ViewContext, remember: (token: string) => void): 
           graceNote(created.previousGraceEndsAt),
         ),
       );
-    } catch (error) {
-      showError(errors, error);
-    }
-  });
+    }),
+  );
   return h(
     "section",
     { "aria-labelledby": "token-title", class: "card" },
@@ -140,9 +138,9 @@ function clientSection(context: ViewContext): HTMLElement {
   const errors = errorBox();
   const output = h("div", { class: "secret-slot" });
   const create = h("button", { type: "button", class: "secondary" }, "Create OAuth client");
-  onClickBusy(create, async () => {
-    clearError(errors);
-    try {
+  onClickBusy(
+    create,
+    reporting(errors, async () => {
       const created = await context.api.send<CreatedClient>("POST", "credentials/clients");
       replaceChildren(
         output,
@@ -152,10 +150,8 @@ function clientSection(context: ViewContext): HTMLElement {
           { label: "Token endpoint", value: created.tokenEndpoint },
         ]),
       );
-    } catch (error) {
-      showError(errors, error);
-    }
-  });
+    }),
+  );
   return h(
     "section",
     { "aria-labelledby": "client-title", class: "card" },

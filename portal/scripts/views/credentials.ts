@@ -1,15 +1,7 @@
 import { formatTime, h, replaceChildren, time } from "../dom";
 import { dataTable, row } from "../forms";
 import type { ViewContext } from "../view";
-import {
-  clearError,
-  confirmAction,
-  errorBox,
-  onClickBusy,
-  secretOnce,
-  showError,
-  statusLine,
-} from "../widgets";
+import { errorBox, reporting, rowButton, secretOnce, statusLine } from "../widgets";
 
 interface Credential {
   readonly id: string;
@@ -73,87 +65,60 @@ export function credentialsView(context: ViewContext): HTMLElement {
     h("p", { class: "muted" }, "Loading…"),
   );
 
-  const load = async () => {
-    try {
-      const credentials = await context.api.get<Credential[]>("credentials");
-      replaceChildren(
-        list,
-        dataTable(
-          "Credentials of this tenant (secrets are never shown again)",
-          ["Kind", "ID", "Created", "Last used", "Expires", "State", "Actions"],
-          credentials.map((credential) =>
-            row(
-              kindName(credential),
-              h("code", {}, credential.id),
-              time(credential.createdAt),
-              credential.lastUsedAt === undefined ? "not recorded" : time(credential.lastUsedAt, "never"),
-              time(credential.expiresAt, "never"),
-              stateCell(credential),
-              actions(credential),
-            ),
+  const load = reporting(errors, async () => {
+    const credentials = await context.api.get<Credential[]>("credentials");
+    replaceChildren(
+      list,
+      dataTable(
+        "Credentials of this tenant (secrets are never shown again)",
+        ["Kind", "ID", "Created", "Last used", "Expires", "State", "Actions"],
+        credentials.map((credential) =>
+          row(
+            kindName(credential),
+            h("code", {}, credential.id),
+            time(credential.createdAt),
+            credential.lastUsedAt === undefined ? "not recorded" : time(credential.lastUsedAt, "never"),
+            time(credential.expiresAt, "never"),
+            stateCell(credential),
+            actions(credential),
           ),
-          "No credential yet. Create a Secret Token on the Connect page.",
         ),
-      );
-      list.removeAttribute("aria-busy");
-    } catch (error) {
-      showError(errors, error);
-    }
-  };
+        "No credential yet. Create a Secret Token on the Connect page.",
+      ),
+    );
+    list.removeAttribute("aria-busy");
+  });
 
   const actions = (credential: Credential) => {
     if (credential.state === "revoked" || credential.state === "expired")
       return h("span", { class: "muted" }, "—");
+    const named = `${kindName(credential)} ${credential.id}`;
+    const path = `credentials/${encodeURIComponent(credential.id)}`;
     // A token in its grace period was replaced already: it can only be ended early.
-    const replaced = credential.state === "expiring";
-    const rotate = h(
-      "button",
-      {
-        type: "button",
-        class: "secondary small",
-        "aria-label": `Rotate ${kindName(credential)} ${credential.id}`,
-      },
-      "Rotate",
-    );
-    const revoke = h(
-      "button",
-      {
-        type: "button",
-        class: "danger small",
-        "aria-label": `Revoke ${kindName(credential)} ${credential.id}`,
-      },
+    const rotate =
+      credential.state === "expiring"
+        ? null
+        : rowButton("Rotate", `Rotate ${named}`, errors, async () => {
+            const rotated = await context.api.send<Rotated>("POST", `${path}/rotate`);
+            replaceChildren(output, rotatedSecret(credential, rotated));
+            await load();
+          });
+    const revoke = rowButton(
       "Revoke",
+      `Revoke ${named}`,
+      errors,
+      async () => {
+        await context.api.send("DELETE", path);
+        await load();
+        done.textContent = `${named} revoked.`;
+      },
+      {
+        question: `Revoke this ${kindName(credential)}?`,
+        explanation: `Entra stops working with ${credential.id} at once. Make sure Entra already has a newer credential.`,
+        confirmLabel: "Revoke",
+      },
     );
-    onClickBusy(rotate, async () => {
-      clearError(errors);
-      try {
-        const rotated = await context.api.send<Rotated>(
-          "POST",
-          `credentials/${encodeURIComponent(credential.id)}/rotate`,
-        );
-        replaceChildren(output, rotatedSecret(credential, rotated));
-        await load();
-      } catch (error) {
-        showError(errors, error);
-      }
-    });
-    onClickBusy(revoke, async () => {
-      const sure = await confirmAction(
-        `Revoke this ${kindName(credential)}?`,
-        `Entra stops working with ${credential.id} at once. Make sure Entra already has a newer credential.`,
-        "Revoke",
-      );
-      if (!sure) return;
-      clearError(errors);
-      try {
-        await context.api.send("DELETE", `credentials/${encodeURIComponent(credential.id)}`);
-        await load();
-        done.textContent = `${kindName(credential)} ${credential.id} revoked.`;
-      } catch (error) {
-        showError(errors, error);
-      }
-    });
-    return h("div", { class: "actions" }, replaced ? null : rotate, revoke);
+    return h("div", { class: "actions" }, rotate, revoke);
   };
 
   void load();

@@ -1,6 +1,6 @@
 import { h, replaceChildren, time, uniqueId } from "../dom";
 import type { ViewContext } from "../view";
-import { clearError, errorBox, onClickBusy, showError } from "../widgets";
+import { errorBox, onClickBusy, reporting, showError } from "../widgets";
 
 interface DebugState {
   readonly enabled: boolean;
@@ -32,15 +32,13 @@ export function debugSection(context: ViewContext): HTMLElement {
     minutes.disabled = debug.enabled;
   };
 
-  onClickBusy(toggle, async () => {
-    clearError(errors);
-    try {
+  onClickBusy(
+    toggle,
+    reporting(errors, async () => {
       const body = enabled ? { enabled: false } : { enabled: true, minutes: Number(minutes.value) };
       show(await context.api.send<DebugState>("PUT", "debug", body));
-    } catch (error) {
-      showError(errors, error);
-    }
-  });
+    }),
+  );
   void context.api
     .get<DebugState>("debug")
     .then(show)

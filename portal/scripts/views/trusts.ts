@@ -1,15 +1,7 @@
 import { h, replaceChildren, time } from "../dom";
 import { dataTable, row, textInput } from "../forms";
 import type { ViewContext } from "../view";
-import {
-  clearError,
-  confirmAction,
-  errorBox,
-  onClickBusy,
-  onSubmitBusy,
-  showError,
-  statusLine,
-} from "../widgets";
+import { actionForm, errorBox, reporting, rowButton, statusLine } from "../widgets";
 
 interface Trust {
   readonly trustId: string;
@@ -41,70 +33,52 @@ export function trustsSection(context: ViewContext): HTMLElement {
     hint: "Where the issuer publishes its signing keys.",
   });
 
-  const load = async () => {
-    try {
-      const trusts = await context.api.get<Trust[]>("trusts");
-      replaceChildren(
-        list,
-        dataTable(
-          "Federation trusts",
-          ["Issuer", "Subject", "Audiences", "Created", "Actions"],
-          trusts.map((trust) =>
-            row(
-              trust.issuer,
-              trust.subject,
-              trust.audiences.join(", "),
-              time(trust.created),
-              removeButton(trust),
-            ),
-          ),
-          "No federation trust yet.",
-        ),
-      );
-    } catch (error) {
-      showError(errors, error);
-    }
-  };
-
-  const removeButton = (trust: Trust) => {
-    const button = h(
-      "button",
-      { type: "button", class: "danger small", "aria-label": `Remove the trust for ${trust.subject}` },
+  const removeButton = (trust: Trust) =>
+    rowButton(
       "Remove",
-    );
-    onClickBusy(button, async () => {
-      const sure = await confirmAction(
-        "Remove this trust?",
-        `Entra can no longer sign in with assertions for ${trust.subject} from ${trust.issuer}.`,
-        "Remove trust",
-      );
-      if (!sure) return;
-      clearError(errors);
-      try {
+      `Remove the trust for ${trust.subject}`,
+      errors,
+      async () => {
         await context.api.send("DELETE", `trusts/${encodeURIComponent(trust.trustId)}`);
         await load();
         done.textContent = "Trust removed.";
-      } catch (error) {
-        showError(errors, error);
-      }
-    });
-    return button;
-  };
+      },
+      {
+        question: "Remove this trust?",
+        explanation: `Entra can no longer sign in with assertions for ${trust.subject} from ${trust.issuer}.`,
+        confirmLabel: "Remove trust",
+      },
+    );
 
-  const form = h(
-    "form",
-    { class: "stacked", "aria-labelledby": "trust-add-title" },
-    h("h4", { id: "trust-add-title" }, "Add a trust"),
-    issuer.row,
-    subject.row,
-    audience.row,
-    jwksUri.row,
-  );
-  const add = h("button", { type: "submit", class: "secondary" }, "Add trust");
-  form.appendChild(add);
-  onSubmitBusy(form, add, async () => {
-    clearError(errors);
-    try {
+  const load = reporting(errors, async () => {
+    const trusts = await context.api.get<Trust[]>("trusts");
+    replaceChildren(
+      list,
+      dataTable(
+        "Federation trusts",
+        ["Issuer", "Subject", "Audiences", "Created", "Actions"],
+        trusts.map((trust) =>
+          row(
+            trust.issuer,
+            trust.subject,
+            trust.audiences.join(", "),
+            time(trust.created),
+            removeButton(trust),
+          ),
+        ),
+        "No federation trust yet.",
+      ),
+    );
+  });
+
+  const form = actionForm({
+    title: "Add a trust",
+    heading: "h4",
+    fields: [issuer.row, subject.row, audience.row, jwksUri.row],
+    submit: "Add trust",
+    secondary: true,
+    errors,
+    action: async () => {
       await context.api.send("POST", "trusts", {
         issuer: issuer.input.value.trim(),
         subject: subject.input.value.trim(),
@@ -114,12 +88,9 @@ export function trustsSection(context: ViewContext): HTMLElement {
           .filter(Boolean),
         jwksUri: jwksUri.input.value.trim(),
       });
-      form.reset();
       await load();
       done.textContent = "Trust added.";
-    } catch (error) {
-      showError(errors, error);
-    }
+    },
   });
 
   void load();

@@ -1,16 +1,8 @@
 import { h, replaceChildren, time } from "../dom";
+import { EVENT_TYPES } from "../eventTypes";
 import { dataTable, row, textInput } from "../forms";
 import type { ViewContext } from "../view";
-import {
-  clearError,
-  confirmAction,
-  errorBox,
-  onClickBusy,
-  onSubmitBusy,
-  secretOnce,
-  showError,
-  statusLine,
-} from "../widgets";
+import { actionForm, errorBox, reporting, rowButton, secretOnce, statusLine } from "../widgets";
 import { appKeysSection } from "./appKeys";
 
 interface Webhook {
@@ -46,19 +38,6 @@ interface TestQueued {
 const UNSETTLED = new Set(["pending", "retrying"]);
 const FOLLOW_LOOKS = 15;
 const FOLLOW_PAUSE_MS = 2000;
-
-const EVENT_TYPES = [
-  "user.created",
-  "user.updated",
-  "user.deactivated",
-  "user.reactivated",
-  "user.deleted",
-  "group.created",
-  "group.updated",
-  "group.deleted",
-  "group.member_added",
-  "group.member_removed",
-];
 
 function eventChoices(): { fieldset: HTMLFieldSetElement; chosen: () => string[] } {
   const boxes = EVENT_TYPES.map((type) =>
@@ -111,17 +90,11 @@ function webhooksSection(context: ViewContext): HTMLElement {
   const events = eventChoices();
 
   const showLog = async (webhook: Webhook): Promise<readonly Delivery[]> => {
-    clearError(errors);
-    try {
-      const deliveries = await context.api.get<Delivery[]>(
-        `webhooks/${encodeURIComponent(webhook.id)}/deliveries`,
-      );
-      replaceChildren(log, deliveryLog(webhook, deliveries));
-      return deliveries;
-    } catch (error) {
-      showError(errors, error);
-      return [];
-    }
+    const deliveries = await context.api.get<Delivery[]>(
+      `webhooks/${encodeURIComponent(webhook.id)}/deliveries`,
+    );
+    replaceChildren(log, deliveryLog(webhook, deliveries));
+    return deliveries;
   };
 
   /** After a test: the log again every few seconds until the test event's delivery has an outcome. */
@@ -135,101 +108,65 @@ function webhooksSection(context: ViewContext): HTMLElement {
   };
 
   const actions = (webhook: Webhook) => {
-    const test = h(
-      "button",
-      { type: "button", class: "secondary small", "aria-label": `Send test to ${webhook.url}` },
-      "Send test",
-    );
-    const logButton = h(
-      "button",
-      { type: "button", class: "secondary small", "aria-label": `Delivery log of ${webhook.url}` },
-      "Delivery log",
-    );
-    const remove = h(
-      "button",
-      { type: "button", class: "danger small", "aria-label": `Delete the webhook ${webhook.url}` },
-      "Delete",
-    );
-    onClickBusy(test, async () => {
-      clearError(errors);
-      try {
-        const queued = await context.api.send<TestQueued>(
-          "POST",
-          `webhooks/${encodeURIComponent(webhook.id)}/test`,
-        );
-        done.textContent = `Test event queued for ${webhook.url}.`;
-        await followTest(webhook, queued.sequence);
-      } catch (error) {
-        showError(errors, error);
-      }
+    const path = `webhooks/${encodeURIComponent(webhook.id)}`;
+    const test = rowButton("Send test", `Send test to ${webhook.url}`, errors, async () => {
+      const queued = await context.api.send<TestQueued>("POST", `${path}/test`);
+      done.textContent = `Test event queued for ${webhook.url}.`;
+      await followTest(webhook, queued.sequence);
     });
-    onClickBusy(logButton, async () => {
+    const logButton = rowButton("Delivery log", `Delivery log of ${webhook.url}`, errors, async () => {
       await showLog(webhook);
     });
-    onClickBusy(remove, async () => {
-      if (
-        !(await confirmAction(
-          "Delete this webhook?",
-          `No more events go to ${webhook.url}.`,
-          "Delete webhook",
-        ))
-      )
-        return;
-      clearError(errors);
-      try {
-        await context.api.send("DELETE", `webhooks/${encodeURIComponent(webhook.id)}`);
+    const remove = rowButton(
+      "Delete",
+      `Delete the webhook ${webhook.url}`,
+      errors,
+      async () => {
+        await context.api.send("DELETE", path);
         replaceChildren(log);
         await load();
         done.textContent = "Webhook deleted.";
-      } catch (error) {
-        showError(errors, error);
-      }
-    });
+      },
+      {
+        question: "Delete this webhook?",
+        explanation: `No more events go to ${webhook.url}.`,
+        confirmLabel: "Delete webhook",
+      },
+    );
     return h("div", { class: "actions" }, test, logButton, remove);
   };
 
-  const load = async () => {
-    try {
-      const webhooks = await context.api.get<Webhook[]>("webhooks");
-      replaceChildren(
-        list,
-        dataTable(
-          "Webhook endpoints",
-          ["URL", "Events", "Status", "Created", "Actions"],
-          webhooks.map((webhook) =>
-            row(
-              h("code", {}, webhook.url),
-              webhook.eventTypes.length > 0 ? webhook.eventTypes.join(", ") : "every event",
-              webhook.disabledReason ? `${webhook.status}: ${webhook.disabledReason}` : webhook.status,
-              time(webhook.created),
-              actions(webhook),
-            ),
+  const load = reporting(errors, async () => {
+    const webhooks = await context.api.get<Webhook[]>("webhooks");
+    replaceChildren(
+      list,
+      dataTable(
+        "Webhook endpoints",
+        ["URL", "Events", "Status", "Created", "Actions"],
+        webhooks.map((webhook) =>
+          row(
+            h("code", {}, webhook.url),
+            webhook.eventTypes.length > 0 ? webhook.eventTypes.join(", ") : "every event",
+            webhook.disabledReason ? `${webhook.status}: ${webhook.disabledReason}` : webhook.status,
+            time(webhook.created),
+            actions(webhook),
           ),
-          "No webhook yet.",
         ),
-      );
-    } catch (error) {
-      showError(errors, error);
-    }
-  };
+        "No webhook yet.",
+      ),
+    );
+  });
 
-  const form = h(
-    "form",
-    { class: "stacked", "aria-labelledby": "webhook-add-title" },
-    h("h3", { id: "webhook-add-title" }, "Add a webhook"),
-    url.row,
-    events.fieldset,
-  );
-  const add = h("button", { type: "submit" }, "Add webhook");
-  form.appendChild(add);
-  onSubmitBusy(form, add, async () => {
-    clearError(errors);
-    try {
+  const form = actionForm({
+    title: "Add a webhook",
+    fields: [url.row, events.fieldset],
+    submit: "Add webhook",
+    errors,
+    action: async () => {
       const created = await context.api.send<CreatedWebhook>("POST", "webhooks", {
         url: url.input.value.trim(),
         eventTypes: events.chosen(),
       });
-      form.reset();
       replaceChildren(
         output,
         secretOnce(
@@ -239,9 +176,7 @@ function webhooksSection(context: ViewContext): HTMLElement {
         ),
       );
       await load();
-    } catch (error) {
-      showError(errors, error);
-    }
+    },
   });
 
   void load();
