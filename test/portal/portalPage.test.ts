@@ -199,6 +199,7 @@ describe("the self-service portal, in Chromium against the local host", () => {
       const scimType = ((await bad.json()) as { scimType: string }).scimType;
 
       await goTo(page, "Status", "Status");
+      await page.getByText(/^Last successful request: /).waitFor();
       const hour = page.getByRole("region", { name: "Last hour" });
       const caption = await hour.locator("figcaption").first().innerText();
       const replayed = Object.entries(report.requests.byStatus)

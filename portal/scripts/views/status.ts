@@ -38,6 +38,7 @@ interface StatusAnswer {
   readonly day: Period;
   readonly lastFailures: readonly Failure[];
   readonly outlook: Outlook;
+  readonly lastSuccess?: string;
 }
 
 const OUTCOME_LABELS: Readonly<Record<string, string>> = {
@@ -82,7 +83,7 @@ function periodFigure(title: string, period: Period, slotFormat: Intl.DateTimeFo
   );
 }
 
-function outlookPanel(outlook: Outlook): HTMLElement {
+function outlookPanel(outlook: Outlook, lastSuccess: string | undefined): HTMLElement {
   const level = outlook.status === "healthy" ? "ok" : outlook.status === "at risk" ? "warn" : "failed";
   return h(
     "section",
@@ -96,6 +97,13 @@ function outlookPanel(outlook: Outlook): HTMLElement {
     outlook.reasons && outlook.reasons.length > 0
       ? h("ul", {}, ...outlook.reasons.map((reason) => h("li", {}, reason)))
       : null,
+    h(
+      "p",
+      { class: "last-success" },
+      lastSuccess
+        ? h("span", {}, "Last successful request: ", time(lastSuccess))
+        : "No successful request in the last day.",
+    ),
   );
 }
 
@@ -141,7 +149,7 @@ export function statusView(context: ViewContext): HTMLElement {
       const status = await context.api.get<StatusAnswer>("status");
       replaceChildren(
         overview,
-        outlookPanel(status.outlook),
+        outlookPanel(status.outlook, status.lastSuccess),
         h(
           "section",
           { "aria-labelledby": "requests-title" },
