@@ -269,6 +269,8 @@ describe("the self-service portal, in Chromium against the local host", () => {
       await active.first().waitFor();
       expect(await active.count()).toBe(1);
       const oldId = (await active.getByRole("cell").nth(1).innerText()).trim();
+      // The replay provisioned with this token: its row says when it was last used.
+      expect(await active.getByRole("cell").nth(3).innerText()).toMatch(/\d{4}/);
 
       await page.getByRole("button", { name: `Rotate Secret Token ${oldId}` }).click();
       const panel = page.getByRole("region", { name: "Your new Secret Token" });
