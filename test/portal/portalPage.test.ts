@@ -145,6 +145,16 @@ describe("the self-service portal, in Chromium against the local host", () => {
       expect(await client.getByRole("textbox", { name: "Token endpoint", exact: true }).inputValue()).toBe(
         `${tenantUrl}/oauth/token`,
       );
+      // Entra's Test Connection with the OAuth client: a token from the token endpoint first.
+      await page.getByRole("radio", { name: "OAuth client" }).check();
+      expect(await page.getByLabel("Secret Token to test").isVisible()).toBe(false);
+      await page.getByRole("button", { name: "Test connection" }).click();
+      await page.getByText("Tested with: OAuth client.").waitFor();
+      await page.getByText("Connection works: Entra's Test Connection would succeed.").waitFor();
+      expect(await page.locator(".checks li.failed").count()).toBe(0);
+      await page.getByRole("radio", { name: "Secret Token" }).check();
+      await page.getByRole("button", { name: "Test connection" }).click();
+      await page.getByText("Tested with: Secret Token.").waitFor();
       await client.getByRole("button", { name: "I have copied it" }).click();
       await page.getByText("Your new OAuth client: hidden.").waitFor();
 

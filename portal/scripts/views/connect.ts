@@ -1,4 +1,4 @@
-import { formatTime, h, replaceChildren } from "../dom";
+import { formatTime, h, replaceChildren, uniqueId } from "../dom";
 import { textInput } from "../forms";
 import type { ViewContext } from "../view";
 import { clearError, copyField, errorBox, onClickBusy, reporting, secretOnce, showError } from "../widgets";
@@ -134,7 +134,10 @@ function tokenSection(context: ViewContext, remember: (token: string) => void): 
   );
 }
 
-function clientSection(context: ViewContext): HTMLElement {
+function clientSection(
+  context: ViewContext,
+  remember: (client: { clientId: string; clientSecret: string }) => void,
+): HTMLElement {
   const errors = errorBox();
   const output = h("div", { class: "secret-slot" });
   const create = h("button", { type: "button", class: "secondary" }, "Create OAuth client");
@@ -142,6 +145,7 @@ function clientSection(context: ViewContext): HTMLElement {
     create,
     reporting(errors, async () => {
       const created = await context.api.send<CreatedClient>("POST", "credentials/clients");
+      remember({ clientId: created.clientId, clientSecret: created.clientSecret });
       replaceChildren(
         output,
         secretOnce("Your new OAuth client", [
@@ -180,42 +184,100 @@ function checkItem(check: ConnectionCheck): HTMLElement {
   );
 }
 
-function testSection(context: ViewContext, lastToken: () => string | undefined): HTMLElement {
+/** What this page made, kept only in its memory so Test connection can use it; never shown again. */
+interface MadeHere {
+  token?: string;
+  client?: { readonly clientId: string; readonly clientSecret: string };
+}
+
+type TestBody = { token: string } | { clientId: string; clientSecret: string };
+
+function choice(name: string, value: string, label: string, checked: boolean): HTMLElement {
+  const id = uniqueId(name);
+  return h(
+    "label",
+    { class: "choice", for: id },
+    h("input", { type: "radio", name, value, id, checked }),
+    ` ${label}`,
+  );
+}
+
+function testSection(context: ViewContext, made: MadeHere): HTMLElement {
   const errors = errorBox();
   const result = h("div", { class: "test-result", "aria-live": "polite" });
-  const pasted = textInput("Secret Token to test", {
+  const token = textInput("Secret Token to test", {
     type: "password",
     hint: "The token you pasted into Entra. Leave it empty to test the token you created on this page.",
   });
+  const clientId = textInput("Client ID to test");
+  const clientSecret = textInput("Client secret to test", {
+    type: "password",
+    hint: "Leave both empty to test the OAuth client you created on this page.",
+  });
+  const clientFields = h("div", { hidden: true }, clientId.row, clientSecret.row);
+  const mode = h(
+    "fieldset",
+    { class: "test-with" },
+    h("legend", {}, "Test with"),
+    choice("test-with", "token", "Secret Token", true),
+    choice("test-with", "client", "OAuth client", false),
+  );
+  const usingClient = () => mode.querySelector<HTMLInputElement>("input[value=client]")?.checked === true;
+  mode.addEventListener("change", () => {
+    clientFields.hidden = !usingClient();
+    token.row.hidden = usingClient();
+  });
+
+  const body = (): TestBody | undefined => {
+    if (!usingClient()) {
+      const value = token.input.value.trim() || made.token;
+      return value ? { token: value } : undefined;
+    }
+    const id = clientId.input.value.trim();
+    const secret = clientSecret.input.value.trim();
+    if (id && secret) return { clientId: id, clientSecret: secret };
+    return made.client ? { ...made.client } : undefined;
+  };
+
   const run = h("button", { type: "button" }, "Test connection");
   onClickBusy(run, async () => {
-    clearError(errors);
-    const token = pasted.input.value.trim() || lastToken();
-    if (!token) {
-      replaceChildren(result);
-      errors.hidden = false;
-      errors.textContent =
-        "Paste the Secret Token you entered in Entra, or create one above, then test again.";
+    replaceChildren(result);
+    const credential = body();
+    if (!credential) {
+      clearError(errors);
+      showError(
+        errors,
+        usingClient()
+          ? "Enter the client ID and secret you entered in Entra, or create a client above, then test again."
+          : "Paste the Secret Token you entered in Entra, or create one above, then test again.",
+      );
       return;
     }
     replaceChildren(result, h("p", { class: "muted" }, "Sending Entra's Test Connection requests…"));
-    try {
-      const answer = await context.api.send<ConnectionResult>("POST", "test-connection", { token });
-      replaceChildren(
-        result,
-        h(
-          "p",
-          { class: answer.ok ? "verdict ok" : "verdict failed" },
-          answer.ok
-            ? "Connection works: Entra's Test Connection would succeed."
-            : "Connection fails: Entra's Test Connection would fail. See the failed check below.",
-        ),
-        h("ul", { class: "checks" }, ...answer.checks.map(checkItem)),
-      );
-    } catch (error) {
-      replaceChildren(result);
-      showError(errors, error);
-    }
+    await reporting(errors, async () => {
+      try {
+        const answer = await context.api.send<ConnectionResult>("POST", "test-connection", credential);
+        replaceChildren(
+          result,
+          h(
+            "p",
+            { class: answer.ok ? "verdict ok" : "verdict failed" },
+            answer.ok
+              ? "Connection works: Entra's Test Connection would succeed."
+              : "Connection fails: Entra's Test Connection would fail. See the failed check below.",
+          ),
+          h(
+            "p",
+            { class: "muted" },
+            `Tested with: ${"token" in credential ? "Secret Token" : "OAuth client"}.`,
+          ),
+          h("ul", { class: "checks" }, ...answer.checks.map(checkItem)),
+        );
+      } catch (error) {
+        replaceChildren(result);
+        throw error;
+      }
+    })();
   });
   return h(
     "section",
@@ -224,9 +286,11 @@ function testSection(context: ViewContext, lastToken: () => string | undefined):
     h(
       "p",
       {},
-      "Sends this tenant the requests Entra's Test Connection sends, with your token, and shows each answer.",
+      "Sends this tenant the requests Entra's Test Connection sends, with your credential, and shows each answer.",
     ),
-    pasted.row,
+    mode,
+    token.row,
+    clientFields,
     run,
     errors,
     result,
@@ -234,8 +298,7 @@ function testSection(context: ViewContext, lastToken: () => string | undefined):
 }
 
 export function connectView(context: ViewContext): HTMLElement {
-  // Kept only in this page's memory, to test the token just made; never shown again.
-  let latestToken: string | undefined;
+  const made: MadeHere = {};
   return h(
     "div",
     { class: "view" },
@@ -251,10 +314,10 @@ export function connectView(context: ViewContext): HTMLElement {
       "section",
       { "aria-labelledby": "credentials-title" },
       h("h2", { id: "credentials-title" }, "Create a credential for Entra"),
-      tokenSection(context, (token) => (latestToken = token)),
-      clientSection(context),
+      tokenSection(context, (token) => (made.token = token)),
+      clientSection(context, (client) => (made.client = client)),
       trustsSection(context),
     ),
-    testSection(context, () => latestToken),
+    testSection(context, made),
   );
 }
