@@ -34,7 +34,7 @@ export async function startPortalBrowser(): Promise<PortalBrowser> {
     });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.host.origin });
     // A loaded shared machine: wait long for content, never a fixed time.
-    context.setDefaultTimeout(30_000);
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     const pageProblems: string[] = [];
     page.on("console", (message) => {
