@@ -224,7 +224,7 @@ describe("the self-service portal, in Chromium against the local host", () => {
         .filter({ hasText: `400 ${scimType}` })
         .first();
       const cells = await failure.getByRole("cell").allInnerTexts();
-      expect(cells[2]).toMatch(/userName/);
+      expect(cells[2]).toMatch(/^POST \/Users: .*userName/);
       expect(cells[3]).toMatch(/mapping|value/i);
 
       const audit = page.getByRole("region", { name: "Audit log" });

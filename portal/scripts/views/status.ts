@@ -20,8 +20,8 @@ interface Period {
 
 interface Failure {
   readonly time: string;
-  readonly method?: string;
-  readonly path?: string;
+  /** The request without its ids or values, e.g. `PATCH /Users/{id}`. */
+  readonly request?: string;
   readonly status: number;
   readonly scimType?: string;
   readonly detail?: string;
@@ -122,7 +122,7 @@ function failuresTable(failures: readonly Failure[]): HTMLElement {
           h(
             "span",
             {},
-            failure.method && failure.path ? h("code", {}, `${failure.method} ${failure.path}: `) : null,
+            failure.request ? h("code", {}, `${failure.request}: `) : null,
             failure.detail ?? "—",
           ),
           failure.fix ? h("span", { class: "fix" }, failure.fix) : null,
