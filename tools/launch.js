@@ -10,7 +10,7 @@
 "use strict";
 
 const { spawnSync } = require("node:child_process");
-const { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
 const { delimiter, join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
@@ -93,8 +93,17 @@ function compile() {
     },
   });
   if (bundle.status !== 0) return false;
-  // The portal page's script (portal/app.js), compiled by the tool tsc just emitted.
-  require(join(DIST, "tools", "portalScript.js")).buildPortalScript(ROOT);
+  // The portal page's script (portal/app.js), compiled by the tool tsc just emitted; a project
+  // without the page (a test's scratch copy) has neither.
+  const portalScript = join(DIST, "tools", "portalScript.js");
+  if (existsSync(portalScript)) {
+    try {
+      require(portalScript).buildPortalScript(ROOT);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return false;
+    }
+  }
   mkdirSync(DIST, { recursive: true });
   writeFileSync(STAMP, `${started.toISOString()}\n`);
   // An edit made while tsc ran is newer than this, so the next start compiles again.
