@@ -20,6 +20,17 @@ export default tseslint.config(
       "@typescript-eslint/no-dynamic-delete": "off",
     },
   },
+  {
+    // The portal's page runs in the browser: its own tsconfig gives it the DOM and no Node.js.
+    files: ["portal/**/*.ts"],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: "./tsconfig.portal.json",
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
   ...layerRules,
   {
     files: ["test/**/*.ts"],

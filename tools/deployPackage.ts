@@ -1,6 +1,5 @@
 import {
   copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -14,6 +13,7 @@ import { gzipSync } from "node:zlib";
 import { buildSync } from "esbuild";
 import { PORTAL_FOLDER } from "../src/http/portal/staticFiles";
 import { FUNCTIONS_ENTRY, measureColdStart } from "./bench/coldStart";
+import { buildPortalScript, PORTAL_PAGE_FILES } from "./portalScript";
 
 /**
  * The package azd deploys (azure.yaml `dist: dist/deploy`, `remoteBuild: false`): host.json, a
@@ -55,8 +55,13 @@ export function buildDeployPackage(entry = join(ROOT, "dist", "src", "index.js")
   });
   if (result.errors.length > 0) throw new Error(`bundle failed: ${result.errors[0]?.text ?? ""}`);
   copyFileSync(join(ROOT, "host.json"), join(outDir, "host.json"));
-  // The portal's page, served from beside the bundle (src/http/portal/staticFiles.ts finds it there).
-  cpSync(join(ROOT, PORTAL_FOLDER), join(outDir, PORTAL_FOLDER), { recursive: true });
+  // The portal's page, served from beside the bundle (src/http/portal/staticFiles.ts finds it there):
+  // its files only, its script compiled now, not the TypeScript it is compiled from.
+  buildPortalScript(ROOT);
+  mkdirSync(join(outDir, PORTAL_FOLDER), { recursive: true });
+  for (const file of PORTAL_PAGE_FILES) {
+    copyFileSync(join(ROOT, PORTAL_FOLDER, file), join(outDir, PORTAL_FOLDER, file));
+  }
   const project = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     name: string;
     version: string;

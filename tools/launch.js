@@ -10,14 +10,14 @@
 "use strict";
 
 const { spawnSync } = require("node:child_process");
-const { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
 const { delimiter, join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
 const DIST = join(ROOT, "dist");
 /** Written after each successful compile; its mtime is the time that compile started. */
 const STAMP = join(DIST, ".compiled");
-const SOURCE_FOLDERS = ["src", "tools"];
+const SOURCE_FOLDERS = ["src", "tools", "portal"];
 // The lock file npm writes into node_modules: an install can change what a single-file tool bundles.
 const SOURCE_FILES = [
   "tsconfig.json",
@@ -72,7 +72,8 @@ const TO_STDERR = ["inherit", 2, 2];
 
 /**
  * What `npm run build` makes: src/ and tools/ into dist/ (tsc, incremental), then the Functions
- * bundle (package.json's `bundle` script). Returns false when either fails.
+ * bundle (package.json's `bundle` script), then the portal page's script. Returns false when tsc or
+ * the bundle fails.
  */
 function compile() {
   const started = new Date();
@@ -92,6 +93,17 @@ function compile() {
     },
   });
   if (bundle.status !== 0) return false;
+  // The portal page's script (portal/app.js), compiled by the tool tsc just emitted; a project
+  // without the page (a test's scratch copy) has neither.
+  const portalScript = join(DIST, "tools", "portalScript.js");
+  if (existsSync(portalScript)) {
+    try {
+      require(portalScript).buildPortalScript(ROOT);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return false;
+    }
+  }
   mkdirSync(DIST, { recursive: true });
   writeFileSync(STAMP, `${started.toISOString()}\n`);
   // An edit made while tsc ran is newer than this, so the next start compiles again.

@@ -15,7 +15,7 @@ function listTests(config: string): string[] {
 
 /** Helpers that start or reach Azurite, a child host or the network. */
 const NEEDS_MORE_THAN_UNIT =
-  /from "(?:\.{1,2}\/)+(?:support\/testServices|reliability\/support\/|tools\/(?:azurite|devEnvironment|localHost))"/;
+  /from "(?:\.{1,2}\/)+(?:support\/(?:testServices|browser)|reliability\/support\/|tools\/(?:azurite|devEnvironment|localHost))"/;
 
 describe("test lanes", () => {
   const everything = listTests("jest.config.js");

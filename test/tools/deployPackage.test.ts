@@ -35,6 +35,7 @@ describe("the deployment package (azd dist: dist/deploy)", () => {
     expect(readFileSync(join(out, "portal", "index.html"), "utf8")).toBe(
       readFileSync(join(ROOT, "portal", "index.html"), "utf8"),
     );
+    expect(readdirSync(join(out, "portal")).sort()).toEqual(["app.css", "app.js", "index.html"]);
     // The bundle looks for the page beside itself first.
     expect(findPortalFolder(out)).toBe(join(out, "portal"));
     const manifest = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as Record<string, unknown>;
