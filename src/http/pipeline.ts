@@ -84,6 +84,24 @@ export interface PipelineCall {
 
 export type PipelineWork = (request: HttpRequest, call: PipelineCall) => Promise<HttpResponseInit>;
 
+/** The log line's fields every surface writes the same way. */
+const COMMON_FIELDS = new Set([
+  "event",
+  "correlationId",
+  "tenantId",
+  "method",
+  "route",
+  "status",
+  "durationMs",
+  "storageRoundTrips",
+  "storageRowsRead",
+  "storageKeysRead",
+  "bodyStreamed",
+  "scimType",
+  "error",
+  "unauthenticated",
+]);
+
 const unobserved: ScimRequestObservation = {
   failed: () => undefined,
   tagError: () => undefined,
@@ -121,7 +139,10 @@ export function pipeline(surface: Surface, route: string, work: PipelineWork): H
       markUnauthenticated: () => {
         outcome.unauthenticated = true;
       },
-      note: (more) => Object.assign(fields, more),
+      note: (more) => {
+        // A surface adds fields; it never overwrites one of the common shape.
+        for (const [name, value] of Object.entries(more)) if (!COMMON_FIELDS.has(name)) fields[name] = value;
+      },
       afterResponse: (next) => after.push(next),
     };
     const response = await inRequestScope(scope, async () => {
