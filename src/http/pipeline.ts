@@ -84,8 +84,8 @@ export interface PipelineCall {
 
 export type PipelineWork = (request: HttpRequest, call: PipelineCall) => Promise<HttpResponseInit>;
 
-/** The log line's fields every surface writes the same way. */
-const COMMON_FIELDS = new Set([
+/** The fields every request's log line has, on every surface. */
+export const LOG_LINE_FIELDS = [
   "event",
   "correlationId",
   "tenantId",
@@ -94,6 +94,11 @@ const COMMON_FIELDS = new Set([
   "status",
   "durationMs",
   "storageRoundTrips",
+] as const;
+
+/** The log line's fields the pipeline writes (some only when they apply); a surface's notes never replace one. */
+const COMMON_FIELDS = new Set<string>([
+  ...LOG_LINE_FIELDS,
   "storageRowsRead",
   "storageKeysRead",
   "bodyStreamed",
