@@ -84,6 +84,29 @@ export interface PipelineCall {
 
 export type PipelineWork = (request: HttpRequest, call: PipelineCall) => Promise<HttpResponseInit>;
 
+/** The fields every request's log line has, on every surface. */
+export const LOG_LINE_FIELDS = [
+  "event",
+  "correlationId",
+  "tenantId",
+  "method",
+  "route",
+  "status",
+  "durationMs",
+  "storageRoundTrips",
+] as const;
+
+/** The log line's fields the pipeline writes (some only when they apply); a surface's notes never replace one. */
+const COMMON_FIELDS = new Set<string>([
+  ...LOG_LINE_FIELDS,
+  "storageRowsRead",
+  "storageKeysRead",
+  "bodyStreamed",
+  "scimType",
+  "error",
+  "unauthenticated",
+]);
+
 const unobserved: ScimRequestObservation = {
   failed: () => undefined,
   tagError: () => undefined,
@@ -121,7 +144,10 @@ export function pipeline(surface: Surface, route: string, work: PipelineWork): H
       markUnauthenticated: () => {
         outcome.unauthenticated = true;
       },
-      note: (more) => Object.assign(fields, more),
+      note: (more) => {
+        // A surface adds fields; it never overwrites one of the common shape.
+        for (const [name, value] of Object.entries(more)) if (!COMMON_FIELDS.has(name)) fields[name] = value;
+      },
       afterResponse: (next) => after.push(next),
     };
     const response = await inRequestScope(scope, async () => {

@@ -18,7 +18,7 @@ import {
   type MembershipRepository,
 } from "./membershipRepository";
 import type { ResourceOperations } from "./resourceOperations";
-import type { QueryOptions, ResourceService, TenantScope, WriteResult } from "./resourceService";
+import type { QueryOptions, ResourceService, TenantScope, ResourceResult } from "./resourceService";
 
 function memberIdsOf(doc: ResourceDoc): string[] {
   const members = Array.isArray(doc.members) ? doc.members : [];
@@ -52,7 +52,7 @@ export class GroupService implements ResourceOperations {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
+  async create(scope: TenantScope, body: unknown): Promise<ResourceResult> {
     const doc = canonicaliseResource(this.resources.typeFor(scope), body);
     const memberIds = memberIdsOf(doc);
     const changes: MemberChange[] = [{ kind: "add", ids: memberIds }];
@@ -77,7 +77,7 @@ export class GroupService implements ResourceOperations {
     scope: TenantScope,
     id: string,
     projection: AttributeSelection = ALL_ATTRIBUTES,
-  ): Promise<WriteResult> {
+  ): Promise<ResourceResult> {
     const result = await this.resources.get(scope, id, projection);
     if (!returnsDefault(projection, "members")) return result;
     return { ...result, streamed: { attribute: "members", pages: this.memberPages(scope, id) } };
@@ -99,7 +99,7 @@ export class GroupService implements ResourceOperations {
     return this.resources.query(scope, options, enrich, filterOnMembers);
   }
 
-  async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+  async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<ResourceResult> {
     const doc = canonicaliseResource(this.resources.typeFor(scope), body);
     const changes: MemberChange[] = [{ kind: "replace", ids: memberIdsOf(doc) }];
     // The attributes are written first: refuse bad members before that, so a 400 changes nothing.
@@ -114,14 +114,14 @@ export class GroupService implements ResourceOperations {
     id: string,
     body: unknown,
     ifMatch?: string,
-  ): Promise<WriteResult | undefined> {
+  ): Promise<ResourceResult | undefined> {
     const type = this.resources.typeFor(scope);
     const { attributes, members } = splitMemberOperations(type, parsePatchRequest(body));
     // Attributes and each member change are written apart: check the members first, so a request
     // refused for a bad member changes nothing (an attribute error is found before anything is
     // written). A lone member change needs no separate check: its own transaction refuses it whole.
     await this.checkMemberChanges(scope, id, members, attributes.length > 0 || members.length > 1);
-    let result: WriteResult | undefined;
+    let result: ResourceResult | undefined;
     if (attributes.length > 0) result = await this.resources.patchOperations(scope, id, attributes, ifMatch);
     else if (ifMatch !== undefined) await this.resources.checkVersion(scope, id, ifMatch);
     await this.changeMembers(scope, id, members);

@@ -33,7 +33,8 @@ export interface StreamedAttribute {
   readonly pages: AsyncIterable<readonly unknown[]>;
 }
 
-export interface WriteResult {
+/** A resource as the service answers a read or a write: the document, where it lives, its version. */
+export interface ResourceResult {
   readonly resource: ScimResource;
   readonly location: string;
   readonly version: string;
@@ -73,18 +74,18 @@ export class ResourceService {
     return scope.types?.[this.type.name] ?? this.type;
   }
 
-  async create(scope: TenantScope, body: unknown): Promise<WriteResult> {
+  async create(scope: TenantScope, body: unknown): Promise<ResourceResult> {
     return this.createDoc(scope, canonicaliseResource(this.typeFor(scope), body));
   }
 
-  async createDoc(scope: TenantScope, given: ResourceDoc): Promise<WriteResult> {
+  async createDoc(scope: TenantScope, given: ResourceDoc): Promise<ResourceResult> {
     const doc = withoutWriteOnly(this.typeFor(scope), given);
     validateResource(this.typeFor(scope), doc);
     const id = randomUUID();
     const now = this.now();
     const audit = auditOfChange(this.type.name, id, undefined, doc, now);
     const stored = await this.repository.create(scope.tenantId, id, doc, now, audit);
-    return this.written(scope, stored);
+    return this.resultOf(scope, stored);
   }
 
   async get(
@@ -92,23 +93,28 @@ export class ResourceService {
     id: string,
     projection: AttributeSelection = ALL_ATTRIBUTES,
     enrich?: Enrich,
-  ): Promise<WriteResult> {
+  ): Promise<ResourceResult> {
     const stored = await this.mustGet(scope, id);
-    const result = this.written(scope, stored);
+    const result = this.resultOf(scope, stored);
     const resource = enrich ? await enrich(result.resource, id) : result.resource;
     return { ...result, resource: project(resource, projection) };
   }
 
-  async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+  async replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<ResourceResult> {
     return this.replaceDoc(scope, id, canonicaliseResource(this.typeFor(scope), body), ifMatch);
   }
 
-  async replaceDoc(scope: TenantScope, id: string, doc: ResourceDoc, ifMatch?: string): Promise<WriteResult> {
+  async replaceDoc(
+    scope: TenantScope,
+    id: string,
+    doc: ResourceDoc,
+    ifMatch?: string,
+  ): Promise<ResourceResult> {
     validateResource(this.typeFor(scope), doc);
     return this.modify(scope, id, ifMatch, () => doc);
   }
 
-  async patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+  async patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<ResourceResult> {
     return this.patchOperations(scope, id, parsePatchRequest(body), ifMatch);
   }
 
@@ -117,7 +123,7 @@ export class ResourceService {
     id: string,
     operations: readonly PatchOperation[],
     ifMatch?: string,
-  ): Promise<WriteResult> {
+  ): Promise<ResourceResult> {
     return this.modify(scope, id, ifMatch, (current) => {
       const doc = applyPatch(this.typeFor(scope), current, operations);
       validateResource(this.typeFor(scope), doc);
@@ -173,7 +179,7 @@ export class ResourceService {
     id: string,
     ifMatch: string | undefined,
     change: (current: ResourceDoc) => ResourceDoc,
-  ): Promise<WriteResult> {
+  ): Promise<ResourceResult> {
     for (let attempt = 0; ; attempt += 1) {
       const stored = await this.mustGet(scope, id);
       this.checkPrecondition(stored, ifMatch);
@@ -182,11 +188,11 @@ export class ResourceService {
       const doc = withoutWriteOnly(type, change(stored.doc));
       try {
         // Entra re-sends values it already sent: a request that changes nothing writes nothing.
-        if (JSON.stringify(doc) === JSON.stringify(stored.doc)) return this.written(scope, stored);
+        if (JSON.stringify(doc) === JSON.stringify(stored.doc)) return this.resultOf(scope, stored);
         const now = this.now();
         const audit = auditOfChange(this.type.name, id, maskWriteOnly(type, stored.doc), doc, now);
         const updated = await this.repository.update(scope.tenantId, stored, doc, now, audit);
-        return this.written(scope, updated);
+        return this.resultOf(scope, updated);
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;
         if (ifMatch !== undefined || attempt >= MAX_CONCURRENCY_RETRIES) throw concurrencyError(ifMatch);
@@ -207,7 +213,7 @@ export class ResourceService {
     return stored;
   }
 
-  private written(scope: TenantScope, stored: StoredResource): WriteResult {
+  private resultOf(scope: TenantScope, stored: StoredResource): ResourceResult {
     return {
       resource: this.render(scope, stored),
       location: this.locationOf(scope, stored.id),

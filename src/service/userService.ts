@@ -4,7 +4,7 @@ import type { ScimResource } from "../scim/render";
 import { deleteThenSweep, namesNothing } from "./deletion";
 import type { MembershipRepository } from "./membershipRepository";
 import type { ResourceOperations } from "./resourceOperations";
-import type { QueryOptions, ResourceService, TenantScope, WriteResult } from "./resourceService";
+import type { QueryOptions, ResourceService, TenantScope, ResourceResult } from "./resourceService";
 
 /**
  * Users: the generic resource service, plus the read-only `groups` attribute served from reverse
@@ -17,11 +17,15 @@ export class UserService implements ResourceOperations {
     private readonly memberships: MembershipRepository,
   ) {}
 
-  create(scope: TenantScope, body: unknown): Promise<WriteResult> {
+  create(scope: TenantScope, body: unknown): Promise<ResourceResult> {
     return this.resources.create(scope, body);
   }
 
-  get(scope: TenantScope, id: string, projection: AttributeSelection = ALL_ATTRIBUTES): Promise<WriteResult> {
+  get(
+    scope: TenantScope,
+    id: string,
+    projection: AttributeSelection = ALL_ATTRIBUTES,
+  ): Promise<ResourceResult> {
     return this.resources.get(scope, id, projection, this.groupsEnricher(scope, projection));
   }
 
@@ -33,11 +37,11 @@ export class UserService implements ResourceOperations {
     );
   }
 
-  replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+  replace(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<ResourceResult> {
     return this.resources.replace(scope, id, body, ifMatch);
   }
 
-  patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
+  patch(scope: TenantScope, id: string, body: unknown, ifMatch?: string): Promise<ResourceResult> {
     return this.resources.patch(scope, id, body, ifMatch);
   }
 

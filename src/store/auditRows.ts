@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../scim/resource/types";
 import type { AuditRecord } from "../service/audit";
-import { serialiseChanges } from "./changeRows";
+import { serializeChanges } from "./changeRows";
 import { outboxAction } from "./outboxRows";
 
 /** Inverted milliseconds, so the newest record sorts first in the partition. */
@@ -34,7 +34,7 @@ export function auditEntity(tenantId: string, record: AuditRecord): AuditEntity 
     operation: record.operation,
     resourceType: record.resourceType,
     resourceId: record.resourceId,
-    changes: serialiseChanges(record.changes),
+    changes: serializeChanges(record.changes),
     ...(record.credentialId ? { credentialId: record.credentialId } : {}),
     ...(record.correlationId ? { correlationId: record.correlationId } : {}),
   };

@@ -4,7 +4,7 @@ import type { AttributeChange } from "../scim/audit/diff";
 const MAX_CHANGES_CHARS = 30_000;
 
 /** A change list as one string property (of an audit or outbox row). */
-export function serialiseChanges(changes: readonly AttributeChange[]): string {
+export function serializeChanges(changes: readonly AttributeChange[]): string {
   const full = JSON.stringify(changes);
   if (full.length <= MAX_CHANGES_CHARS) return full;
   return JSON.stringify(changes.map(({ attribute }) => ({ attribute, truncated: true }))).slice(

@@ -3,8 +3,8 @@ import type { TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../scim/resource/types";
 import type { AuditRecord } from "../service/audit";
 import { noteChangesCommitted } from "../lib/requestScope";
-import { serialiseChanges } from "./changeRows";
-import { docChunks, parseDoc, serialiseDoc } from "./rows";
+import { serializeChanges } from "./changeRows";
+import { docChunks, parseDoc, serializeDoc } from "./rows";
 
 /**
  * The outbox: one row per committed directory change, written in the change's own transaction, so
@@ -47,7 +47,7 @@ export function outboxEntity(
   record: AuditRecord,
   snapshot: ResourceDoc | undefined,
 ): OutboxEntity {
-  const chunks = snapshot === undefined ? [] : serialiseDoc(withoutWriteOnly(snapshot));
+  const chunks = snapshot === undefined ? [] : serializeDoc(withoutWriteOnly(snapshot));
   const kept = chunks.length <= MAX_SNAPSHOT_CHUNKS ? chunks : [];
   const eventId = randomUUID();
   return {
@@ -59,7 +59,7 @@ export function outboxEntity(
     operation: record.operation,
     resourceType: record.resourceType,
     resourceId: record.resourceId,
-    changes: serialiseChanges(
+    changes: serializeChanges(
       record.changes.filter((change) => !WRITE_ONLY.has(change.attribute.toLowerCase())),
     ),
     chunks: kept.length,

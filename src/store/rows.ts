@@ -79,7 +79,7 @@ export function indexPrefix(kind: ResourceKind, index: IndexDefinition): string 
   return `x|${kind.rowPrefix}.${index.name}|`;
 }
 
-export function serialiseDoc(doc: ResourceDoc): string[] {
+export function serializeDoc(doc: ResourceDoc): string[] {
   const json = JSON.stringify(doc);
   const chunks: string[] = [];
   for (let start = 0; start < json.length; start += CHUNK_CHARS)

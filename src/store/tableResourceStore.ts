@@ -35,7 +35,7 @@ import {
   parseDoc,
   resourceRowKey,
   resourceRowPrefix,
-  serialiseDoc,
+  serializeDoc,
   TOMBSTONE_PROPERTY,
 } from "./rows";
 import { unavailable } from "../service/storageUnavailable";
@@ -400,7 +400,7 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   private entity(tenantId: string, stored: StoredResource) {
-    const chunks = serialiseDoc(stored.doc);
+    const chunks = serializeDoc(stored.doc);
     if (chunks.join("").length > MAX_DOC_CHARS) {
       throw badRequest(
         "invalidValue",

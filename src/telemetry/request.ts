@@ -4,7 +4,7 @@ import { isValidTenantId } from "../tenants/tenantId";
 import { describeRequest, outcomeOf, patchIntent, provisioningEvents, type PatchIntent } from "./classify";
 import { isTelemetryOn, telemetry } from "./sink";
 
-/** What the endpoint wrapper knows once it has a response. */
+/** What the request pipeline knows once it has a response. */
 export interface RequestCompletion {
   readonly tenantId: string;
   readonly correlationId: string;
@@ -12,7 +12,7 @@ export interface RequestCompletion {
   readonly storageRoundTrips?: number;
 }
 
-/** Follows one SCIM request through the endpoint wrapper and reports it when it ends. */
+/** Follows one SCIM or token request through the request pipeline and reports it when it ends. */
 export interface ScimRequestObservation {
   /** The error the operation threw (a ScimError's scimType tags the request). */
   failed(error: unknown): void;

@@ -39,7 +39,7 @@ export class KeyVaultCredentialStore implements CredentialStore {
   private readonly writing = new Map<string, Promise<void>>();
 
   /** Runs `change` after the previous change of the same secret in this process has been written. */
-  private serialised<T>(name: string, change: () => Promise<T>): Promise<T> {
+  private serialized<T>(name: string, change: () => Promise<T>): Promise<T> {
     const previous = this.writing.get(name) ?? Promise.resolve();
     const next = previous.then(change);
     const settled = next.then(
@@ -59,7 +59,7 @@ export class KeyVaultCredentialStore implements CredentialStore {
   }
 
   update(tenantId: string, change: Change<TenantCredentials>): Promise<TenantCredentials> {
-    return this.serialised(tenantSecretName(tenantId), async () => {
+    return this.serialized(tenantSecretName(tenantId), async () => {
       const next = change(await this.read(tenantId));
       await this.writeSecret(tenantSecretName(tenantId), serializeCredentials(next));
       return next;
@@ -72,7 +72,7 @@ export class KeyVaultCredentialStore implements CredentialStore {
   }
 
   updateSigningKeys(change: Change<readonly SigningKey[]>): Promise<readonly SigningKey[]> {
-    return this.serialised(SIGNING_KEYS_SECRET, async () => {
+    return this.serialized(SIGNING_KEYS_SECRET, async () => {
       const next = change(await this.readSigningKeys());
       await this.writeSecret(SIGNING_KEYS_SECRET, serializeSigningKeys(next));
       return next;

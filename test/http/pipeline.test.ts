@@ -1,3 +1,4 @@
+import { LOG_LINE_FIELDS } from "../../src/http/pipeline";
 import { hashToken } from "../../src/tenants/tokens";
 import { startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 
@@ -9,16 +10,7 @@ import { startTestHost, type TestHost, type TestTenant } from "../support/testSe
 
 const ADMIN_TOKEN = "scimadm_pipeline-test-admin-token";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const SHAPE = [
-  "event",
-  "correlationId",
-  "tenantId",
-  "method",
-  "route",
-  "status",
-  "durationMs",
-  "storageRoundTrips",
-];
+const SHAPE: readonly string[] = LOG_LINE_FIELDS;
 
 interface LogLine {
   readonly event: string;

@@ -1,19 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-
-const root = join(__dirname, "..", "..");
-
-/** Files git tracks, or would track once added (so a new file is checked before its commit). */
-function trackedFiles(): string[] {
-  const output = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return output
-    .split("\0")
-    .filter((path) => path !== "" && path !== "package-lock.json" && existsSync(join(root, path)));
-}
+import { repositoryRoot as root, trackedFiles } from "../support/trackedFiles";
 
 /**
  * References a reader of this repository cannot follow: notes kept outside it and tracker numbers.

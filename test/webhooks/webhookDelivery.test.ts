@@ -115,7 +115,10 @@ describe("webhook delivery through the queues (Azurite, local poller, receivers 
     const scim = scimClient(tenant);
     for (const name of ["a", "b", "c"]) await scim("POST", "/Users", { userName: `${name}@x.com` });
     await until(() => endpoint.received.length >= 3);
-    const firstIds = events(endpoint).map((event) => event.id);
+    // Up to four deliveries run at once per endpoint: they may arrive out of order, so order by sequence.
+    const firstIds = events(endpoint)
+      .sort((a, b) => a.sequence - b.sequence)
+      .map((event) => event.id);
 
     const rotated = await harness.services.webhooks.rotateSecret(tenant.tenantId, registered.id, 24);
     expect(await harness.services.webhooks.replay(tenant.tenantId, registered.id, 2, 3)).toBe(2);

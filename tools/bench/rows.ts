@@ -5,7 +5,7 @@ import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
 import { newGenerationAction } from "../../src/store/countRows";
-import { docChunks, indexRowKeys, resourceRowKey, serialiseDoc } from "../../src/store/rows";
+import { docChunks, indexRowKeys, resourceRowKey, serializeDoc } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
 import { inParallel } from "../inParallel";
@@ -30,7 +30,7 @@ export function resourceRows(
   doc: ResourceDoc,
   now = new Date().toISOString(),
 ): ResourceRows {
-  const chunks = serialiseDoc(doc);
+  const chunks = serializeDoc(doc);
   return {
     kind,
     id,

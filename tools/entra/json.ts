@@ -1,4 +1,4 @@
-/** Small helpers for reading SCIM JSON the way Entra's deserialiser does: attribute names ignore case. */
+/** Small helpers for reading SCIM JSON the way Entra's deserializer does: attribute names ignore case. */
 
 export type JsonObject = Record<string, unknown>;
 

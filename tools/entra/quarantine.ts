@@ -132,7 +132,7 @@ function isQuery(exchange: Exchange): boolean {
 
 /**
  * Counts events from the exchanges. `failedSeqs` are the exchanges a check judged failed the way
- * Entra would log them (wrong status, undeserialisable body). Deliberate negative checks and the
+ * Entra would log them (wrong status, undeserializable body). Deliberate negative checks and the
  * replay's own clean-up are not provisioning events.
  */
 export function quarantineInput(

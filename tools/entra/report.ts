@@ -9,7 +9,7 @@ export interface CheckResult {
   /** Which user or group the check was about. */
   readonly subject?: string;
   readonly detail?: string;
-  /** Entra would log the request as a failed event (status, undeserialisable body), not just a drift. */
+  /** Entra would log the request as a failed event (status, undeserializable body), not just a drift. */
   readonly escrow: boolean;
   readonly exchange?: Exchange;
   /** The distinct problem a failure of this check shows; the check's name when not set. */

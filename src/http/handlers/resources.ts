@@ -5,7 +5,7 @@ import { etagMatches } from "../../scim/etag";
 import { project, returnsDefault, type AttributeSelection } from "../../scim/projection";
 import type { ResourceType } from "../../scim/schema/resourceType";
 import type { ResourceOperations } from "../../service/resourceOperations";
-import type { WriteResult } from "../../service/resourceService";
+import type { ResourceResult } from "../../service/resourceService";
 import { readJsonBody } from "../body";
 import type { ScimCall, ScimOperation } from "../endpoint";
 import { projectionOf, queryOptions } from "../query";
@@ -29,7 +29,11 @@ function ifMatch(call: ScimCall): string | undefined {
   return call.request.headers.get("if-match") ?? undefined;
 }
 
-function withResource(status: number, result: WriteResult, projection: AttributeSelection): HttpResponseInit {
+function withResource(
+  status: number,
+  result: ResourceResult,
+  projection: AttributeSelection,
+): HttpResponseInit {
   const resource = project(result.resource, projection);
   const headers: Record<string, string> = { ETag: result.version };
   if (status === 201) headers.Location = result.location;
