@@ -18,6 +18,7 @@ import type { AuditRecord } from "../service/audit";
 import { auditAction } from "./auditRows";
 import { noteCommitted } from "./outboxRows";
 import { checkContinuationToken } from "./continuationTokens";
+import { deletedInTransaction, guardedDeleteAction } from "./guardedDelete";
 import { countKeysRead, countRowsRead } from "./roundTrips";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
@@ -157,35 +158,37 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   /**
-   * Replacing the row with a tombstone (guarded by its ETag) and deleting the index rows in one
-   * transaction means a write that slipped in after `previous` was read fails the delete instead of
-   * leaving its index rows behind. The tombstone is then deleted guarded by its own ETag: a
-   * membership add merges into the row it joins, so a tombstone changed meanwhile means an add
-   * landed on it and its memberships need the sweep after all.
+   * One transaction deletes the row under its ETag (see guardedDelete) with its index rows and
+   * writes the audit row: a write that slipped in after `previous` was read (an index row added, a
+   * membership add merged into the row) fails the delete instead of being lost. A client without
+   * the guarded-delete policy writes a tombstone under the ETag instead, deleted afterwards under
+   * its own ETag: a tombstone changed meanwhile means an add landed on it, and its memberships need
+   * the sweep after all.
    */
   async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<boolean> {
     const rowKey = resourceRowKey(this.kind, previous.id);
-    const tombstone = { partitionKey: tenantId, rowKey, [TOMBSTONE_PROPERTY]: true };
     const actions: TransactionAction[] = [
-      ["update", tombstone, "Replace", { etag: previous.etag }],
+      guardedDeleteAction(tenantId, rowKey, previous.etag),
       ...indexRowKeys(this.kind, previous.doc, previous.id).map((indexKey): TransactionAction => [
         "delete",
         { partitionKey: tenantId, rowKey: indexKey },
       ]),
       ...auditAction(tenantId, audit, previous.doc),
     ];
-    let tombstoneEtag: string;
+    let resourceRow: TableTransactionEntityResponse | undefined;
     try {
-      tombstoneEtag = resourceRowEtag((await this.client.submitTransaction(actions)).subResponses);
+      [resourceRow] = (await this.client.submitTransaction(actions)).subResponses;
       noteCommitted(actions);
     } catch (error) {
       const status = statusOf(error);
       if (status === 404 || status === 412) throw new ConcurrentModificationError();
       return unavailable(error);
     }
-    const untouched = await this.removeTombstoneIfUnchanged(tenantId, rowKey, tombstoneEtag);
+    const mayHaveHadMemberships = previous.mayHaveMemberships !== false;
+    if (deletedInTransaction(resourceRow)) return mayHaveHadMemberships;
+    const untouched = await this.removeTombstoneIfUnchanged(tenantId, rowKey, resourceRow?.etag ?? "");
     if (!untouched) await this.removeTombstone(tenantId, rowKey);
-    return !untouched || previous.mayHaveMemberships !== false;
+    return !untouched || mayHaveHadMemberships;
   }
 
   /**

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { TableClient } from "@azure/data-tables";
+import { TableClient } from "@azure/data-tables";
 import type { AppServices } from "../../src/app/composition";
 import { ScimError } from "../../src/scim/errors";
 import { ConcurrentModificationError } from "../../src/service/repository";
 import { groupKind, userKind } from "../../src/store/resourceKinds";
-import { countRoundTrips } from "../../src/store/roundTrips";
+import { countRoundTrips, roundTripCountingPolicy } from "../../src/store/roundTrips";
 import { TOMBSTONE_PROPERTY } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { TableResourceStore } from "../../src/store/tableResourceStore";
@@ -137,7 +137,8 @@ describe("TableResourceStore against Azurite", () => {
     const { result: mayHaveMemberships, roundTrips } = await countRoundTrips(() =>
       store.delete(tenantId, created),
     );
-    expect(roundTrips).toBe(2);
+    // One transaction: the row deleted under its ETag, its index rows, the audit row.
+    expect(roundTrips).toBe(1);
     expect(mayHaveMemberships).toBe(false);
     expect(await rowKeys(tenantId)).toEqual([]);
     expect(await store.get(tenantId, "gone")).toBeUndefined();
@@ -171,27 +172,76 @@ describe("TableResourceStore against Azurite", () => {
     expect(await store.delete(tenantId, unmarked)).toBe(true);
   });
 
-  it("says a deleted resource may have memberships when an add landed on its tombstone", async () => {
+  it("refuses a delete read before a membership add, so the add's rows are not left behind", async () => {
     const tenantId = tenant();
-    const table = services.tables.resources;
-    const memberships = new TableMembershipStore(table);
-    await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
-    const created = await store.create(tenantId, "late", { userName: "late@x.com" }, NOW);
-    // A client whose tombstone transaction is followed, before the tombstone goes, by a member add:
-    // the add's merge finds the tombstone (a row like any other) and succeeds.
-    const racing = new Proxy(table, {
-      get(target, property, receiver) {
-        if (property !== "submitTransaction") return Reflect.get(target, property, receiver) as unknown;
-        return async (...args: Parameters<TableClient["submitTransaction"]>) => {
-          const response = await target.submitTransaction(...args);
-          await memberships.add(tenantId, "g", ["late"], NOW);
-          return response;
-        };
-      },
+    const memberships = new TableMembershipStore(services.tables.resources);
+    await new TableResourceStore(services.tables.resources, groupKind).create(
+      tenantId,
+      "g",
+      { displayName: "G" },
+      NOW,
+    );
+    const read = await store.create(tenantId, "joined", { userName: "joined@x.com" }, NOW);
+    expect(read.mayHaveMemberships).toBe(false);
+    await memberships.add(tenantId, "g", ["joined"], NOW);
+    await expect(store.delete(tenantId, read)).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(await rowKeys(tenantId)).toEqual([
+      "g|g",
+      "m|g|joined",
+      "r|joined|g",
+      "u|joined",
+      "x|g.displayName|g",
+      "x|u.userName|joined@x.com",
+    ]);
+  });
+
+  describe("through a client without the guarded-delete policy (a tombstone, then its delete)", () => {
+    let plain: TableClient;
+
+    beforeAll(() => {
+      plain = TableClient.fromConnectionString(
+        process.env.STORAGE_CONNECTION_STRING ?? "",
+        services.tables.resources.tableName,
+        {
+          allowInsecureConnection: true,
+          additionalPolicies: [{ policy: roundTripCountingPolicy, position: "perRetry" }],
+        },
+      );
     });
-    const deleted = await new TableResourceStore(racing, userKind).delete(tenantId, created);
-    expect(deleted).toBe(true);
-    expect(await rowKeys(tenantId)).toEqual(["g|g", "m|g|late", "r|late|g", "x|g.displayName|g"]);
+
+    it("deletes the resource with all its index rows in 2 round trips", async () => {
+      const tenantId = tenant();
+      const created = await store.create(tenantId, "old", { userName: "old@x.com" }, NOW);
+      const { result, roundTrips } = await countRoundTrips(() =>
+        new TableResourceStore(plain, userKind).delete(tenantId, created),
+      );
+      expect(result).toBe(false);
+      expect(roundTrips).toBe(2);
+      expect(await rowKeys(tenantId)).toEqual([]);
+    });
+
+    it("says a deleted resource may have memberships when an add landed on its tombstone", async () => {
+      const tenantId = tenant();
+      const table = plain;
+      const memberships = new TableMembershipStore(table);
+      await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
+      const created = await store.create(tenantId, "late", { userName: "late@x.com" }, NOW);
+      // A client whose tombstone transaction is followed, before the tombstone goes, by a member add:
+      // the add's merge finds the tombstone (a row like any other) and succeeds.
+      const racing = new Proxy(table, {
+        get(target, property, receiver) {
+          if (property !== "submitTransaction") return Reflect.get(target, property, receiver) as unknown;
+          return async (...args: Parameters<TableClient["submitTransaction"]>) => {
+            const response = await target.submitTransaction(...args);
+            await memberships.add(tenantId, "g", ["late"], NOW);
+            return response;
+          };
+        },
+      });
+      const deleted = await new TableResourceStore(racing, userKind).delete(tenantId, created);
+      expect(deleted).toBe(true);
+      expect(await rowKeys(tenantId)).toEqual(["g|g", "m|g|late", "r|late|g", "x|g.displayName|g"]);
+    });
   });
 
   it("refuses a delete read before a write that added an index row, so the row is not left behind", async () => {
