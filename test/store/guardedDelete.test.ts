@@ -105,7 +105,7 @@ describe("a guarded delete in a transaction, against Azurite", () => {
         guardedDeleteAction(partitionKey, "row", etag),
         ["delete", { partitionKey, rowKey: "index" }],
       ])
-      .catch((error: { statusCode?: number }) => error.statusCode);
+      .catch((error: unknown) => (error as { statusCode?: number }).statusCode);
     expect(await failed).toBe(412);
     expect(await keys()).toEqual(["index", "row"]);
     expect((await table.getEntity(partitionKey, "row")).value).toBe(2);
