@@ -4,7 +4,13 @@ import { canonicaliseResource } from "../../src/scim/resource/canonicalise";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
-import { docChunks, indexRowKeys, resourceRowKey, serialiseDoc } from "../../src/store/rows";
+import {
+  docChunks,
+  indexRowKeys,
+  MEMBERSHIPS_PROPERTY,
+  resourceRowKey,
+  serialiseDoc,
+} from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
 import { inParallel } from "../inParallel";
@@ -39,6 +45,8 @@ export function resourceRows(
       created: now,
       lastModified: now,
       chunks: chunks.length,
+      // Created rows start outside any membership, as TableResourceStore writes them.
+      [MEMBERSHIPS_PROPERTY]: false,
       ...docChunks(chunks),
     },
     indexRows: indexRowKeys(kind, doc, id).map((rowKey) => ({ partitionKey: tenantId, rowKey, id })),

@@ -5,14 +5,14 @@ import { startEnvironment, type BenchEnvironment } from "./environment";
 import { measureDiscovery, type DiscoveryResult } from "./discovery";
 import { measureGrowth, type GrowthResult } from "./growth";
 import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
-import { measureLayers, type LayerResult } from "./layers";
-import { azuriteCpuReader, measureOperation, type OperationResult } from "./measure";
+import { BareServer } from "./layers";
+import { measureOperation, type OperationResult } from "./measure";
 import {
   measureNoisyNeighbour,
   type NoisyNeighbourOptions,
   type NoisyNeighbourResult,
 } from "./noisyNeighbour";
-import { benchOperations, type BenchOperation } from "./operations";
+import { benchOperations } from "./operations";
 import { groupRows, seedResources, userRows } from "./rows";
 import { measureThrottle, type ThrottleBenchOptions, type ThrottleResult } from "./throttle";
 
@@ -111,9 +111,8 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly settings: Omit<BenchOptions, "log" | "storageConnectionString">;
   readonly machine: { readonly cpus: number; readonly node: string };
+  /** Every operation against its raw floor; at the highest concurrency layer by layer. */
   readonly operations: readonly OperationResult[];
-  /** GET by id measured layer by layer (with the operations, at the highest concurrency). */
-  readonly layers: readonly LayerResult[];
   readonly growth?: GrowthResult;
   readonly initialCycle?: InitialCycleResult;
   /** Tenant B's latency alone and while tenant A sends the worst request shapes. */
@@ -130,12 +129,7 @@ export interface BenchReport {
   readonly seconds: number;
 }
 
-interface OperationsSection {
-  readonly operations: OperationResult[];
-  readonly layers: LayerResult[];
-}
-
-async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationsSection> {
+async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationResult[]> {
   const log = options.log ?? (() => undefined);
   const tenant = await env.createTenant("bench");
   const client = env.services.tables.resources;
@@ -150,40 +144,44 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
     (index) => groupRows(tenant.tenantId, run, index),
     options.groups,
   );
-  const operations = benchOperations({ tenant, client, run, users, groups, created: [] });
-  const results: OperationResult[] = [];
-  for (const operation of operations) {
-    log(`operations: ${operation.name}`);
-    results.push(
-      await measureOperation(env, operation, {
-        concurrencies: options.concurrencies,
-        warmup: options.warmup,
-        rounds: options.rounds,
-        ...(options.requests === undefined ? {} : { requests: options.requests }),
-        ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
-      }),
-    );
-  }
-  log("operations: GET user by id, layer by layer");
-  const getById = operations.find((operation) => operation.name === "GET user by id") as BenchOperation;
-  const azuriteCpuUs = azuriteCpuReader(env);
-  const layers = await measureLayers({
-    getById,
+  const operations = benchOperations({
     tenant,
     client,
-    users: env.services.users,
+    run,
+    users,
+    groups,
+    created: [],
+    services: { users: env.services.users, groups: env.services.groups },
     scope: {
       tenantId: tenant.tenantId,
       baseUrl: tenant.tenantUrl,
       types: await env.services.resourceTypes.forTenant(tenant.tenantId),
     },
-    ids: users.map((user) => user.id),
-    concurrency: Math.max(...options.concurrencies),
-    requests: options.requests ?? 1000,
-    rounds: options.rounds,
-    ...(azuriteCpuUs ? { azuriteCpuUs } : {}),
   });
-  return { operations: results, layers };
+  const bare = await BareServer.start(operations, tenant.token);
+  const results: OperationResult[] = [];
+  try {
+    for (const operation of operations) {
+      log(`operations: ${operation.name}`);
+      results.push(
+        await measureOperation(
+          env,
+          operation,
+          {
+            concurrencies: options.concurrencies,
+            warmup: options.warmup,
+            rounds: options.rounds,
+            ...(options.requests === undefined ? {} : { requests: options.requests }),
+            ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+          },
+          { bare, operations },
+        ),
+      );
+    }
+  } finally {
+    bare.close();
+  }
+  return results;
 }
 
 /** Runs the selected sections against one Azurite and one local host, started here. */
@@ -192,7 +190,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   let operations: OperationResult[] = [];
-  let layers: LayerResult[] = [];
   let growth: GrowthResult | undefined;
   let initialCycle: InitialCycleResult | undefined;
   let noisyNeighbour: NoisyNeighbourResult | undefined;
@@ -218,7 +215,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   try {
     await section("operations", async () => {
-      ({ operations, layers } = await runOperations(env, options));
+      operations = await runOperations(env, options);
     });
     await section("throttle", async () => {
       throttle = await measureThrottle(env, { ...options.throttle, log });
@@ -252,7 +249,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     settings,
     machine: { cpus: cpus().length, node: process.version },
     operations,
-    layers,
     ...(growth ? { growth } : {}),
     ...(initialCycle ? { initialCycle } : {}),
     ...(noisyNeighbour ? { noisyNeighbour } : {}),
