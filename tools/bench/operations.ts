@@ -352,7 +352,7 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
           .listEntities({ queryOptions: { filter: userRange() } })
           .byPage({ maxPageSize: LIST_PAGE_SIZE, continuationToken: listFrom?.token ?? "" })
           .next();
-        return page.value;
+        return page.value as unknown;
       },
       serviceWork: (input) =>
         service().users.query(service().scope, { count: LIST_PAGE_SIZE, cursor: input.value ?? "" }),
