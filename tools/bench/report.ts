@@ -1,6 +1,7 @@
 import type { BenchReport } from "./run";
 import { LAYERS } from "./layers";
 import type { OperationResult, RoundTripStats } from "./measure";
+import type { ProfileSummary } from "./profile";
 import { NOISY_NEIGHBOUR_TARGET, type NoisyNeighbourResult } from "./noisyNeighbour";
 
 export interface TargetCheck {
@@ -382,6 +383,7 @@ export function formatBench(report: BenchReport): string {
       "  CPU µs/op: CPU time of the bench process (HTTP client + host or bare server + Table SDK) per operation.",
     );
   }
+  out.push(...formatProfiles(report.profiles ?? []));
   const growth = report.growth;
   if (growth) {
     out.push(
@@ -632,5 +634,25 @@ function formatNoisyNeighbour(result: NoisyNeighbourResult | undefined): string[
       ]),
       [false, true, false, true],
     ),
+  ];
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+
+function formatProfiles(profiles: readonly ProfileSummary[]): string[] {
+  if (profiles.length === 0) return [];
+  return [
+    "",
+    "Where the SCIM requests' CPU went (V8 sampling profile of the bench process, self time, idle excluded)",
+    ...profiles.flatMap((profile) => [
+      "",
+      `${profile.operation}: ${profile.requests} requests, ${profile.busyUsPerRequest} µs sampled per request` +
+        (profile.file ? ` (${profile.file})` : ""),
+      `  by area: ${profile.areas
+        .slice(0, 10)
+        .map((area) => `${area.name} ${percent(area.self)}`)
+        .join(", ")}`,
+      ...profile.functions.slice(0, 12).map((entry) => `  ${percent(entry.self).padStart(7)}  ${entry.name}`),
+    ]),
   ];
 }

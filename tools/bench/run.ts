@@ -13,6 +13,7 @@ import {
   type NoisyNeighbourResult,
 } from "./noisyNeighbour";
 import { benchOperations } from "./operations";
+import { profileOperation, type ProfileSummary } from "./profile";
 import { groupRows, seedResources, userRows } from "./rows";
 import { measureThrottle, type ThrottleBenchOptions, type ThrottleResult } from "./throttle";
 
@@ -54,6 +55,8 @@ export interface BenchOptions {
   readonly throttle: Omit<ThrottleBenchOptions, "log">;
   /** SCIM creates per tenant setup (none, healthy endpoint, hanging endpoint), split over rounds. */
   readonly webhooks: { readonly requests: number; readonly concurrency: number; readonly rounds: number };
+  /** Profile each operation's SCIM requests after measuring them; write the .cpuprofile files here ("" = do not write). */
+  readonly profileDirectory?: string;
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
   readonly log?: (line: string) => void;
@@ -113,6 +116,8 @@ export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly node: string };
   /** Every operation against its raw floor; at the highest concurrency layer by layer. */
   readonly operations: readonly OperationResult[];
+  /** Where each operation's SCIM requests spent CPU (with --profile). */
+  readonly profiles?: readonly ProfileSummary[];
   readonly growth?: GrowthResult;
   readonly initialCycle?: InitialCycleResult;
   /** Tenant B's latency alone and while tenant A sends the worst request shapes. */
@@ -129,7 +134,12 @@ export interface BenchReport {
   readonly seconds: number;
 }
 
-async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationResult[]> {
+interface OperationsSection {
+  readonly operations: OperationResult[];
+  readonly profiles: ProfileSummary[];
+}
+
+async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationsSection> {
   const log = options.log ?? (() => undefined);
   const tenant = await env.createTenant("bench");
   const client = env.services.tables.resources;
@@ -160,6 +170,7 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
   });
   const bare = await BareServer.start(operations, tenant.token);
   const results: OperationResult[] = [];
+  const profiles: ProfileSummary[] = [];
   try {
     for (const operation of operations) {
       log(`operations: ${operation.name}`);
@@ -177,11 +188,21 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
           { bare, operations },
         ),
       );
+      if (options.profileDirectory === undefined) continue;
+      log(`operations: profiling ${operation.name}`);
+      profiles.push(
+        await profileOperation(
+          operation.name,
+          operation.scim(() => "profile"),
+          { concurrency: Math.max(...options.concurrencies), requests: options.requests ?? 1000 },
+          options.profileDirectory || undefined,
+        ),
+      );
     }
   } finally {
     bare.close();
   }
-  return results;
+  return { operations: results, profiles };
 }
 
 /** Runs the selected sections against one Azurite and one local host, started here. */
@@ -190,6 +211,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   let operations: OperationResult[] = [];
+  let profiles: ProfileSummary[] = [];
   let growth: GrowthResult | undefined;
   let initialCycle: InitialCycleResult | undefined;
   let noisyNeighbour: NoisyNeighbourResult | undefined;
@@ -215,7 +237,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   try {
     await section("operations", async () => {
-      operations = await runOperations(env, options);
+      ({ operations, profiles } = await runOperations(env, options));
     });
     await section("throttle", async () => {
       throttle = await measureThrottle(env, { ...options.throttle, log });
@@ -249,6 +271,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     settings,
     machine: { cpus: cpus().length, node: process.version },
     operations,
+    ...(profiles.length > 0 ? { profiles } : {}),
     ...(growth ? { growth } : {}),
     ...(initialCycle ? { initialCycle } : {}),
     ...(noisyNeighbour ? { noisyNeighbour } : {}),
