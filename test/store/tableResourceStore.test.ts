@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import type { AppServices } from "../../src/app/composition";
 import { ScimError } from "../../src/scim/errors";
@@ -7,7 +7,7 @@ import { groupKind, userKind } from "../../src/store/resourceKinds";
 import { countRoundTrips, roundTripCountingPolicy } from "../../src/store/roundTrips";
 import { TOMBSTONE_PROPERTY } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
-import { TableResourceStore } from "../../src/store/tableResourceStore";
+import { TableResourceStore, versionFromEtag } from "../../src/store/tableResourceStore";
 import { createTestServices } from "../support/testServices";
 
 const NOW = "2026-01-01T00:00:00.000Z";
@@ -31,6 +31,12 @@ describe("TableResourceStore against Azurite", () => {
     }
     return keys.sort();
   }
+
+  it("derives the SCIM version from the row's ETag as it always has (clients hold these in If-Match)", () => {
+    const etag = `W/"datetime'2026-11-29T19%3A19%3A33.8498055Z'"`;
+    const before = createHash("sha256").update(etag).digest("base64url").slice(0, 16);
+    expect(versionFromEtag(etag)).toBe(`W/"${before}"`);
+  });
 
   it("creates the resource and its index rows in one round trip", async () => {
     const tenantId = tenant();
