@@ -28,8 +28,6 @@ export interface ProfileEntry {
 export interface ProfileSummary {
   readonly operation: string;
   readonly requests: number;
-  /** Sampled CPU time per request, µs (idle excluded). */
-  readonly busyUsPerRequest: number;
   /** Self time by part of the code: ours by src/ directory, the SDK, node's own, GC. */
   readonly areas: readonly ProfileEntry[];
   /** Self time by function, the heaviest first. */
@@ -63,7 +61,11 @@ function top(totals: Map<string, number>, all: number, count: number): ProfileEn
     .map(([name, value]) => ({ name, self: all > 0 ? value / all : 0 }));
 }
 
-/** Self time by area and by function, idle excluded. */
+/**
+ * Self time by area and by function, as shares of the samples that were not idle. A sample's time is
+ * wall time to the next one (on a loaded machine it includes time the process waited for a core), so
+ * only the shares are reported; the bench's CPU per operation is the absolute figure.
+ */
 export function summariseProfile(
   profile: CpuProfile,
   operation: string,
@@ -91,7 +93,6 @@ export function summariseProfile(
   return {
     operation,
     requests,
-    busyUsPerRequest: requests > 0 ? Math.round(busy / requests) : 0,
     areas: top(areas, busy, count),
     functions: top(functions, busy, count),
   };

@@ -646,8 +646,7 @@ function formatProfiles(profiles: readonly ProfileSummary[]): string[] {
     "Where the SCIM requests' CPU went (V8 sampling profile of the bench process, self time, idle excluded)",
     ...profiles.flatMap((profile) => [
       "",
-      `${profile.operation}: ${profile.requests} requests, ${profile.busyUsPerRequest} µs sampled per request` +
-        (profile.file ? ` (${profile.file})` : ""),
+      `${profile.operation}: ${profile.requests} requests` + (profile.file ? ` (${profile.file})` : ""),
       `  by area: ${profile.areas
         .slice(0, 10)
         .map((area) => `${area.name} ${percent(area.self)}`)
