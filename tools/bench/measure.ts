@@ -131,7 +131,9 @@ export async function measureOperation(
   };
   const rounds = Math.max(1, options.rounds);
   const share = (total: number | undefined) => (total === undefined ? undefined : Math.ceil(total / rounds));
-  const perRound = share(options.requests);
+  const requests =
+    options.requests === undefined ? undefined : Math.ceil(options.requests * (operation.requestShare ?? 1));
+  const perRound = share(requests);
   const durationMs = share(options.durationMs);
   const load = (concurrency: number): LoadOptions => ({
     concurrency,
