@@ -38,6 +38,13 @@ describe("TableResourceStore against Azurite", () => {
     expect(versionFromEtag(etag)).toBe(`W/"${before}"`);
   });
 
+  /** Group `g` in the tenant, and the membership store that adds to it. */
+  async function groupAndMemberships(tenantId: string): Promise<TableMembershipStore> {
+    const table = services.tables.resources;
+    await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
+    return new TableMembershipStore(table);
+  }
+
   it("creates the resource and its index rows in one round trip", async () => {
     const tenantId = tenant();
     const doc = {
@@ -152,13 +159,7 @@ describe("TableResourceStore against Azurite", () => {
 
   it("says a deleted resource may have memberships once an add has marked it, and for unmarked rows", async () => {
     const tenantId = tenant();
-    const memberships = new TableMembershipStore(services.tables.resources);
-    await new TableResourceStore(services.tables.resources, groupKind).create(
-      tenantId,
-      "g",
-      { displayName: "G" },
-      NOW,
-    );
+    const memberships = await groupAndMemberships(tenantId);
     await store.create(tenantId, "member", { userName: "member@x.com" }, NOW);
     await memberships.add(tenantId, "g", ["member"], NOW);
     const member = await store.get(tenantId, "member");
@@ -180,13 +181,7 @@ describe("TableResourceStore against Azurite", () => {
 
   it("refuses a delete read before a membership add, so the add's rows are not left behind", async () => {
     const tenantId = tenant();
-    const memberships = new TableMembershipStore(services.tables.resources);
-    await new TableResourceStore(services.tables.resources, groupKind).create(
-      tenantId,
-      "g",
-      { displayName: "G" },
-      NOW,
-    );
+    const memberships = await groupAndMemberships(tenantId);
     const read = await store.create(tenantId, "joined", { userName: "joined@x.com" }, NOW);
     expect(read.mayHaveMemberships).toBe(false);
     await memberships.add(tenantId, "g", ["joined"], NOW);
