@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
-import type { Services } from "../../src/app/services";
+import type { AppServices } from "../../src/app/composition";
 import {
   deletedInTransaction,
   GUARDED_DELETE_MARK,
@@ -63,7 +63,7 @@ describe("rewriteGuardedDeletes", () => {
 });
 
 describe("a guarded delete in a transaction, against Azurite", () => {
-  let services: Services;
+  let services: AppServices;
   let table: TableClient;
   let partitionKey: string;
 
