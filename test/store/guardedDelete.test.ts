@@ -56,6 +56,19 @@ describe("rewriteGuardedDeletes", () => {
     );
   });
 
+  it("leaves a Replace whose values only quote the mark alone (JSON escapes a string's quotes)", () => {
+    const quoted = JSON.stringify({
+      PartitionKey: "p",
+      RowKey: "b",
+      doc0: `{"${GUARDED_DELETE_MARK}":true}`,
+    });
+    const body = batchBody().replace(`{"PartitionKey":"p","RowKey":"b","title":"kept"}`, quoted);
+    expect(rewriteGuardedDeletes(body)).toContain(
+      `PUT http://127.0.0.1/t(PartitionKey='p',RowKey='b') HTTP/1.1`,
+    );
+    expect(rewriteGuardedDeletes(body)).toContain(quoted);
+  });
+
   it("leaves a body without the mark as it is", () => {
     const body = batchBody().replace(`,"${GUARDED_DELETE_MARK}":true`, "");
     expect(rewriteGuardedDeletes(body)).toBe(body);
