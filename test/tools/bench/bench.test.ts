@@ -188,6 +188,13 @@ describe("bench command line", () => {
     expect(command?.options.growth.largeUsers).toBe(QUICK.growth.largeUsers);
   });
 
+  it("takes --profile with the directory the .cpuprofile files go to, and profiles nothing without it", () => {
+    expect(parseCommand(["--only", "operations", "--profile", "/tmp/prof"])?.options.profileDirectory).toBe(
+      "/tmp/prof",
+    );
+    expect(parseCommand(["--only", "operations"])?.options.profileDirectory).toBeUndefined();
+  });
+
   it("takes --duration instead of a request count, and rejects both at once", () => {
     expect(parseCommand(["--duration", "2000"])?.options).toMatchObject({ durationMs: 2000 });
     expect(parseCommand(["--duration", "2000"])?.options.requests).toBeUndefined();
