@@ -230,7 +230,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       async (tenantId) => (await tenantStore.get(tenantId)) !== undefined,
     ),
     statsStore,
-    debugMode: new DebugMode(tenantStore),
+    debugMode: new DebugMode(tenantStore, Date.now, cacheTtlMs),
     health: new CachedHealth([
       {
         name: "storage",

@@ -21,9 +21,9 @@ export interface ResourceEntity {
 }
 
 /**
- * A delete first replaces the resource row with a tombstone, guarded by the row's ETag in the same
- * transaction as the index deletes (the SDK sends transaction deletes unconditionally), then deletes
- * the tombstone. Every read treats a tombstone as a missing resource.
+ * A row that reads as a missing resource. A delete writes one only when its client cannot delete
+ * under an ETag inside a transaction (see guardedDelete), and then deletes it; a delete storage
+ * interrupted in between leaves it behind, and every read treats it as missing (and removes it).
  */
 export const TOMBSTONE_PROPERTY = "deleted";
 

@@ -1,6 +1,7 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import type { Config } from "../config";
+import { guardedDeletePolicy } from "./guardedDelete";
 import { roundTripCountingPolicy } from "./roundTrips";
 
 /**
@@ -22,6 +23,7 @@ function clientOptions(config: Config): TableServiceClientOptions {
     additionalPolicies: [
       { policy: roundTripCountingPolicy, position: "perRetry" },
       { policy: timeoutPolicy, position: "perCall" },
+      { policy: guardedDeletePolicy, position: "perCall" },
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import {
   odata,
   type TableClient,
@@ -19,6 +19,7 @@ import { auditAction } from "./auditRows";
 import { noteCommitted } from "./outboxRows";
 import { checkContinuationToken } from "./continuationTokens";
 import { keepCount, keptCount, newGenerationAction } from "./countRows";
+import { deletedInTransaction, guardedDeleteAction } from "./guardedDelete";
 import { countKeysRead, countRowsRead } from "./roundTrips";
 import { prefixRange } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
@@ -68,7 +69,8 @@ type IndexRow = {
  * membership changes that only touch the group row with a merge.
  */
 export function versionFromEtag(etag: string): string {
-  return `W/"${createHash("sha256").update(etag).digest("base64url").slice(0, 16)}"`;
+  // The one-shot hash: a Hash object per resource read cost 3× the digest (every listed resource has one).
+  return `W/"${hash("sha256", etag, "base64url").slice(0, 16)}"`;
 }
 
 function withEtag(resource: Omit<StoredResource, "etag" | "version">, etag: string): StoredResource {
@@ -159,17 +161,17 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   /**
-   * Replacing the row with a tombstone (guarded by its ETag) and deleting the index rows in one
-   * transaction means a write that slipped in after `previous` was read fails the delete instead of
-   * leaving its index rows behind. The tombstone is then deleted guarded by its own ETag: a
-   * membership add merges into the row it joins, so a tombstone changed meanwhile means an add
-   * landed on it and its memberships need the sweep after all.
+   * One transaction deletes the row under its ETag (see guardedDelete) with its index rows and
+   * writes the audit row: a write that slipped in after `previous` was read (an index row added, a
+   * membership add merged into the row) fails the delete instead of being lost. A client without
+   * the guarded-delete policy writes a tombstone under the ETag instead, deleted afterwards under
+   * its own ETag: a tombstone changed meanwhile means an add landed on it, and its memberships need
+   * the sweep after all.
    */
   async delete(tenantId: string, previous: StoredResource, audit?: AuditRecord): Promise<boolean> {
     const rowKey = resourceRowKey(this.kind, previous.id);
-    const tombstone = { partitionKey: tenantId, rowKey, [TOMBSTONE_PROPERTY]: true };
     const actions: TransactionAction[] = [
-      ["update", tombstone, "Replace", { etag: previous.etag }],
+      guardedDeleteAction(tenantId, rowKey, previous.etag),
       ...indexRowKeys(this.kind, previous.doc, previous.id).map((indexKey): TransactionAction => [
         "delete",
         { partitionKey: tenantId, rowKey: indexKey },
@@ -177,18 +179,20 @@ export class TableResourceStore implements ResourceRepository {
       ...auditAction(tenantId, audit, previous.doc),
       newGenerationAction(tenantId, this.kind),
     ];
-    let tombstoneEtag: string;
+    let resourceRow: TableTransactionEntityResponse | undefined;
     try {
-      tombstoneEtag = resourceRowEtag((await this.client.submitTransaction(actions)).subResponses);
+      [resourceRow] = (await this.client.submitTransaction(actions)).subResponses;
       noteCommitted(actions);
     } catch (error) {
       const status = statusOf(error);
       if (status === 404 || status === 412) throw new ConcurrentModificationError();
       return unavailable(error);
     }
-    const untouched = await this.removeTombstoneIfUnchanged(tenantId, rowKey, tombstoneEtag);
+    const mayHaveHadMemberships = previous.mayHaveMemberships !== false;
+    if (deletedInTransaction(resourceRow)) return mayHaveHadMemberships;
+    const untouched = await this.removeTombstoneIfUnchanged(tenantId, rowKey, resourceRow?.etag ?? "");
     if (!untouched) await this.removeTombstone(tenantId, rowKey);
-    return !untouched || previous.mayHaveMemberships !== false;
+    return !untouched || mayHaveHadMemberships;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 const TOKEN_PREFIX = "scim_";
 const CLIENT_SECRET_PREFIX = "scimcs_";
@@ -26,7 +26,8 @@ export function generateSigningSecret(): string {
 
 /** Tokens are stored as SHA-256 hashes: they are random, so a slow hash would add nothing. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  // One-shot (no Hash object): it runs for every request's bearer token.
+  return hash("sha256", token, "hex");
 }
 
 /** Compares two hex hashes in constant time. */

@@ -5,7 +5,14 @@ import { deleteThenSweep } from "../../src/service/deletion";
 import type { TenantScope } from "../../src/service/resourceService";
 import { StorageUnavailableError } from "../../src/service/storageUnavailable";
 import { countRoundTrips } from "../../src/store/roundTrips";
-import { createTestServices } from "../support/testServices";
+import type { LogHandler } from "@azure/functions";
+import {
+  createTestServices,
+  scimClient,
+  startTestHost,
+  type TestHost,
+  type TestTenant,
+} from "../support/testServices";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -168,46 +175,46 @@ describe("DELETE against Azurite", () => {
       return keys.sort();
     }
 
-    it("deletes a user who never joined a group without the membership sweep: 3 round trips", async () => {
+    it("deletes a user who never joined a group without the membership sweep: 2 round trips", async () => {
       const userId = await createUser();
       const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
-      // Read, tombstone transaction (with the index rows), tombstone delete: no prefix query.
-      expect(roundTrips).toBe(3);
+      // The read, and one transaction deleting the row under its ETag with its index rows: no prefix query.
+      expect(roundTrips).toBe(2);
       expect(await partitionRows()).toEqual([]);
     });
 
-    it("sweeps a member's memberships: 5 round trips", async () => {
+    it("sweeps a member's memberships: 4 round trips", async () => {
       const userId = await createUser();
       const groupId = await createGroup();
       await changeMember("add", groupId, userId);
       const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
-      // The three of a member-less user, the reverse-row query and one transaction deleting the pair.
-      expect(roundTrips).toBe(5);
+      // The two of a member-less user, the reverse-row query and one transaction deleting the pair.
+      expect(roundTrips).toBe(4);
       const rows = await partitionRows();
       expect(rows.filter((key) => /^([mr]|u)\|/.test(key))).toEqual([]);
       expect(rows).toContain(`g|${groupId}`);
     });
 
-    it("still sweeps a user who joined a group and left it (the mark is never cleared): 4 round trips", async () => {
+    it("still sweeps a user who joined a group and left it (the mark is never cleared): 3 round trips", async () => {
       const userId = await createUser();
       const groupId = await createGroup();
       await changeMember("add", groupId, userId);
       await changeMember("remove", groupId, userId);
       const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
-      expect(roundTrips).toBe(4);
+      expect(roundTrips).toBe(3);
     });
 
-    it("deletes an empty group in 3 round trips, and a group with a member and a parent in 7", async () => {
+    it("deletes an empty group in 2 round trips, and a group with a member and a parent in 6", async () => {
       const empty = await createGroup();
-      expect((await countRoundTrips(() => services.groups.delete(scope, empty))).roundTrips).toBe(3);
+      expect((await countRoundTrips(() => services.groups.delete(scope, empty))).roundTrips).toBe(2);
 
       const userId = await createUser();
       const [groupId, parentId] = [await createGroup(), await createGroup()];
       await changeMember("add", groupId, userId);
       await changeMember("add", parentId, groupId);
       const { roundTrips } = await countRoundTrips(() => services.groups.delete(scope, groupId));
-      // 3, then its members (a page, one transaction) and its parents (a query, one transaction).
-      expect(roundTrips).toBe(7);
+      // 2, then its members (a page, one transaction) and its parents (a query, one transaction).
+      expect(roundTrips).toBe(6);
       const rows = await partitionRows();
       expect(rows.filter((key) => /^[mr]\|/.test(key))).toEqual([]);
       expect(rows).toContain(`u|${userId}`);
@@ -227,8 +234,71 @@ describe("DELETE against Azurite", () => {
       delete row.mayHaveMemberships;
       await table.updateEntity({ ...row, partitionKey: scope.tenantId, rowKey: `u|${userId}` }, "Replace");
       const { roundTrips } = await countRoundTrips(() => services.users.delete(scope, userId));
-      expect(roundTrips).toBe(5);
+      expect(roundTrips).toBe(4);
       expect((await partitionRows()).filter((key) => /^[mr]\|/.test(key))).toEqual([]);
     });
+  });
+});
+
+describe("DELETE over HTTP: the storage round trips the request log line counts", () => {
+  const roundTripsByCorrelationId = new Map<string, number>();
+  const captureRequestLines: LogHandler = (_level, ...args) => {
+    for (const arg of args) {
+      if (typeof arg !== "string" || !arg.startsWith('{"event":"scim.request"')) continue;
+      const line = JSON.parse(arg) as { correlationId?: string; storageRoundTrips?: number };
+      if (line.correlationId !== undefined && line.storageRoundTrips !== undefined)
+        roundTripsByCorrelationId.set(line.correlationId, line.storageRoundTrips);
+    }
+  };
+  let harness: TestHost;
+  let tenant: TestTenant;
+  let scim: ReturnType<typeof scimClient>;
+
+  /** Sends the request and returns its status and the round trips its log line counted. */
+  async function counted(method: string, path: string, body?: unknown) {
+    const correlationId = `del-${randomUUID()}`;
+    const response = await scim(method, path, body, { "X-Correlation-Id": correlationId });
+    const roundTrips = roundTripsByCorrelationId.get(correlationId);
+    if (roundTrips === undefined) throw new Error(`no request log line for ${method} ${path}`);
+    return { status: response.status, body: response.body as Record<string, unknown>, roundTrips };
+  }
+
+  beforeAll(async () => {
+    // The token check's cache outlives the test: its refresh read is not the DELETE's.
+    harness = await startTestHost({ AUTH_CACHE_TTL_SECONDS: "3600" }, captureRequestLines);
+    tenant = await harness.createTenant("del-http");
+    scim = scimClient(tenant);
+    expect((await counted("GET", "/Users?count=1")).status).toBe(200);
+  });
+
+  afterAll(() => harness.close());
+
+  const createUser = async () =>
+    String((await counted("POST", "/Users", { userName: `h.${randomUUID()}@x.com` })).body.id);
+  const createGroup = async () =>
+    String((await counted("POST", "/Groups", { displayName: `H ${randomUUID()}` })).body.id);
+
+  it("deletes a user who never joined a group in 2 round trips, and it is gone", async () => {
+    const userId = await createUser();
+    expect(await counted("DELETE", `/Users/${userId}`)).toMatchObject({ status: 204, roundTrips: 2 });
+    expect((await counted("GET", `/Users/${userId}`)).status).toBe(404);
+  });
+
+  it("deletes an empty group in 2 round trips", async () => {
+    const groupId = await createGroup();
+    expect(await counted("DELETE", `/Groups/${groupId}`)).toMatchObject({ status: 204, roundTrips: 2 });
+  });
+
+  it("deletes a member in 4 round trips, and the group no longer lists it", async () => {
+    const [userId, otherId, groupId] = [await createUser(), await createUser(), await createGroup()];
+    const added = await counted("PATCH", `/Groups/${groupId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "add", path: "members", value: [{ value: userId }, { value: otherId }] }],
+    });
+    expect(added.status).toBe(204);
+    // The read and the delete transaction, then the reverse-row query and one transaction for the pair.
+    expect(await counted("DELETE", `/Users/${userId}`)).toMatchObject({ status: 204, roundTrips: 4 });
+    const group = await counted("GET", `/Groups/${groupId}`);
+    expect((group.body.members as { value: string }[]).map((member) => member.value)).toEqual([otherId]);
   });
 });

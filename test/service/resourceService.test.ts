@@ -65,10 +65,10 @@ describe("ResourceService storage cost and concurrency (Azurite)", () => {
     expect(patch.result.resource.active).toBe(false);
     expect(patch.roundTrips).toBe(2);
 
-    // A delete reads the row, tombstones it with its index rows and deletes the tombstone; a user
-    // never in a group needs no membership sweep (test/service/deletion.test.ts counts the others).
+    // A delete reads the row and deletes it under its ETag with its index rows in one transaction; a
+    // user never in a group needs no membership sweep (test/service/deletion.test.ts counts the others).
     const remove = await countRoundTrips(() => services.users.delete(scope, id));
-    expect(remove.roundTrips).toBe(3);
+    expect(remove.roundTrips).toBe(2);
   });
 
   it("loses no update when PATCHes of one user race (optimistic concurrency with retry)", async () => {

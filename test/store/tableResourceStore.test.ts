@@ -1,13 +1,13 @@
-import { randomUUID } from "node:crypto";
-import type { TableClient } from "@azure/data-tables";
+import { createHash, randomUUID } from "node:crypto";
+import { TableClient } from "@azure/data-tables";
 import type { AppServices } from "../../src/app/composition";
 import { ScimError } from "../../src/scim/errors";
 import { ConcurrentModificationError } from "../../src/service/repository";
 import { groupKind, userKind } from "../../src/store/resourceKinds";
-import { countRoundTrips } from "../../src/store/roundTrips";
+import { countRoundTrips, roundTripCountingPolicy } from "../../src/store/roundTrips";
 import { TOMBSTONE_PROPERTY } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
-import { TableResourceStore } from "../../src/store/tableResourceStore";
+import { TableResourceStore, versionFromEtag } from "../../src/store/tableResourceStore";
 import { createTestServices } from "../support/testServices";
 
 const NOW = "2026-01-01T00:00:00.000Z";
@@ -31,6 +31,19 @@ describe("TableResourceStore against Azurite", () => {
       if (!(row.rowKey ?? "").startsWith("n|")) keys.push(row.rowKey ?? "");
     }
     return keys.sort();
+  }
+
+  it("derives the SCIM version from the row's ETag as it always has (clients hold these in If-Match)", () => {
+    const etag = `W/"datetime'2026-11-29T19%3A19%3A33.8498055Z'"`;
+    const before = createHash("sha256").update(etag).digest("base64url").slice(0, 16);
+    expect(versionFromEtag(etag)).toBe(`W/"${before}"`);
+  });
+
+  /** Group `g` in the tenant, and the membership store that adds to it. */
+  async function groupAndMemberships(tenantId: string): Promise<TableMembershipStore> {
+    const table = services.tables.resources;
+    await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
+    return new TableMembershipStore(table);
   }
 
   it("creates the resource and its index rows in one round trip", async () => {
@@ -138,7 +151,8 @@ describe("TableResourceStore against Azurite", () => {
     const { result: mayHaveMemberships, roundTrips } = await countRoundTrips(() =>
       store.delete(tenantId, created),
     );
-    expect(roundTrips).toBe(2);
+    // One transaction: the row deleted under its ETag, its index rows, the audit row.
+    expect(roundTrips).toBe(1);
     expect(mayHaveMemberships).toBe(false);
     expect(await rowKeys(tenantId)).toEqual([]);
     expect(await store.get(tenantId, "gone")).toBeUndefined();
@@ -146,13 +160,7 @@ describe("TableResourceStore against Azurite", () => {
 
   it("says a deleted resource may have memberships once an add has marked it, and for unmarked rows", async () => {
     const tenantId = tenant();
-    const memberships = new TableMembershipStore(services.tables.resources);
-    await new TableResourceStore(services.tables.resources, groupKind).create(
-      tenantId,
-      "g",
-      { displayName: "G" },
-      NOW,
-    );
+    const memberships = await groupAndMemberships(tenantId);
     await store.create(tenantId, "member", { userName: "member@x.com" }, NOW);
     await memberships.add(tenantId, "g", ["member"], NOW);
     const member = await store.get(tenantId, "member");
@@ -172,27 +180,70 @@ describe("TableResourceStore against Azurite", () => {
     expect(await store.delete(tenantId, unmarked)).toBe(true);
   });
 
-  it("says a deleted resource may have memberships when an add landed on its tombstone", async () => {
+  it("refuses a delete read before a membership add, so the add's rows are not left behind", async () => {
     const tenantId = tenant();
-    const table = services.tables.resources;
-    const memberships = new TableMembershipStore(table);
-    await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
-    const created = await store.create(tenantId, "late", { userName: "late@x.com" }, NOW);
-    // A client whose tombstone transaction is followed, before the tombstone goes, by a member add:
-    // the add's merge finds the tombstone (a row like any other) and succeeds.
-    const racing = new Proxy(table, {
-      get(target, property, receiver) {
-        if (property !== "submitTransaction") return Reflect.get(target, property, receiver) as unknown;
-        return async (...args: Parameters<TableClient["submitTransaction"]>) => {
-          const response = await target.submitTransaction(...args);
-          await memberships.add(tenantId, "g", ["late"], NOW);
-          return response;
-        };
-      },
+    const memberships = await groupAndMemberships(tenantId);
+    const read = await store.create(tenantId, "joined", { userName: "joined@x.com" }, NOW);
+    expect(read.mayHaveMemberships).toBe(false);
+    await memberships.add(tenantId, "g", ["joined"], NOW);
+    await expect(store.delete(tenantId, read)).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(await rowKeys(tenantId)).toEqual([
+      "g|g",
+      "m|g|joined",
+      "r|joined|g",
+      "u|joined",
+      "x|g.displayName|g",
+      "x|u.userName|joined@x.com",
+    ]);
+  });
+
+  describe("through a client without the guarded-delete policy (a tombstone, then its delete)", () => {
+    let plain: TableClient;
+
+    beforeAll(() => {
+      plain = TableClient.fromConnectionString(
+        process.env.STORAGE_CONNECTION_STRING ?? "",
+        services.tables.resources.tableName,
+        {
+          allowInsecureConnection: true,
+          additionalPolicies: [{ policy: roundTripCountingPolicy, position: "perRetry" }],
+        },
+      );
     });
-    const deleted = await new TableResourceStore(racing, userKind).delete(tenantId, created);
-    expect(deleted).toBe(true);
-    expect(await rowKeys(tenantId)).toEqual(["g|g", "m|g|late", "r|late|g", "x|g.displayName|g"]);
+
+    it("deletes the resource with all its index rows in 2 round trips", async () => {
+      const tenantId = tenant();
+      const created = await store.create(tenantId, "old", { userName: "old@x.com" }, NOW);
+      const { result, roundTrips } = await countRoundTrips(() =>
+        new TableResourceStore(plain, userKind).delete(tenantId, created),
+      );
+      expect(result).toBe(false);
+      expect(roundTrips).toBe(2);
+      expect(await rowKeys(tenantId)).toEqual([]);
+    });
+
+    it("says a deleted resource may have memberships when an add landed on its tombstone", async () => {
+      const tenantId = tenant();
+      const table = plain;
+      const memberships = new TableMembershipStore(table);
+      await new TableResourceStore(table, groupKind).create(tenantId, "g", { displayName: "G" }, NOW);
+      const created = await store.create(tenantId, "late", { userName: "late@x.com" }, NOW);
+      // A client whose tombstone transaction is followed, before the tombstone goes, by a member add:
+      // the add's merge finds the tombstone (a row like any other) and succeeds.
+      const racing = new Proxy(table, {
+        get(target, property, receiver) {
+          if (property !== "submitTransaction") return Reflect.get(target, property, receiver) as unknown;
+          return async (...args: Parameters<TableClient["submitTransaction"]>) => {
+            const response = await target.submitTransaction(...args);
+            await memberships.add(tenantId, "g", ["late"], NOW);
+            return response;
+          };
+        },
+      });
+      const deleted = await new TableResourceStore(racing, userKind).delete(tenantId, created);
+      expect(deleted).toBe(true);
+      expect(await rowKeys(tenantId)).toEqual(["g|g", "m|g|late", "r|late|g", "x|g.displayName|g"]);
+    });
   });
 
   it("refuses a delete read before a write that added an index row, so the row is not left behind", async () => {

@@ -22,6 +22,8 @@ Options:
   --discovery-page N   page size of its walks (default ${FULL.discovery.pageSize}, at most 1000)
   --throttle-seconds N seconds of each throttling slice (default ${FULL.throttle.seconds}; ${FULL.throttle.rounds} rounds alone / flooded)
   --only LIST        sections to run, comma-separated: ${SECTIONS.join(",")}
+  --profile DIR      after each operation, profile its SCIM requests (V8 sampling profiler, in process),
+                     print where the CPU went and write DIR/<operation>.cpuprofile (DevTools opens it)
   --json             print the machine-readable report (progress goes to stderr)
   -h, --help         this text
 
@@ -55,6 +57,7 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
         "discovery-page": { type: "string" },
         "throttle-seconds": { type: "string" },
         only: { type: "string" },
+        profile: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -77,6 +80,7 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
     options: {
       ...rest,
       sections: sections as Section[],
+      ...(values.profile === undefined ? {} : { profileDirectory: values.profile }),
       ...(duration !== undefined ? { durationMs: duration } : { requests: requests ?? baseRequests ?? 1000 }),
       cycle: {
         ...base.cycle,

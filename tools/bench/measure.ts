@@ -1,6 +1,15 @@
 import { BENCH_TAG, type BenchEnvironment } from "./environment";
 import { readFileSync } from "node:fs";
-import { runLoad, runSlice, summarise, type LoadOptions, type LoadResult, type LoadSlice } from "./load";
+import { LAYERS, type BareServer, type LayerName } from "./layers";
+import {
+  runLoad,
+  runSlice,
+  summarise,
+  type LoadOptions,
+  type LoadResult,
+  type LoadSlice,
+  type Operation,
+} from "./load";
 import type { BenchOperation, RoundTripTarget } from "./operations";
 
 export interface RoundTripStats {
@@ -15,18 +24,31 @@ export interface RoundTripStats {
   readonly ok: boolean;
 }
 
+/** One layer of the stack at the top concurrency (see layers.ts), measured in the same rounds as the others. */
+export interface LayerResult {
+  readonly layer: LayerName;
+  readonly does: string;
+  readonly result: LoadResult;
+  /** Throughput against the raw Table calls. */
+  readonly ratio: number;
+  /** Throughput against the raw calls over HTTP (the floor of an HTTP service). */
+  readonly overHttp: number;
+}
+
 export interface ConcurrencyResult {
   readonly concurrency: number;
   readonly scim: LoadResult;
   readonly raw: LoadResult;
   /** SCIM throughput / raw throughput. */
   readonly ratio: number;
+  /** Every layer, at the top concurrency only. */
+  readonly layers?: readonly LayerResult[];
 }
 
 export interface OperationResult {
   readonly name: string;
   readonly rawDoes: string;
-  readonly throughputTarget?: number;
+  readonly overHttpTarget?: number;
   readonly roundTrips: RoundTripStats;
   readonly runs: readonly ConcurrencyResult[];
 }
@@ -85,15 +107,20 @@ export function azuriteCpuReader(env: BenchEnvironment): (() => number | undefin
   return pid === undefined ? undefined : () => processCpuUs(pid);
 }
 
+const ratioOf = (side: LoadResult, floor: LoadResult | undefined) =>
+  floor && floor.perSecond > 0 ? Math.round((side.perSecond / floor.perSecond) * 100) / 100 : 0;
+
 /**
- * One SCIM operation against its raw floor, at each concurrency: raw first, then SCIM, back to
- * back on the same Azurite, so both see the same machine state. Round trips come from the
- * endpoint's own per-request log line.
+ * One SCIM operation against its raw floor, at each concurrency: raw and SCIM alternate in rounds,
+ * on the same Azurite, so both see the same machine state. At the highest concurrency, with a bare
+ * server, the raw calls over HTTP and the service over HTTP join the rounds (the layer table).
+ * Round trips come from the endpoint's own per-request log line.
  */
 export async function measureOperation(
   env: BenchEnvironment,
   operation: BenchOperation,
   options: MeasureOptions,
+  layered?: { readonly bare: BareServer; readonly operations: readonly BenchOperation[] },
 ): Promise<OperationResult> {
   const prefix = `${BENCH_TAG}${(tagSeq += 1)}`;
   const tags: string[] = [];
@@ -104,7 +131,9 @@ export async function measureOperation(
   };
   const rounds = Math.max(1, options.rounds);
   const share = (total: number | undefined) => (total === undefined ? undefined : Math.ceil(total / rounds));
-  const perRound = share(options.requests);
+  const requests =
+    options.requests === undefined ? undefined : Math.ceil(options.requests * (operation.requestShare ?? 1));
+  const perRound = share(requests);
   const durationMs = share(options.durationMs);
   const load = (concurrency: number): LoadOptions => ({
     concurrency,
@@ -118,28 +147,60 @@ export async function measureOperation(
     warmTags.push(value);
     return value;
   };
-  await runLoad({ concurrency: 4, requests: options.warmup }, operation.raw());
-  await runLoad({ concurrency: 4, requests: options.warmup }, operation.scim(warmTag));
+  await operation.prepare?.();
+  const bareSide = (layer: "raw" | "service") =>
+    layered ? layered.bare.operation(layered.operations, operation, layer) : undefined;
+  const sidesAt = (top: boolean, scim: Operation): { layer: LayerName; operation: Operation }[] => {
+    const rawOverHttp = top ? bareSide("raw") : undefined;
+    const serviceOverHttp = top ? bareSide("service") : undefined;
+    return [
+      { layer: "raw", operation: operation.raw() },
+      ...(rawOverHttp ? [{ layer: "raw over HTTP" as const, operation: rawOverHttp }] : []),
+      ...(serviceOverHttp ? [{ layer: "service over HTTP" as const, operation: serviceOverHttp }] : []),
+      { layer: "SCIM", operation: scim },
+    ];
+  };
+  const top = Math.max(...options.concurrencies);
+  for (const side of sidesAt(true, operation.scim(warmTag)))
+    await runLoad({ concurrency: 4, requests: options.warmup }, side.operation);
   const runs: ConcurrencyResult[] = [];
   let first = 0;
   for (const concurrency of options.concurrencies) {
-    const raw: LoadSlice[] = [];
-    const scim: LoadSlice[] = [];
-    const rawOperation = operation.raw();
-    const scimOperation = operation.scim(tag);
+    const sides = sidesAt(concurrency === top, operation.scim(tag));
+    const slices: LoadSlice[][] = sides.map(() => []);
     for (let round = 0; round < rounds; round += 1) {
-      raw.push(await runSlice(load(concurrency), rawOperation, first, azuriteCpu));
-      scim.push(await runSlice(load(concurrency), scimOperation, first, azuriteCpu));
-      first += Math.max(raw.at(-1)?.latencies.length ?? 0, scim.at(-1)?.latencies.length ?? 0);
+      let longest = 0;
+      for (const [index, side] of sides.entries()) {
+        const slice = await runSlice(load(concurrency), side.operation, first, azuriteCpu);
+        slices[index]?.push(slice);
+        longest = Math.max(longest, slice.latencies.length);
+      }
+      first += longest;
     }
-    const rawResult = summarise(concurrency, raw);
-    const scimResult = summarise(concurrency, scim);
+    const results = slices.map((sideSlices) => summarise(concurrency, sideSlices));
+    const byLayer = new Map(sides.map((side, index) => [side.layer, results[index] as LoadResult]));
+    const raw = byLayer.get("raw") as LoadResult;
+    const scim = byLayer.get("SCIM") as LoadResult;
+    const overHttp = byLayer.get("raw over HTTP");
     runs.push({
       concurrency,
-      raw: rawResult,
-      scim: scimResult,
-      ratio:
-        rawResult.perSecond > 0 ? Math.round((scimResult.perSecond / rawResult.perSecond) * 100) / 100 : 0,
+      raw,
+      scim,
+      ratio: ratioOf(scim, raw),
+      ...(sides.length > 2
+        ? {
+            layers: sides.map(({ layer }) => {
+              const result = byLayer.get(layer) as LoadResult;
+              return {
+                layer,
+                does: LAYERS.find((candidate) => candidate.layer === layer)?.does ?? "",
+                result,
+                ratio: ratioOf(result, raw),
+                overHttp: ratioOf(result, overHttp),
+              };
+            }),
+          }
+        : {}),
     });
   }
   const counts = tags.flatMap((value) => {
@@ -150,7 +211,7 @@ export async function measureOperation(
   return {
     name: operation.name,
     rawDoes: operation.rawDoes,
-    ...(operation.throughputTarget === undefined ? {} : { throughputTarget: operation.throughputTarget }),
+    ...(operation.overHttpTarget === undefined ? {} : { overHttpTarget: operation.overHttpTarget }),
     roundTrips: roundTripStats(counts, operation.roundTrips),
     runs,
   };

@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
+import { odata, type TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupKind, userKind, userNameIndex } from "../../src/store/resourceKinds";
-import {
-  indexRowKey,
-  indexRowKeys,
-  parseDoc,
-  resourceRowKey,
-  TOMBSTONE_PROPERTY,
-} from "../../src/store/rows";
-import { encodeKeyPart } from "../../src/store/keys";
+import { guardedDeleteAction } from "../../src/store/guardedDelete";
+import { indexRowKey, indexRowKeys, parseDoc, resourceRowKey, resourceRowPrefix } from "../../src/store/rows";
+import type { GroupService } from "../../src/service/groupService";
+import type { TenantScope } from "../../src/service/resourceService";
+import type { UserService } from "../../src/service/userService";
+import { encodeKeyPart, prefixRange } from "../../src/store/keys";
 import { auditAction } from "../../src/store/auditRows";
 import { auditOfChange, auditRecord, type AuditRecord } from "../../src/service/audit";
 import { patchBody } from "../entra/dialect";
@@ -28,13 +26,47 @@ export interface RoundTripTarget {
   readonly max?: number;
 }
 
+/**
+ * What the index-th operation works on, drawn once and handed to whichever layer runs it (over the
+ * bare HTTP server it is the request body, so that hop carries what the SCIM request carries).
+ */
+export interface BenchInput {
+  readonly index: number;
+  /** The resource it reads or changes ("" for a create). */
+  readonly id: string;
+  /** The SCIM request body, when it has one. */
+  readonly body?: unknown;
+  /** Operation-specific: the userName matched, the page cursor. */
+  readonly value?: string;
+}
+
+export interface ScimRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+/** One SCIM operation and the storage work it needs, runnable at every layer of the stack. */
 export interface BenchOperation {
   readonly name: string;
   /** What the raw side does, for the report. */
   readonly rawDoes: string;
   readonly roundTrips?: RoundTripTarget;
-  /** SCIM throughput must reach this share of the raw floor at concurrency 16. */
-  readonly throughputTarget?: number;
+  /** Share of the requests per measurement this operation runs (a slow one keeps the run short). */
+  readonly requestShare?: number;
+  /** A throughput target against raw over HTTP stricter or looser than the general one. */
+  readonly overHttpTarget?: number;
+  /** Run once before the operation is measured (a list page needs its position). */
+  prepare?(): Promise<void>;
+  /** Undefined when a pool ran out (DELETE ran out of created users). */
+  input(index: number): BenchInput | undefined;
+  request(input: BenchInput): ScimRequest;
+  /** Checks the SCIM answer beyond its status, and keeps what later operations need (a created id). */
+  accept?(body: string): string | undefined;
+  /** The Table calls the operation needs, resolving to what storage returned. */
+  rawWork(input: BenchInput): Promise<unknown>;
+  /** The service call the handler makes (validation, audit, rendering), without HTTP. */
+  serviceWork(input: BenchInput): Promise<unknown>;
   /** Builds the SCIM (HTTP) and raw (Table SDK) operations; `tag` names each request for the log. */
   scim(tag: (index: number) => string): Operation;
   raw(): Operation;
@@ -50,6 +82,9 @@ export interface OperationFixtures {
   readonly groups: readonly ResourceRows[];
   /** Ids of users the create measurements made; DELETE consumes them. */
   readonly created: string[];
+  /** The services the host runs, for the service layer (absent: that layer is not measured). */
+  readonly services?: { readonly users: UserService; readonly groups: GroupService };
+  readonly scope?: TenantScope;
 }
 
 function pick<T>(items: readonly T[], index: number): T {
@@ -66,10 +101,6 @@ export function unexpected(result: HttpResult, expected: number, what: string): 
 
 function userPath(id: string): string {
   return `/Users/${encodeURIComponent(id)}`;
-}
-
-function headers(tag: string): Record<string, string> {
-  return { "X-Correlation-Id": tag };
 }
 
 /** The default dialect: capitalised ops, one per attribute with a path, `active` as "False". */
@@ -120,22 +151,22 @@ async function getEntity(
 
 /**
  * Raw read-modify-write: read the row, replace it guarded by its ETag and write the audit row (what
- * PATCH costs in storage).
+ * PATCH and PUT cost in storage).
  */
 async function rawRewrite(
   client: TableClient,
   tenantId: string,
-  user: ResourceRows,
+  id: string,
   change: (doc: ResourceDoc) => ResourceDoc,
   audit: AuditRecord,
-): Promise<undefined> {
-  const entity = await getEntity(client, tenantId, resourceRowKey(userKind, user.id));
-  const next = resourceRows(userKind, tenantId, user.id, change(parseDoc(entity)));
-  await client.submitTransaction([
+): Promise<unknown> {
+  const entity = await getEntity(client, tenantId, resourceRowKey(userKind, id));
+  const next = resourceRows(userKind, tenantId, id, change(parseDoc(entity)));
+  const response = await client.submitTransaction([
     ["update", { ...next.entity, created: entity.created }, "Replace", { etag: entity.etag }],
-    ...auditRow(tenantId, audit, user.id),
+    ...auditRow(tenantId, audit, id),
   ]);
-  return undefined;
+  return { ...next.entity, etag: response.subResponses[0]?.etag };
 }
 
 /**
@@ -164,199 +195,262 @@ function auditTemplates(run: string) {
   };
 }
 
-/** The eight operations Entra's cycles are made of, each as SCIM over HTTP and as raw storage calls. */
+/** Users a list page holds: page 2 of a cursor walk (the total rides in the cursor, as after page 1). */
+export const LIST_PAGE_SIZE = 50;
+
+type OperationSpec = Omit<BenchOperation, "scim" | "raw">;
+
+/** Adds the SCIM and raw load operations to a spec: both draw their input the same way. */
+function runnable(spec: OperationSpec, http: BenchTenant["http"]): BenchOperation {
+  return {
+    ...spec,
+    scim: (tag) => async (index) => {
+      const input = spec.input(index);
+      if (input === undefined) return EXHAUSTED;
+      const request = spec.request(input);
+      const result = await http.send(request.method, request.path, {
+        ...(input.body === undefined ? {} : { body: input.body }),
+        headers: { "X-Correlation-Id": tag(index) },
+      });
+      const failure = unexpected(result, request.status, `${request.method} ${spec.name}`);
+      return failure ?? spec.accept?.(result.body);
+    },
+    raw: () => async (index) => {
+      const input = spec.input(index);
+      if (input === undefined) return EXHAUSTED;
+      await spec.rawWork(input);
+      return undefined;
+    },
+  };
+}
+
+/** The operations Entra's cycles (and a list page) are made of, each at every layer of the stack. */
 export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
   const { tenant, client, users, groups, created, run } = fixtures;
   const tenantId = tenant.tenantId;
-  const http = tenant.http;
   let createSeq = 0;
-  // Every PATCH sets values no earlier request set (indexes repeat across slices and concurrency
-  // levels), so each one writes, as the raw side always does.
-  let patchSeq = 0;
+  // Every PATCH and PUT sets values no earlier request set (indexes repeat across slices and
+  // concurrency levels), so each one writes, as the raw side always does.
+  let writeSeq = 0;
   const audits = auditTemplates(run);
-  return [
+  const service = () => {
+    if (!fixtures.services || !fixtures.scope) throw new Error("no services to measure the service layer");
+    return { ...fixtures.services, scope: fixtures.scope };
+  };
+  const onUser = (index: number, body?: unknown): BenchInput => ({
+    index,
+    id: pick(users, index).id,
+    ...(body === undefined ? {} : { body }),
+  });
+  const patchUser = (
+    name: string,
+    body: (seq: number) => Record<string, unknown>,
+    change: (doc: ResourceDoc, seq: number) => ResourceDoc,
+  ): OperationSpec => ({
+    name,
+    rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
+    roundTrips: { max: 2 },
+    input: (index) => {
+      writeSeq += 1;
+      return { ...onUser(index, body(writeSeq)), value: String(writeSeq) };
+    },
+    request: (input) => ({ method: "PATCH", path: userPath(input.id), status: 200 }),
+    rawWork: (input) =>
+      rawRewrite(client, tenantId, input.id, (doc) => change(doc, Number(input.value)), audits.update),
+    serviceWork: (input) => service().users.patch(service().scope, input.id, input.body),
+  });
+  // The list page's position: the SCIM cursor after page 1, and the storage continuation token after the
+  // same rows for the raw side (fetched on first use).
+  let listFrom: { cursor: string; token: string } | undefined;
+  const userRange = () => {
+    const { from, to } = prefixRange(resourceRowPrefix(userKind));
+    return odata`PartitionKey eq ${tenantId} and RowKey ge ${from} and RowKey lt ${to}`;
+  };
+  const specs: OperationSpec[] = [
     {
       name: "create user",
       rawDoes: "1 transaction (user row + index rows + audit row)",
       roundTrips: { exact: 1 },
-      throughputTarget: 0.8,
-      scim: (tag) => async (index) => {
-        const body = createUserBody(generateUser(`${run}c`, (createSeq += 1)));
-        const result = await http.send("POST", "/Users", { body, headers: headers(tag(index)) });
-        const failure = unexpected(result, 201, "POST /Users");
-        if (failure === undefined) created.push(String((JSON.parse(result.body) as { id: unknown }).id));
-        return failure;
+      input: (index) => {
+        createSeq += 1;
+        return {
+          index,
+          id: "",
+          body: createUserBody(generateUser(`${run}c`, createSeq)),
+          value: String(createSeq),
+        };
       },
-      raw: () => async () => {
-        const rows = userRows(tenantId, `${run}r`, (createSeq += 1));
-        await client.submitTransaction([
+      request: () => ({ method: "POST", path: "/Users", status: 201 }),
+      accept: (body) => {
+        created.push(String((JSON.parse(body) as { id: unknown }).id));
+        return undefined;
+      },
+      rawWork: async (input) => {
+        const rows = userRows(tenantId, `${run}r`, Number(input.value));
+        const response = await client.submitTransaction([
           ...createActions(rows),
           ...auditRow(tenantId, audits.create, rows.id),
         ]);
         created.push(rows.id);
-        return undefined;
+        return { ...rows.entity, etag: response.subResponses[0]?.etag };
+      },
+      serviceWork: async (input) => {
+        const result = await service().users.create(service().scope, input.body);
+        created.push(String(result.resource.id));
+        return result.resource;
       },
     },
     {
       name: "match userName",
       rawDoes: "getEntity index row + getEntity user row",
       roundTrips: { max: 2 },
-      throughputTarget: 0.8,
-      scim: (tag) => async (index) => {
-        const user = pick(users, index);
-        const result = await http.send("GET", `/Users?${filterQuery("userName", user.userName ?? "")}`, {
-          headers: headers(tag(index)),
-        });
-        const failure = unexpected(result, 200, "GET /Users?filter");
-        if (failure !== undefined) return failure;
-        return result.body.includes(`"totalResults":1`)
-          ? undefined
-          : `no match: ${result.body.slice(0, 200)}`;
-      },
-      raw: () => async (index) => {
-        const user = pick(users, index);
-        const key = indexRowKey(userKind, userNameIndex, (user.userName ?? "").toLowerCase(), user.id);
+      input: (index) => ({ ...onUser(index), value: pick(users, index).userName ?? "" }),
+      request: (input) => ({
+        method: "GET",
+        path: `/Users?${filterQuery("userName", input.value ?? "")}`,
+        status: 200,
+      }),
+      accept: (body) => (body.includes(`"totalResults":1`) ? undefined : `no match: ${body.slice(0, 200)}`),
+      rawWork: async (input) => {
+        const key = indexRowKey(userKind, userNameIndex, (input.value ?? "").toLowerCase(), input.id);
         const row = await getEntity(client, tenantId, key);
-        await getEntity(client, tenantId, resourceRowKey(userKind, String(row.id)));
-        return undefined;
+        return getEntity(client, tenantId, resourceRowKey(userKind, String(row.id)));
       },
+      serviceWork: (input) =>
+        service().users.query(service().scope, { filter: `userName eq "${input.value ?? ""}"` }),
     },
     {
       name: "GET user by id",
       rawDoes: "getEntity user row",
       roundTrips: { exact: 1 },
-      throughputTarget: 0.8,
-      scim: (tag) => async (index) =>
-        unexpected(
-          await http.send("GET", userPath(pick(users, index).id), { headers: headers(tag(index)) }),
-          200,
-          "GET /Users/{id}",
-        ),
-      raw: () => async (index) => {
-        await getEntity(client, tenantId, resourceRowKey(userKind, pick(users, index).id));
-        return undefined;
+      input: (index) => onUser(index),
+      request: (input) => ({ method: "GET", path: userPath(input.id), status: 200 }),
+      rawWork: (input) => getEntity(client, tenantId, resourceRowKey(userKind, input.id)),
+      serviceWork: async (input) => (await service().users.get(service().scope, input.id)).resource,
+    },
+    {
+      name: "list page",
+      rawDoes: `1 query: the next ${LIST_PAGE_SIZE} user rows from a continuation token`,
+      roundTrips: { exact: 1 },
+      // Azurite walks its whole table for a continuation page (≈ 50 ms each here): a quarter of the requests.
+      requestShare: 0.25,
+      prepare: async () => {
+        const first = await tenant.http.send("GET", `/Users?count=${LIST_PAGE_SIZE}&cursor=`);
+        const cursor = (JSON.parse(first.body) as { nextCursor?: string }).nextCursor;
+        const page = await client
+          .listEntities({ queryOptions: { filter: userRange() } })
+          .byPage({ maxPageSize: LIST_PAGE_SIZE })
+          .next();
+        const token = (page.value as { continuationToken?: string } | undefined)?.continuationToken;
+        if (cursor === undefined || token === undefined)
+          throw new Error("list page: fewer users than two pages");
+        listFrom = { cursor, token };
       },
+      input: (index) => ({ index, id: "", value: listFrom?.cursor ?? "" }),
+      request: (input) => ({
+        method: "GET",
+        path: `/Users?count=${LIST_PAGE_SIZE}&cursor=${encodeURIComponent(input.value ?? "")}`,
+        status: 200,
+      }),
+      rawWork: async () => {
+        const page = await client
+          .listEntities({ queryOptions: { filter: userRange() } })
+          .byPage({ maxPageSize: LIST_PAGE_SIZE, continuationToken: listFrom?.token ?? "" })
+          .next();
+        return page.value as unknown;
+      },
+      serviceWork: (input) =>
+        service().users.query(service().scope, { count: LIST_PAGE_SIZE, cursor: input.value ?? "" }),
     },
     {
-      name: "PATCH default dialect",
+      name: "PUT user",
       rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
       roundTrips: { max: 2 },
-      scim: (tag) => async (index) =>
-        unexpected(
-          await http.send("PATCH", userPath(pick(users, index).id), {
-            body: defaultDialectPatch((patchSeq += 1)),
-            headers: headers(tag(index)),
-          }),
-          200,
-          "PATCH /Users/{id} (default)",
-        ),
-      raw: () => (index) =>
+      input: (index) => {
+        writeSeq += 1;
+        const user = pick(users, index);
+        return {
+          index,
+          id: user.id,
+          body: { ...user.doc, title: `Put ${writeSeq}` },
+          value: String(writeSeq),
+        };
+      },
+      request: (input) => ({ method: "PUT", path: userPath(input.id), status: 200 }),
+      rawWork: (input) =>
         rawRewrite(
           client,
           tenantId,
-          pick(users, index),
-          (doc) => ({ ...doc, title: `Title ${index}` }),
+          input.id,
+          (doc) => ({ ...doc, title: `Put ${input.value}` }),
           audits.update,
         ),
+      serviceWork: (input) => service().users.replace(service().scope, input.id, input.body),
     },
-    {
-      name: "PATCH aadOptscim062020",
-      rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
-      roundTrips: { max: 2 },
-      scim: (tag) => async (index) =>
-        unexpected(
-          await http.send("PATCH", userPath(pick(users, index).id), {
-            body: aadOptPatch((patchSeq += 1)),
-            headers: headers(tag(index)),
-          }),
-          200,
-          "PATCH /Users/{id} (aadOptscim062020)",
-        ),
-      raw: () => (index) =>
-        rawRewrite(
-          client,
-          tenantId,
-          pick(users, index),
-          (doc) => ({ ...doc, title: `Principal ${index}` }),
-          audits.update,
-        ),
-    },
-    {
-      name: "disable user",
-      rawDoes: "getEntity + 1 transaction (replace, If-Match; audit row)",
-      roundTrips: { max: 2 },
-      scim: (tag) => async (index) =>
-        unexpected(
-          await http.send("PATCH", userPath(pick(users, index).id), {
-            body: disableBody((patchSeq += 1)),
-            headers: headers(tag(index)),
-          }),
-          200,
-          "PATCH /Users/{id} active False",
-        ),
-      raw: () => (index) =>
-        rawRewrite(
-          client,
-          tenantId,
-          pick(users, index),
-          (doc) => ({ ...doc, active: false, title: `Disabled ${index}` }),
-          audits.update,
-        ),
-    },
+    patchUser("PATCH default dialect", defaultDialectPatch, (doc, seq) => ({
+      ...doc,
+      title: `Title ${seq}`,
+    })),
+    patchUser("PATCH aadOptscim062020", aadOptPatch, (doc, seq) => ({ ...doc, title: `Principal ${seq}` })),
+    patchUser("disable user", disableBody, (doc, seq) => ({
+      ...doc,
+      active: false,
+      title: `Disabled ${seq}`,
+    })),
     {
       name: "add one member",
       rawDoes: "1 transaction (merge group, merge user, 2 upserts, audit row)",
       roundTrips: { max: 2 },
-      scim: (tag) => async (index) =>
-        unexpected(
-          await http.send("PATCH", `/Groups/${encodeURIComponent(pick(groups, index).id)}`, {
-            body: patchBody([{ op: "Add", path: "members", value: [{ value: pick(users, index).id }] }]),
-            headers: headers(tag(index)),
-          }),
-          204,
-          "PATCH /Groups/{id} add member",
-        ),
-      raw: () => async (index) => {
-        const groupId = pick(groups, index).id;
-        await client.submitTransaction([
-          ...addMemberActions(tenantId, groupId, pick(users, index).id, index),
-          ...auditRow(tenantId, audits.memberAdded, groupId),
-        ]);
-        return undefined;
+      input: (index) => ({
+        index,
+        id: pick(groups, index).id,
+        body: patchBody([{ op: "Add", path: "members", value: [{ value: pick(users, index).id }] }]),
+        value: pick(users, index).id,
+      }),
+      request: (input) => ({ method: "PATCH", path: `/Groups/${encodeURIComponent(input.id)}`, status: 204 }),
+      rawWork: async (input) =>
+        (
+          await client.submitTransaction([
+            ...addMemberActions(tenantId, input.id, input.value ?? "", input.index),
+            ...auditRow(tenantId, audits.memberAdded, input.id),
+          ])
+        ).subResponses,
+      serviceWork: async (input) => {
+        await service().groups.patch(service().scope, input.id, input.body);
+        return null;
       },
     },
     {
       name: "DELETE user",
-      rawDoes: "getEntity + 1 transaction (tombstone, If-Match; delete index rows; audit row) + deleteEntity",
-      scim: (tag) => async (index) => {
+      rawDoes: "getEntity + 1 transaction (row deleted If-Match; index rows deleted; audit row)",
+      roundTrips: { max: 2 },
+      overHttpTarget: 0.8,
+      input: (index) => {
         const id = created.pop();
-        if (id === undefined) return EXHAUSTED;
-        return unexpected(
-          await http.send("DELETE", userPath(id), { headers: headers(tag(index)) }),
-          204,
-          "DELETE /Users/{id}",
-        );
+        return id === undefined ? undefined : { index, id };
       },
-      raw: () => async () => {
-        const id = created.pop();
-        if (id === undefined) return EXHAUSTED;
-        const rowKey = resourceRowKey(userKind, id);
+      request: (input) => ({ method: "DELETE", path: userPath(input.id), status: 204 }),
+      rawWork: async (input) => {
+        const rowKey = resourceRowKey(userKind, input.id);
         const entity = await getEntity(client, tenantId, rowKey);
-        const tombstone = { partitionKey: tenantId, rowKey, [TOMBSTONE_PROPERTY]: true };
         await client.submitTransaction([
-          ["update", tombstone, "Replace", { etag: entity.etag }],
-          ...indexRowKeys(userKind, parseDoc(entity), id).map((indexKey): TransactionAction => [
+          guardedDeleteAction(tenantId, rowKey, entity.etag),
+          ...indexRowKeys(userKind, parseDoc(entity), input.id).map((indexKey): TransactionAction => [
             "delete",
             { partitionKey: tenantId, rowKey: indexKey },
           ]),
-          ...auditRow(tenantId, audits.delete, id),
+          ...auditRow(tenantId, audits.delete, input.id),
           newGenerationAction(tenantId, userKind),
         ]);
-        await client.deleteEntity(tenantId, rowKey);
-        return undefined;
+        return null;
+      },
+      serviceWork: async (input) => {
+        await service().users.delete(service().scope, input.id);
+        return null;
       },
     },
   ];
+  return specs.map((spec) => runnable(spec, tenant.http));
 }
 
 /** The transaction TableMembershipStore submits to add one member (same rows, same actions). */

@@ -5,7 +5,13 @@ import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
 import { newGenerationAction } from "../../src/store/countRows";
-import { docChunks, indexRowKeys, resourceRowKey, serializeDoc } from "../../src/store/rows";
+import {
+  docChunks,
+  indexRowKeys,
+  MEMBERSHIPS_PROPERTY,
+  resourceRowKey,
+  serializeDoc,
+} from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
 import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
 import { inParallel } from "../inParallel";
@@ -42,6 +48,8 @@ export function resourceRows(
       created: now,
       lastModified: now,
       chunks: chunks.length,
+      // Created rows start outside any membership, as TableResourceStore writes them.
+      [MEMBERSHIPS_PROPERTY]: false,
       ...docChunks(chunks),
     },
     indexRows: indexRowKeys(kind, doc, id).map((rowKey) => ({ partitionKey: tenantId, rowKey, id })),

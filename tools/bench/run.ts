@@ -5,14 +5,15 @@ import { startEnvironment, type BenchEnvironment } from "./environment";
 import { measureDiscovery, type DiscoveryResult } from "./discovery";
 import { measureGrowth, type GrowthResult } from "./growth";
 import { runInitialCycle, type InitialCycleResult } from "./initialCycle";
-import { measureLayers, type LayerResult } from "./layers";
-import { azuriteCpuReader, measureOperation, type OperationResult } from "./measure";
+import { BareServer } from "./layers";
+import { measureOperation, type OperationResult } from "./measure";
 import {
   measureNoisyNeighbour,
   type NoisyNeighbourOptions,
   type NoisyNeighbourResult,
 } from "./noisyNeighbour";
-import { benchOperations, type BenchOperation } from "./operations";
+import { benchOperations } from "./operations";
+import { profileOperation, type ProfileSummary } from "./profile";
 import { groupRows, seedResources, userRows } from "./rows";
 import { measureThrottle, type ThrottleBenchOptions, type ThrottleResult } from "./throttle";
 
@@ -66,6 +67,8 @@ export interface BenchOptions {
   readonly webhooks: { readonly requests: number; readonly concurrency: number; readonly rounds: number };
   /** The portal's views: a tenant of `users`, `requests` timed per view (and as many on an empty one). */
   readonly portal: { readonly users: number; readonly requests: number };
+  /** Profile each operation's SCIM requests after measuring them; write the .cpuprofile files here ("" = do not write). */
+  readonly profileDirectory?: string;
   /** Use this storage instead of starting Azurite. */
   readonly storageConnectionString?: string;
   readonly log?: (line: string) => void;
@@ -137,9 +140,10 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly settings: Omit<BenchOptions, "log" | "storageConnectionString">;
   readonly machine: { readonly cpus: number; readonly node: string };
+  /** Every operation against its raw floor; at the highest concurrency layer by layer. */
   readonly operations: readonly OperationResult[];
-  /** GET by id measured layer by layer (with the operations, at the highest concurrency). */
-  readonly layers: readonly LayerResult[];
+  /** Where each operation's SCIM requests spent CPU (with --profile). */
+  readonly profiles?: readonly ProfileSummary[];
   readonly growth?: GrowthResult;
   readonly initialCycle?: InitialCycleResult;
   /** Tenant B's latency alone and while tenant A sends the worst request shapes. */
@@ -160,7 +164,7 @@ export interface BenchReport {
 
 interface OperationsSection {
   readonly operations: OperationResult[];
-  readonly layers: LayerResult[];
+  readonly profiles: ProfileSummary[];
 }
 
 async function runOperations(env: BenchEnvironment, options: BenchOptions): Promise<OperationsSection> {
@@ -178,40 +182,55 @@ async function runOperations(env: BenchEnvironment, options: BenchOptions): Prom
     (index) => groupRows(tenant.tenantId, run, index),
     options.groups,
   );
-  const operations = benchOperations({ tenant, client, run, users, groups, created: [] });
-  const results: OperationResult[] = [];
-  for (const operation of operations) {
-    log(`operations: ${operation.name}`);
-    results.push(
-      await measureOperation(env, operation, {
-        concurrencies: options.concurrencies,
-        warmup: options.warmup,
-        rounds: options.rounds,
-        ...(options.requests === undefined ? {} : { requests: options.requests }),
-        ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
-      }),
-    );
-  }
-  log("operations: GET user by id, layer by layer");
-  const getById = operations.find((operation) => operation.name === "GET user by id") as BenchOperation;
-  const azuriteCpuUs = azuriteCpuReader(env);
-  const layers = await measureLayers({
-    getById,
+  const operations = benchOperations({
     tenant,
     client,
-    users: env.services.users,
+    run,
+    users,
+    groups,
+    created: [],
+    services: { users: env.services.users, groups: env.services.groups },
     scope: {
       tenantId: tenant.tenantId,
       baseUrl: tenant.tenantUrl,
       types: await env.services.resourceTypes.forTenant(tenant.tenantId),
     },
-    ids: users.map((user) => user.id),
-    concurrency: Math.max(...options.concurrencies),
-    requests: options.requests ?? 1000,
-    rounds: options.rounds,
-    ...(azuriteCpuUs ? { azuriteCpuUs } : {}),
   });
-  return { operations: results, layers };
+  const bare = await BareServer.start(operations, tenant.token);
+  const results: OperationResult[] = [];
+  const profiles: ProfileSummary[] = [];
+  try {
+    for (const operation of operations) {
+      log(`operations: ${operation.name}`);
+      results.push(
+        await measureOperation(
+          env,
+          operation,
+          {
+            concurrencies: options.concurrencies,
+            warmup: options.warmup,
+            rounds: options.rounds,
+            ...(options.requests === undefined ? {} : { requests: options.requests }),
+            ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+          },
+          { bare, operations },
+        ),
+      );
+      if (options.profileDirectory === undefined) continue;
+      log(`operations: profiling ${operation.name}`);
+      profiles.push(
+        await profileOperation(
+          operation.name,
+          operation.scim(() => "profile"),
+          { concurrency: Math.max(...options.concurrencies), requests: options.requests ?? 1000 },
+          options.profileDirectory || undefined,
+        ),
+      );
+    }
+  } finally {
+    bare.close();
+  }
+  return { operations: results, profiles };
 }
 
 /** Runs the selected sections against one Azurite and one local host, started here. */
@@ -220,7 +239,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   let operations: OperationResult[] = [];
-  let layers: LayerResult[] = [];
+  let profiles: ProfileSummary[] = [];
   let growth: GrowthResult | undefined;
   let initialCycle: InitialCycleResult | undefined;
   let noisyNeighbour: NoisyNeighbourResult | undefined;
@@ -247,7 +266,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   try {
     await section("operations", async () => {
-      ({ operations, layers } = await runOperations(env, options));
+      ({ operations, profiles } = await runOperations(env, options));
     });
     await section("throttle", async () => {
       throttle = await measureThrottle(env, { ...options.throttle, log });
@@ -284,7 +303,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     settings,
     machine: { cpus: cpus().length, node: process.version },
     operations,
-    layers,
+    ...(profiles.length > 0 ? { profiles } : {}),
     ...(growth ? { growth } : {}),
     ...(initialCycle ? { initialCycle } : {}),
     ...(noisyNeighbour ? { noisyNeighbour } : {}),

@@ -1,5 +1,5 @@
 import { applyPatch } from "../../../src/scim/patch/apply";
-import { parsePatchRequest } from "../../../src/scim/patch/request";
+import { MAX_PATCH_OPERATIONS, parsePatchRequest } from "../../../src/scim/patch/request";
 import type { ResourceDoc } from "../../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../../src/scim/schema/resourceType";
 
@@ -30,6 +30,26 @@ describe("PATCH message parsing", () => {
     ]);
   });
 
+  it("keeps op, path and value only, with value present even when absent, and names the failing operation", () => {
+    expect(
+      parsePatchRequest({
+        Operations: [
+          { op: "Remove", path: "title", extra: 1 },
+          { op: "add", value: { a: 1 } },
+        ],
+      }),
+    ).toEqual([
+      { op: "remove", path: "title", value: undefined },
+      { op: "add", value: { a: 1 } },
+    ]);
+    expect(() => parsePatchRequest({ Operations: [{ op: "add" }, { op: "copy" }] })).toThrow(
+      "Operation 2 needs 'op' of add, replace or remove and an optional string 'path'.",
+    );
+    expect(() => parsePatchRequest({ Operations: [] })).toThrow(
+      `A PatchOp needs an 'Operations' array of 1 to ${MAX_PATCH_OPERATIONS} operations.`,
+    );
+  });
+
   it("refuses what is not a PatchOp", () => {
     for (const body of [
       null,
@@ -38,6 +58,13 @@ describe("PATCH message parsing", () => {
       { Operations: [] },
       { Operations: [{ op: "move" }] },
       { Operations: ["x"] },
+      { Operations: [{ op: 3 }] },
+      { Operations: [{ op: "add", path: 5 }] },
+      { Operations: [{ op: "add", path: null }] },
+      { Operations: "add" },
+      {
+        Operations: Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, () => ({ op: "remove", path: "title" })),
+      },
     ]) {
       expect(() => parsePatchRequest(body)).toThrow(
         expect.objectContaining({ status: 400, scimType: "invalidSyntax" }),

@@ -29,6 +29,8 @@ describe("npm run bench, reduced", () => {
       "create user",
       "match userName",
       "GET user by id",
+      "list page",
+      "PUT user",
       "PATCH default dialect",
       "PATCH aadOptscim062020",
       "disable user",
@@ -56,26 +58,40 @@ describe("npm run bench, reduced", () => {
     expect(trips).toMatchObject({
       "create user": 1,
       "GET user by id": 1,
+      "list page": 1,
     });
+    // A user never in a group: the read and one transaction, no membership sweep.
+    expect(trips["DELETE user"]).toBeLessThanOrEqual(2);
     expect(trips["match userName"]).toBeLessThanOrEqual(2);
     expect(trips["add one member"]).toBeLessThanOrEqual(2);
   });
 
-  it("peels GET by id layer by layer, every layer answering 200, each against the raw read", () => {
-    expect(report.layers.map((layer) => layer.layer)).toEqual([
-      "raw",
-      "raw over HTTP",
-      "service over HTTP",
-      "SCIM",
-    ]);
-    for (const layer of report.layers) {
-      expect(layer.result.concurrency).toBe(8);
-      expect(layer.result.count).toBeGreaterThan(0);
-      expect(layer.result.errors).toBe(0);
-      expect(layer.ratio).toBeGreaterThan(0);
+  it("peels every operation layer by layer at the top concurrency, each layer answering, each against the raw calls", () => {
+    for (const operation of report.operations) {
+      const [low, top] = operation.runs;
+      expect(low?.layers).toBeUndefined();
+      expect(top?.layers?.map((layer) => layer.layer)).toEqual([
+        "raw",
+        "raw over HTTP",
+        "service over HTTP",
+        "SCIM",
+      ]);
+      for (const layer of top?.layers ?? []) {
+        expect(layer.result.concurrency).toBe(8);
+        expect(layer.result.count).toBeGreaterThan(0);
+        expect(layer.result.errors).toBe(0);
+        expect(layer.result.processCpuUsPerOp).toBeGreaterThan(0);
+        expect(layer.ratio).toBeGreaterThan(0);
+      }
+      expect(top?.layers?.[0]?.ratio).toBe(1);
+      expect(top?.layers?.[1]?.overHttp).toBe(1);
     }
-    expect(report.layers[0]?.ratio).toBe(1);
-    expect(formatBench(report)).toContain("GET user by id, layer by layer (concurrency 8");
+    const text = formatBench(report);
+    expect(text).toContain("Layer by layer (concurrency 8");
+    const names = targetChecks(report).map((check) => check.name);
+    expect(names).toContain("DELETE user: SCIM/raw-over-HTTP CPU per request at concurrency 8");
+    expect(names).toContain("DELETE user: SCIM/raw-over-HTTP throughput at concurrency 8");
+    expect(names).toContain("DELETE user: SCIM/raw-over-HTTP throughput at concurrency 8 (its own target)");
   });
 
   it("sees no errors: every response 2xx, every replay check passed, nothing logged as an error", () => {
@@ -178,6 +194,13 @@ describe("bench command line", () => {
     expect(command?.options.requests).toBe(10);
     expect(command?.options.cycle).toMatchObject({ users: 50, groups: 5 });
     expect(command?.options.growth.largeUsers).toBe(QUICK.growth.largeUsers);
+  });
+
+  it("takes --profile with the directory the .cpuprofile files go to, and profiles nothing without it", () => {
+    expect(parseCommand(["--only", "operations", "--profile", "/tmp/prof"])?.options.profileDirectory).toBe(
+      "/tmp/prof",
+    );
+    expect(parseCommand(["--only", "operations"])?.options.profileDirectory).toBeUndefined();
   });
 
   it("takes --duration instead of a request count, and rejects both at once", () => {
