@@ -12,10 +12,13 @@ import {
 import { encodeKeyPart } from "../../src/store/keys";
 import { auditAction } from "../../src/store/auditRows";
 import { auditOfChange, auditRecord, type AuditRecord } from "../../src/service/audit";
-import { patchBody } from "../entra/dialect";
-import { filterQuery } from "../entra/encoding";
-import { createUserBody, generateUser } from "../entra/population";
-import { ENTERPRISE_USER } from "../entra/urns";
+import {
+  patchBody,
+  filterQuery,
+  createUserBody,
+  generateUser,
+  ENTERPRISE_USER,
+} from "../../packages/entra-replay/src/index";
 import type { BenchTenant } from "./environment";
 import type { HttpResult } from "./http";
 import { EXHAUSTED, type Operation } from "./load";

@@ -6,8 +6,13 @@ import { groupResourceType, userResourceType } from "../../src/scim/schema/resou
 import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
 import { docChunks, indexRowKeys, resourceRowKey, serialiseDoc } from "../../src/store/rows";
 import { TableMembershipStore } from "../../src/store/tableMembershipStore";
-import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
-import { inParallel } from "../inParallel";
+import {
+  createGroupBody,
+  createUserBody,
+  generateGroup,
+  generateUser,
+  inParallel,
+} from "../../packages/entra-replay/src/index";
 
 /**
  * The rows of one resource exactly as TableResourceStore writes them (the resource row `u|id` or

@@ -21,7 +21,7 @@ import {
   type ReplayContext,
   type ReplayUser,
 } from "./context";
-import { inParallel } from "../../inParallel";
+import { inParallel } from "../inParallel";
 
 /** Both matching precedences: even users by userName first, odd users by externalId first. */
 export function matchOrder(user: ReplayUser): readonly ("userName" | "externalId")[] {

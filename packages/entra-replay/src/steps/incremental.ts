@@ -16,7 +16,7 @@ import { USER_MAPPING, type UserState } from "../population";
 import type { StepRecorder } from "../report";
 import { createdGroups, createdUsers, verifyUser, type CreatedUser, type ReplayContext } from "./context";
 import { groupQuery, verifyGroup } from "./initialCycle";
-import { inParallel } from "../../inParallel";
+import { inParallel } from "../inParallel";
 
 /** Changes a user the way an HR edit in Entra would, per dialect. */
 function edit(dialect: Dialect, state: UserState, round: string): UserState {

@@ -10,7 +10,7 @@ import {
   type ReplayContext,
 } from "./context";
 import { groupQuery } from "./initialCycle";
-import { inParallel } from "../../inParallel";
+import { inParallel } from "../inParallel";
 
 /** Hard delete: DELETE → 204, then GET → 404 and the filter finds nothing. */
 export async function hardDelete(context: ReplayContext): Promise<void> {

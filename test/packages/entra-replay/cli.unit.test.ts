@@ -1,5 +1,5 @@
-import { UsageError } from "../../../tools/cli";
-import { parseCommand } from "../../../tools/entra/cli";
+import { UsageError } from "../../../packages/entra-replay/src/commandLine";
+import { parseCommand } from "../../../packages/entra-replay/src/cli";
 
 describe("entra-scim-replay's command line", () => {
   const base = ["replay", "--url", "https://h/scim/v2/t", "--token", "s"];

@@ -1,5 +1,5 @@
-import { runReplay } from "../../../tools/entra/replay";
-import { formatReport, jsonReport } from "../../../tools/entra/reportText";
+import { runReplay } from "../../../packages/entra-replay/src/replay";
+import { formatReport, jsonReport } from "../../../packages/entra-replay/src/reportText";
 import { startTestHost, type TestHost } from "../../support/testServices";
 
 jest.setTimeout(180_000);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runAsScript, runCli, UsageError } from "../cli";
+import { runAsScript, runCli, UsageError } from "./commandLine";
 import { parseArgs } from "node:util";
 import { DEFAULT_TIMEOUT_MS } from "./client";
 import { progressLine } from "./progress";
@@ -10,7 +10,7 @@ export const USAGE = `Usage: entra-scim-replay replay --url <Tenant URL> --token
 
 Replays Microsoft Entra ID's provisioning traffic against any SCIM endpoint, runs Microsoft's
 gallery validation tests, checks every response the way Entra would, and says whether the
-endpoint is ready for Entra (see tools/entra/README.md).
+endpoint is ready for Entra (see the README of the entra-scim-replay package).
 
 Options:
   --users N          users in the generated population (default ${DEFAULTS.users})

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runReplay } from "../../../tools/entra/replay";
-import type { Report } from "../../../tools/entra/report";
-import { formatReport, jsonReport } from "../../../tools/entra/reportText";
+import { runReplay } from "../../../packages/entra-replay/src/replay";
+import type { Report } from "../../../packages/entra-replay/src/report";
+import { formatReport, jsonReport } from "../../../packages/entra-replay/src/reportText";
 import { startRfcScimServer, type RfcScimServer } from "../../support/rfcScim/server";
 
 jest.setTimeout(120_000);
@@ -111,7 +111,7 @@ describe("the replay against a plain RFC 7644 server (no Entra handling)", () =>
     const sample = stable(formatReport(report), report.run);
     if (process.env.UPDATE_SAMPLE === "1") writeFileSync(SAMPLE, `${sample}\n`);
     expect(readFileSync(SAMPLE, "utf8").trimEnd()).toBe(sample);
-    const readme = readFileSync(join(__dirname, "../../../tools/entra/README.md"), "utf8");
+    const readme = readFileSync(join(__dirname, "../../../packages/entra-replay/README.md"), "utf8");
     expect(readme).toContain(sample.split("\n")[0]);
   });
 });

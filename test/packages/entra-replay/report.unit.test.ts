@@ -1,11 +1,11 @@
-import type { Exchange } from "../../../tools/entra/client";
+import type { Exchange } from "../../../packages/entra-replay/src/client";
 import {
   galleryOverall,
   galleryResults,
   groupProblems,
   Recorder,
   type GalleryResult,
-} from "../../../tools/entra/report";
+} from "../../../packages/entra-replay/src/report";
 
 const exchange = (seq: number, status: number): Exchange => ({
   seq,

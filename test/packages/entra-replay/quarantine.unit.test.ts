@@ -1,5 +1,9 @@
-import type { Exchange, RequestKind } from "../../../tools/entra/client";
-import { forecastQuarantine, quarantineInput, type QuarantineInput } from "../../../tools/entra/quarantine";
+import type { Exchange, RequestKind } from "../../../packages/entra-replay/src/client";
+import {
+  forecastQuarantine,
+  quarantineInput,
+  type QuarantineInput,
+} from "../../../packages/entra-replay/src/quarantine";
 
 const clean: QuarantineInput = {
   events: 0,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { runReplay, type ReplayOptions } from "../../../tools/entra/replay";
-import type { Report } from "../../../tools/entra/report";
+import { runReplay, type ReplayOptions } from "../../../packages/entra-replay/src/replay";
+import type { Report } from "../../../packages/entra-replay/src/report";
 import { startTestHost, type TestHost } from "../../support/testServices";
 
 jest.setTimeout(300_000);

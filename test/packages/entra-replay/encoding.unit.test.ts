@@ -1,8 +1,8 @@
-import { resourceBase } from "../../../tools/entra/client";
-import { activeValue, userDiff } from "../../../tools/entra/dialect";
-import { entraQuery, eqFilter, filterQuery } from "../../../tools/entra/encoding";
-import { generateUser } from "../../../tools/entra/population";
-import { dialectNotes } from "../../../tools/entra/replay";
+import { resourceBase } from "../../../packages/entra-replay/src/client";
+import { activeValue, userDiff } from "../../../packages/entra-replay/src/dialect";
+import { entraQuery, eqFilter, filterQuery } from "../../../packages/entra-replay/src/encoding";
+import { generateUser } from "../../../packages/entra-replay/src/population";
+import { dialectNotes } from "../../../packages/entra-replay/src/replay";
 
 describe("query encoding as Entra puts it on the wire", () => {
   it("encodes spaces as + and quotes as %22", () => {

@@ -1,4 +1,8 @@
-import { flattenSchemas, hasSchema, schemaPath } from "../../../../tools/entra/gallery/schemaAttributes";
+import {
+  flattenSchemas,
+  hasSchema,
+  schemaPath,
+} from "../../../../packages/entra-replay/src/gallery/schemaAttributes";
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 

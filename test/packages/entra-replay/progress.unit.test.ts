@@ -1,4 +1,4 @@
-import { progressLine, progressText, type ProgressStream } from "../../../tools/entra/progress";
+import { progressLine, progressText, type ProgressStream } from "../../../packages/entra-replay/src/progress";
 
 function stream(isTTY: boolean): ProgressStream & { written: string[] } {
   const written: string[] = [];

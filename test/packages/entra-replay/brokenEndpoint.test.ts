@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { freePort } from "../../../tools/freePort";
-import { main } from "../../../tools/entra/cli";
-import { runReplay } from "../../../tools/entra/replay";
-import { formatReport } from "../../../tools/entra/reportText";
+import { main } from "../../../packages/entra-replay/src/cli";
+import { runReplay } from "../../../packages/entra-replay/src/replay";
+import { formatReport } from "../../../packages/entra-replay/src/reportText";
 
 jest.setTimeout(60_000);
 
