@@ -3,7 +3,18 @@ import tseslint from "typescript-eslint";
 import { layerRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
-  { ignores: ["dist/", "**/dist/", "node_modules/", "coverage/", ".azurite/", "infra/", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "**/dist/",
+      "node_modules/",
+      "coverage/",
+      ".azurite/",
+      "infra/",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

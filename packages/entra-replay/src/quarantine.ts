@@ -1,19 +1,8 @@
+import { QUARANTINE_RULES } from "entra-provisioning-limits";
 import type { Exchange } from "./client";
 
-/**
- * Entra's published quarantine rules (docs/entra-behaviour.md#quarantine-rules, "subject to change"), applied to
- * what one replay saw.
- */
-export const QUARANTINE_RULES = {
-  /** Failure-rate evaluation starts once this many (non-reference) events have failed. */
-  minimumFailures: 5_000,
-  /** Quarantine when more than this share of provisioning events fail... */
-  failureShare: 0.4,
-  /** ...or when more than this many fail. */
-  maximumFailures: 40_000,
-  /** Absolute cap, reference (manager, membership) failures included. */
-  absoluteCap: 60_000,
-} as const;
+// Entra's published quarantine rules (docs/entra-behaviour.md#quarantine-rules, "subject to change"),
+// shared with the connector's own outlook, applied to what one replay saw.
 
 export type QuarantineReason = "EncounteredQuarantineException" | "EncounteredEscrowProportionThreshold";
 
@@ -91,7 +80,7 @@ export function forecastQuarantine(input: QuarantineInput): QuarantineForecast {
     return {
       quarantined: false,
       quarantinedAtScale: true,
-      verdict: "QUARANTINED AT SCALE (EncounteredEscrowProportionThreshold once 5,000 events fail)",
+      verdict: `QUARANTINED AT SCALE (EncounteredEscrowProportionThreshold once ${minimumFailures.toLocaleString("en-US")} events fail)`,
       explanation: [
         `${counts}. Below the ${minimumFailures}-failure floor here, but more than ${failureShare * 100}% of events fail: a real job with about ${eventsNeeded} events at this rate would be quarantined.`,
       ],
