@@ -37,7 +37,7 @@ export interface InitialCycleOptions {
 }
 
 /**
- * Entra's initial cycle, with the Entra replay's own steps (tools/entra): per user match by
+ * Entra's initial cycle, with the Entra replay's own steps (packages/entra-replay): per user match by
  * userName/externalId (miss), create, re-read; managers linked; groups matched and created; then
  * members added with multi-member PATCHes (users are spread over the groups) and each group read back.
  */

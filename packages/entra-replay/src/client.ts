@@ -58,12 +58,46 @@ export class EndpointUnreachable extends Error {
   }
 }
 
+/**
+ * How the replay answers a 429, as Entra does (docs/entra-behaviour.md#request-rate): wait what
+ * Retry-After names (seconds or an HTTP date; `defaultWaitMs` without one), never longer than
+ * `maxWaitMs`, and send the same request again, at most `maxRetries` times. A request still refused
+ * after that is reported as its 429.
+ */
+export interface RetryPolicy {
+  readonly maxWaitMs: number;
+  readonly maxRetries: number;
+  readonly defaultWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxWaitMs: 30_000, maxRetries: 5, defaultWaitMs: 1_000 };
+
+/** A 429 the replay waited out and retried: counted and reported, not a failed check. */
+export interface ThrottledRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly waitedMs: number;
+}
+
+/** The wait a Retry-After header asks for, within the policy's bound. */
+export function retryAfterMs(header: string | null, policy: RetryPolicy, now = Date.now()): number {
+  const value = header?.trim() ?? "";
+  const asked = /^\d+$/.test(value)
+    ? Number(value) * 1000
+    : value === "" || Number.isNaN(Date.parse(value))
+      ? policy.defaultWaitMs
+      : Date.parse(value) - now;
+  return Math.min(policy.maxWaitMs, Math.max(0, asked));
+}
+
 export interface ClientOptions {
   readonly url: string;
   readonly token: string;
   /** Requests per second, at most; unlimited when undefined. */
   readonly rate?: number;
   readonly timeoutMs?: number;
+  /** How 429 answers are waited out and retried (DEFAULT_RETRY when undefined). */
+  readonly retry?: RetryPolicy;
   /** Called after every exchange (the progress line). */
   readonly onExchange?: (exchange: Exchange) => void;
 }
@@ -81,6 +115,7 @@ export function resourceBase(tenantUrl: string): string {
 
 export class ScimClient {
   readonly exchanges: Exchange[] = [];
+  readonly throttled: ThrottledRequest[] = [];
   private readonly base: string;
   private readonly issuedTokens = new Map<number, string>();
   /** Set at the first request that got no response: later requests fail at once, unsent. */
@@ -100,10 +135,38 @@ export class ScimClient {
     return this.base + path;
   }
 
-  /** `path` starts with `/` and is appended to the Tenant URL (`/Users?filter=…`). */
+  /**
+   * `path` starts with `/` and is appended to the Tenant URL (`/Users?filter=…`). A 429 is waited out
+   * and sent again (see RetryPolicy); only the final answer becomes an exchange.
+   */
   async request(method: string, path: string, options: RequestOptions): Promise<Exchange> {
     if (this.unreachable !== undefined) throw this.unreachable;
-    await this.throttle();
+    const retry = this.options.retry ?? DEFAULT_RETRY;
+    for (let attempt = 0; ; attempt += 1) {
+      await this.pace();
+      const { exchange, retryAfter } = await this.send(method, path, options);
+      if (exchange.status === 429 && attempt < retry.maxRetries) {
+        const waitedMs = retryAfterMs(retryAfter, retry);
+        this.throttled.push({ method, path, waitedMs });
+        await new Promise((resolve) => setTimeout(resolve, waitedMs));
+        continue;
+      }
+      this.exchanges.push(exchange);
+      this.options.onExchange?.(exchange);
+      if (exchange.status === 0) {
+        this.unreachable ??= new EndpointUnreachable(exchange);
+        throw this.unreachable;
+      }
+      return exchange;
+    }
+  }
+
+  /** One attempt: the exchange it makes (not yet recorded) and the answer's Retry-After. */
+  private async send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ exchange: Exchange; retryAfter: string | null }> {
     const headers: Record<string, string> = {};
     let wireBody: string | undefined;
     let requestBody: string | undefined;
@@ -119,6 +182,7 @@ export class ScimClient {
     const started = performance.now();
     const seq = this.exchanges.length + 1;
     let exchange: Exchange;
+    let retryAfter: string | null = null;
     try {
       const response = await fetch(options.form === undefined ? this.base + path : path, {
         method,
@@ -127,6 +191,7 @@ export class ScimClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const responseText = await response.text();
+      retryAfter = response.headers.get("retry-after");
       const latencyMs = performance.now() - started;
       let json: unknown;
       let parseError: string | undefined;
@@ -172,13 +237,7 @@ export class ScimClient {
         latencyMs: performance.now() - started,
       };
     }
-    this.exchanges.push(exchange);
-    this.options.onExchange?.(exchange);
-    if (exchange.status === 0) {
-      this.unreachable ??= new EndpointUnreachable(exchange);
-      throw this.unreachable;
-    }
-    return exchange;
+    return { exchange, retryAfter };
   }
 
   /** The access token a token request returned (kept out of the exchange, which is reported). */
@@ -203,7 +262,7 @@ export class ScimClient {
   }
 
   /** Spaces request starts so that at most `rate` begin per second. */
-  private async throttle(): Promise<void> {
+  private async pace(): Promise<void> {
     const rate = this.options.rate;
     if (rate === undefined || rate <= 0) return;
     const now = performance.now();

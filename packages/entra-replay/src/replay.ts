@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { EndpointUnreachable, resourceBase, ScimClient, type Exchange } from "./client";
+import { EndpointUnreachable, resourceBase, ScimClient, type Exchange, type RetryPolicy } from "./client";
 import { DIALECTS, type Dialect } from "./dialect";
 import { generateGroup, generateUser } from "./population";
 import { forecastQuarantine, quarantineInput } from "./quarantine";
@@ -45,6 +45,8 @@ export interface ReplayOptions {
   readonly keep?: boolean;
   /** Per-request budget; Entra's is 60 s, the replay's default is shorter (DEFAULT_TIMEOUT_MS). */
   readonly timeoutMs?: number;
+  /** How 429 answers are waited out and retried (DEFAULT_RETRY). */
+  readonly retry?: RetryPolicy;
   /** Entra's traffic, Microsoft's gallery validation tests, or both (the default). */
   readonly suite?: Suite;
   /** For Microsoft's Validate_Credentials_Test and Federated_Identity_Test. */
@@ -133,6 +135,7 @@ export async function runReplay(options: ReplayOptions): Promise<Report> {
     token: options.token,
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
     onExchange: (exchange) =>
       options.onProgress?.({
         requests: exchange.seq,
@@ -243,7 +246,7 @@ export async function runReplay(options: ReplayOptions): Promise<Report> {
     exchanges: client.exchanges,
     passed: checks.length - failed,
     failed,
-    requests: requestStats(client.exchanges, durationMs),
+    requests: requestStats(client.exchanges, durationMs, client.throttled),
     quarantine: forecastQuarantine(quarantineInput(client.exchanges, failedSeqs)),
   };
 }

@@ -1,4 +1,4 @@
-import type { Exchange } from "./client";
+import type { Exchange, ThrottledRequest } from "./client";
 import { genericProblem, PROBLEMS, type ProblemDefinition, type ProblemId } from "./problems";
 import type { QuarantineForecast } from "./quarantine";
 
@@ -77,6 +77,8 @@ export interface RequestStats {
     readonly max: number;
   };
   readonly perSecond: number;
+  /** 429 answers waited out and retried (not in `total`, not failures). */
+  readonly throttled: { readonly requests: number; readonly waitedMs: number };
 }
 
 export interface Report {
@@ -259,7 +261,11 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }
 
-export function requestStats(exchanges: readonly Exchange[], durationMs: number): RequestStats {
+export function requestStats(
+  exchanges: readonly Exchange[],
+  durationMs: number,
+  throttled: readonly ThrottledRequest[] = [],
+): RequestStats {
   const byStatus: Record<string, number> = {};
   for (const exchange of exchanges) {
     const key = exchange.status === 0 ? "no response" : String(exchange.status);
@@ -277,5 +283,9 @@ export function requestStats(exchanges: readonly Exchange[], durationMs: number)
       max: round(latencies.at(-1) ?? 0),
     },
     perSecond: durationMs > 0 ? round((exchanges.length * 1000) / durationMs) : 0,
+    throttled: {
+      requests: throttled.length,
+      waitedMs: throttled.reduce((sum, request) => sum + request.waitedMs, 0),
+    },
   };
 }

@@ -139,10 +139,20 @@ export function formatReport(report: Report, verbose = false): string {
   lines.push(
     "",
     `Requests: ${requests.total} in ${(report.durationMs / 1000).toFixed(1)} s (${requests.perSecond}/s); statuses ${statuses}; latency p50 ${requests.latencyMs.p50} ms, p95 ${requests.latencyMs.p95} ms, max ${requests.latencyMs.max} ms`,
+    ...throttledLines(requests),
     ...(verbose ? [] : ["Every check and request: --verbose (text) or --json."]),
     `${report.passed} passed, ${report.failed} failed`,
   );
   return lines.join("\n");
+}
+
+/** 429s are Entra's normal back-pressure: said, not failed. */
+function throttledLines(requests: Report["requests"]): string[] {
+  const { requests: count, waitedMs } = requests.throttled;
+  if (count === 0) return [];
+  return [
+    `Throttled: ${count} answers were 429; each was retried after its Retry-After (${(waitedMs / 1000).toFixed(1)} s waited in all), as Entra does. Not counted as failures.`,
+  ];
 }
 
 /** The machine report: every check, with request and response only where a check failed. */

@@ -30,7 +30,7 @@ interface Fault {
     method: string,
     url: string,
     body: string,
-  ) => { status: number; body: string } | undefined;
+  ) => { status: number; body: string; headers?: Record<string, string> } | undefined;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -49,6 +49,7 @@ function faultyProxy(target: string, fault: Fault): Promise<{ origin: string; cl
       if (answered !== undefined) {
         response.statusCode = answered.status;
         response.setHeader("Content-Type", "application/scim+json");
+        for (const [name, value] of Object.entries(answered.headers ?? {})) response.setHeader(name, value);
         response.end(answered.body);
         return;
       }
@@ -151,6 +152,27 @@ describe("the replay's checks catch faults a server could have", () => {
   const problem = (report: Report, id: string) => report.problems.find((p) => p.id === id);
   const gallery = (report: Report) =>
     Object.fromEntries(report.gallery.map((test) => [test.name, test.result]));
+
+  it("a server that sheds load with 429 and Retry-After: waited out and counted, no check fails", async () => {
+    let requests = 0;
+    const report = await replayThrough(
+      {
+        // Every fifth request is refused once, as a throttling server would.
+        answer: () => {
+          requests += 1;
+          return requests % 5 === 0
+            ? { ...scimError(429, "tooMany"), headers: { "Retry-After": "0" } }
+            : undefined;
+        },
+      },
+      { suite: "entra" },
+    );
+    expect(report.requests.throttled.requests).toBeGreaterThan(10);
+    expect(report.requests.byStatus["429"]).toBeUndefined();
+    expect(report.problems).toEqual([]);
+    expect(report.ready).toBe(true);
+    expect(report.quarantine.quarantined).toBe(false);
+  });
 
   describe("Entra's traffic", () => {
     it("a manager returned as a bare string (Budibase's bug)", async () => {
