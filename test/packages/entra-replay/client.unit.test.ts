@@ -28,7 +28,12 @@ async function throttlingServer(throttle: number, retryAfter: string | undefined
   return {
     url: `http://127.0.0.1:${port}/scim/v2`,
     arrivals,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
 
