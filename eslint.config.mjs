@@ -1,6 +1,6 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
-import { layerRules } from "./eslint.layers.mjs";
+import { entryModuleRules, layerRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
   {
@@ -32,6 +32,7 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  ...entryModuleRules,
   {
     files: ["test/**/*.ts"],
     rules: {

@@ -60,6 +60,64 @@ describe("npm run lint enforces the layers of src/", () => {
   });
 });
 
+describe("npm run lint holds code outside the product to its entry modules", () => {
+  const cases = [
+    { path: "tools/bench/newModule.ts", code: 'import { parseDoc } from "../../src/store/rows";' },
+    { path: "tools/newModule.ts", code: 'import { openTables } from "../src/store/tableClients";' },
+    {
+      path: "tools/bench/newModule.ts",
+      code: 'import { ScimClient } from "../../packages/entra-replay/src/client";',
+    },
+    {
+      path: "test/http/newModule.test.ts",
+      code: 'import { runReplay } from "../../packages/entra-replay/src/replay";',
+    },
+    {
+      path: "packages/entra-replay/src/newModule.ts",
+      code: 'import { loadConfig } from "../../../src/config";',
+    },
+    {
+      path: "packages/entra-replay/src/steps/newModule.ts",
+      code: 'import { freePort } from "../../../../tools/freePort";',
+    },
+  ];
+  const allowed = [
+    { path: "tools/bench/newModule.ts", code: 'import { parseDoc } from "../../src/store";' },
+    { path: "tools/consistency/newModule.ts", code: 'import { userKind } from "../../src/store/index";' },
+    {
+      path: "tools/bench/newModule.ts",
+      code: 'import { ScimClient } from "../../packages/entra-replay/src/index";',
+    },
+    {
+      path: "test/packages/entra-replay/newModule.test.ts",
+      code: 'import { x } from "../../../packages/entra-replay/src/client";',
+    },
+    { path: "test/store/newModule.test.ts", code: 'import { parseDoc } from "../../src/store/rows";' },
+    { path: "packages/entra-replay/src/steps/newModule.ts", code: 'import { ScimClient } from "../client";' },
+    {
+      path: "packages/entra-replay/src/newModule.ts",
+      code: 'import { QUARANTINE_RULES } from "entra-provisioning-limits";',
+    },
+  ];
+  const results = lint([...cases, ...allowed]);
+
+  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
+    "%s: %s is an error",
+    (_path, _code, index) => {
+      const result = results[index]!;
+      expect(result.linted).toBe(true);
+      expect(result.messages).toHaveLength(1);
+      expect(result.messages[0]).toMatch(/src\/store|replay package|workspace package/);
+    },
+  );
+
+  it("allows the entry modules, a package's own files, and tests of internals", () => {
+    const rest = results.slice(cases.length);
+    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
+    expect(rest.every((r) => r.linted)).toBe(true);
+  });
+});
+
 describe("every part of src/ has a place in the layer table", () => {
   it("gives each directory and root file of src/ a layer rule", () => {
     const parts = readdirSync(join(root, "src"), { withFileTypes: true }).map((entry) =>

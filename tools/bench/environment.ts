@@ -3,7 +3,7 @@ import type { LogHandler } from "@azure/functions";
 import { createServices, type AppServices } from "../../src/app/composition";
 import { createRoutes } from "../../src/http/routes";
 import { loadConfig } from "../../src/config";
-import { ensureTables } from "../../src/store/tableClients";
+import { ensureTables } from "../../src/store";
 import { startAzurite, type RunningAzurite } from "../azurite";
 import { freePort } from "../freePort";
 import { startLocalHost, type LocalHost } from "../localHost";

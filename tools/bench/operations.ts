@@ -1,16 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../../src/scim/resource/types";
-import { groupKind, userKind, userNameIndex } from "../../src/store/resourceKinds";
 import {
+  auditAction,
+  groupKind,
   indexRowKey,
   indexRowKeys,
+  memberRowKey,
   parseDoc,
   resourceRowKey,
+  reverseRowKey,
   TOMBSTONE_PROPERTY,
-} from "../../src/store/rows";
-import { encodeKeyPart } from "../../src/store/keys";
-import { auditAction } from "../../src/store/auditRows";
+  userKind,
+  userNameIndex,
+} from "../../src/store";
 import { auditOfChange, auditRecord, type AuditRecord } from "../../src/service/audit";
 import {
   patchBody,
@@ -379,16 +382,12 @@ export function addMemberActions(
       "upsert",
       {
         partitionKey: tenantId,
-        rowKey: `m|${encodeKeyPart(groupId)}|${encodeKeyPart(userId)}`,
+        rowKey: memberRowKey(groupId, userId),
         value: userId,
         type: "User",
       },
       "Replace",
     ],
-    [
-      "upsert",
-      { partitionKey: tenantId, rowKey: `r|${encodeKeyPart(userId)}|${encodeKeyPart(groupId)}`, groupId },
-      "Replace",
-    ],
+    ["upsert", { partitionKey: tenantId, rowKey: reverseRowKey(userId, groupId), groupId }, "Replace"],
   ];
 }

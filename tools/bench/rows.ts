@@ -3,9 +3,16 @@ import type { TableClient, TableEntity, TransactionAction } from "@azure/data-ta
 import { canonicaliseResource } from "../../src/scim/resource/canonicalise";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
-import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
-import { docChunks, indexRowKeys, resourceRowKey, serialiseDoc } from "../../src/store/rows";
-import { TableMembershipStore } from "../../src/store/tableMembershipStore";
+import {
+  groupKind,
+  userKind,
+  type ResourceKind,
+  docChunks,
+  indexRowKeys,
+  resourceRowKey,
+  serialiseDoc,
+  TableMembershipStore,
+} from "../../src/store";
 import {
   createGroupBody,
   createUserBody,

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ensureQueues } from "../../src/store/storageQueues";
+import { ensureQueues } from "../../src/store";
 import type { WebhookQueues } from "../../src/webhooks/workQueue";
 import { startQueuePoller } from "../queuePoller";
 import type { BenchEnvironment, BenchTenant } from "./environment";

@@ -1,12 +1,14 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
 import {
+  groupKind,
   indexRowKeys,
   isTombstone,
   mayHaveMemberships,
   parseDoc,
   resourceRowKey,
-} from "../../src/store/rows";
+  userKind,
+  type ResourceKind,
+} from "../../src/store";
 
 /**
  * Scans a tenant's partition of the resources table and reports every row that breaks the layout's
