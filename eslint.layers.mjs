@@ -21,7 +21,6 @@ export const LAYERS = {
   lib: [],
   scim: [],
   config: [],
-  appSettings: [],
   service: ["scim", "lib"],
   events: ["service", "scim", "lib"],
   directory: ["events", "service", "scim", "lib"],
@@ -41,7 +40,7 @@ export const LAYERS = {
 const AZURE_PACKAGES = ["@azure/*", "applicationinsights"];
 const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics", "events", "directory", "webhooks"]);
 
-const ROOT_FILES = new Set(["config", "appSettings", "index"]);
+const ROOT_FILES = new Set(["config", "index"]);
 const MAX_DEPTH = 4;
 
 function restriction(layer, depth) {

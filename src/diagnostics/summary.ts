@@ -24,7 +24,7 @@ export interface TenantSummary {
 }
 
 /** Whether an Entra job talking to this tenant is heading for quarantine (docs/entra-behaviour.md#quarantine-rules). */
-export interface Outlook {
+interface Outlook {
   readonly status: "healthy" | "at risk" | "quarantine likely";
   readonly reasons: readonly string[];
 }
@@ -82,7 +82,7 @@ export function brokenQuarantineRules(day: PeriodSummary): string[] {
   return broken;
 }
 
-export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
+function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
   const reasons: string[] = [];
   let status: Outlook["status"] = "healthy";
   const credential = count(hour, (s) => s === 401 || s === 403);

@@ -66,7 +66,7 @@ type IndexRow = {
  * The resource's SCIM version is derived from the row's ETag, so every write changes it, including
  * membership changes that only touch the group row with a merge.
  */
-export function versionFromEtag(etag: string): string {
+function versionFromEtag(etag: string): string {
   return `W/"${createHash("sha256").update(etag).digest("base64url").slice(0, 16)}"`;
 }
 

@@ -5,7 +5,7 @@ import { describeRequest, outcomeOf, patchIntent, provisioningEvents, type Patch
 import { isTelemetryOn, telemetry } from "./sink";
 
 /** What the endpoint wrapper knows once it has a response. */
-export interface RequestCompletion {
+interface RequestCompletion {
   readonly tenantId: string;
   readonly correlationId: string;
   readonly durationMs: number;

@@ -10,7 +10,7 @@ import { startLocalHost, type LocalHost } from "../localHost";
 import { BenchHttp } from "./http";
 
 /** What the endpoint logs once per request (src/http/endpoint.ts). */
-export interface RequestLogLine {
+interface RequestLogLine {
   readonly correlationId: string;
   readonly status: number;
   readonly storageRoundTrips: number;

@@ -15,7 +15,7 @@ export interface RoundTripStats {
   readonly ok: boolean;
 }
 
-export interface ConcurrencyResult {
+interface ConcurrencyResult {
   readonly concurrency: number;
   readonly scim: LoadResult;
   readonly raw: LoadResult;
@@ -65,7 +65,7 @@ export interface MeasureOptions {
 }
 
 /** CPU time (user + system) of a process in µs, from /proc on Linux; undefined elsewhere. */
-export function processCpuUs(pid: number): number | undefined {
+function processCpuUs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -78,7 +78,7 @@ function headers(tag: string): Record<string, string> {
 }
 
 /** The default dialect: capitalised ops, one per attribute with a path, `active` as "False". */
-export function defaultDialectPatch(index: number): Record<string, unknown> {
+function defaultDialectPatch(index: number): Record<string, unknown> {
   return patchBody([
     { op: "Replace", path: "title", value: `Title ${index}` },
     { op: "Replace", path: "name.familyName", value: `Family ${index}` },
@@ -89,7 +89,7 @@ export function defaultDialectPatch(index: number): Record<string, unknown> {
 }
 
 /** aadOptscim062020: one path-less replace with dotted and URN keys, `active` as a boolean. */
-export function aadOptPatch(index: number): Record<string, unknown> {
+function aadOptPatch(index: number): Record<string, unknown> {
   return patchBody([
     {
       op: "replace",
@@ -108,7 +108,7 @@ export function aadOptPatch(index: number): Record<string, unknown> {
  * Entra's disable, plus a per-request title: users are visited more than once, and a PATCH that
  * changes nothing writes nothing, which would flatter the figure against the raw write.
  */
-export function disableBody(index: number): Record<string, unknown> {
+function disableBody(index: number): Record<string, unknown> {
   return patchBody([
     { op: "Replace", path: "active", value: "False" },
     { op: "Replace", path: "title", value: `Disabled ${index}` },
@@ -364,7 +364,7 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
 }
 
 /** The transaction TableMembershipStore submits to add one member (same rows, same actions). */
-export function addMemberActions(
+function addMemberActions(
   tenantId: string,
   groupId: string,
   userId: string,

@@ -16,7 +16,7 @@ import {
  * membership as a forward `m|group|member` and a reverse `r|member|group` row, both ends existing.
  */
 
-export type FindingKind =
+type FindingKind =
   /** An index row whose resource row does not exist. */
   | "orphanIndex"
   /** An index row whose resource exists but no longer holds the indexed value (or names another id). */

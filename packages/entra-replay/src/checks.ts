@@ -39,7 +39,7 @@ export function expectStatus(
 }
 
 /** `/Users/<id>?…` → `/Users/{id}`, for grouping checks by request shape. */
-export function route(exchange: Exchange): string {
+function route(exchange: Exchange): string {
   const [path = "", query] = exchange.path.split("?");
   const shape = path.replace(/^(\/+(?:users|groups))\/[^/]+$/i, "$1/{id}");
   if (query === undefined) return shape;
@@ -48,7 +48,7 @@ export function route(exchange: Exchange): string {
 }
 
 /** Every body must be SCIM JSON with `Content-Type: application/scim+json`. */
-export function expectScimJson(step: StepRecorder, exchange: Exchange, subject?: string): void {
+function expectScimJson(step: StepRecorder, exchange: Exchange, subject?: string): void {
   const extra = { exchange, ...(subject ? { subject } : {}) };
   const contentType = (exchange.contentType ?? "").split(";")[0]?.trim().toLowerCase();
   step.check("response Content-Type is application/scim+json", contentType === "application/scim+json", {

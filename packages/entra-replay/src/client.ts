@@ -34,7 +34,7 @@ export interface RequestOptions {
 /** Form fields and response fields that are secrets: kept out of reports and logs. */
 const SECRET_FIELDS = /^(client_secret|client_assertion|access_token|refresh_token)$/;
 
-export function maskSecrets(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function maskSecrets(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(fields).map(([key, value]) => [key, SECRET_FIELDS.test(key) ? "***" : value]),
   );

@@ -29,8 +29,6 @@ export interface UserState {
   writtenPathless?: readonly (keyof UserState)[];
 }
 
-export type MappedValue = string | boolean | undefined;
-
 export interface MappedAttribute {
   /** The target attribute as Entra's mapping names it, and as the default dialect's PATCH path. */
   readonly target: string;

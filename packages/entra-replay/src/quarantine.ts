@@ -4,7 +4,7 @@ import type { Exchange } from "./client";
 // Entra's published quarantine rules (docs/entra-behaviour.md#quarantine-rules, "subject to change"),
 // shared with the connector's own outlook, applied to what one replay saw.
 
-export type QuarantineReason = "EncounteredQuarantineException" | "EncounteredEscrowProportionThreshold";
+type QuarantineReason = "EncounteredQuarantineException" | "EncounteredEscrowProportionThreshold";
 
 export interface QuarantineInput {
   /** Provisioning events (matching, create, read, update, delete), reference updates excluded. */

@@ -19,7 +19,7 @@ export interface CheckResult {
 }
 
 /** One of Microsoft's gallery validation tests, run as a step of the replay. */
-export interface GalleryTest {
+interface GalleryTest {
   readonly name: string;
   readonly mandatory: boolean;
 }
@@ -32,7 +32,7 @@ export interface StepReport {
   readonly skipped?: string;
 }
 
-export type GalleryOutcome = "PASSED" | "FAILED" | "WARNING" | "SKIPPED";
+type GalleryOutcome = "PASSED" | "FAILED" | "WARNING" | "SKIPPED";
 
 export interface GalleryResult {
   readonly name: string;

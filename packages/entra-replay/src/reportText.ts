@@ -22,7 +22,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-export function headline(report: Report): string {
+function headline(report: Report): string {
   if (report.stopped !== undefined) return "NOT READY for Entra: the replay had to stop.";
   if (report.ready) return "READY for Entra: no problems found.";
   const loud = report.problems.filter((problem) => !problem.silent).length;

@@ -10,7 +10,7 @@ export interface PatchOperation {
   readonly value?: unknown;
 }
 
-export const MAX_PATCH_OPERATIONS = 1000;
+const MAX_PATCH_OPERATIONS = 1000;
 
 const operationSchema = z.object({
   // Entra's default dialect capitalises op ("Replace"); RFC clients send lowercase.

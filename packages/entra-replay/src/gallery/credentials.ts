@@ -18,7 +18,7 @@ export interface OAuthSettings {
 }
 
 /** Microsoft accepts access tokens that live between 60 and 360 minutes. */
-export const TOKEN_LIFETIME_SECONDS = { min: 60 * 60, max: 360 * 60 } as const;
+const TOKEN_LIFETIME_SECONDS = { min: 60 * 60, max: 360 * 60 } as const;
 
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 

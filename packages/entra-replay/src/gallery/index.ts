@@ -26,7 +26,7 @@ interface GalleryDefinition {
   readonly run: GalleryStep;
 }
 
-export function galleryDefinitions(oauth: OAuthSettings): readonly GalleryDefinition[] {
+function galleryDefinitions(oauth: OAuthSettings): readonly GalleryDefinition[] {
   return [
     { name: "Create_User_Test", mandatory: true, run: users.createUser },
     { name: "Update_User_Test", mandatory: true, run: users.updateUser },

@@ -17,7 +17,7 @@ export interface SchemaAttribute {
   readonly reference: boolean;
 }
 
-export function schemaResources(body: unknown): JsonObject[] {
+function schemaResources(body: unknown): JsonObject[] {
   const resources = prop(body, "Resources");
   return Array.isArray(resources) ? resources.filter(isObject) : [];
 }

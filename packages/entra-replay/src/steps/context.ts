@@ -14,7 +14,7 @@ export interface ReplayUser {
   manager?: string;
 }
 
-export interface ReplayGroup {
+interface ReplayGroup {
   readonly index: number;
   state: GroupState;
   id?: string;

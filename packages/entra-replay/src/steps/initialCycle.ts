@@ -24,7 +24,7 @@ import {
 import { inParallel } from "../inParallel";
 
 /** Both matching precedences: even users by userName first, odd users by externalId first. */
-export function matchOrder(user: ReplayUser): readonly ("userName" | "externalId")[] {
+function matchOrder(user: ReplayUser): readonly ("userName" | "externalId")[] {
   return user.index % 2 === 0 ? ["userName", "externalId"] : ["externalId", "userName"];
 }
 

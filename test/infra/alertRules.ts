@@ -1,4 +1,4 @@
-import type { RequestOutcome } from "./types";
+import type { RequestOutcome } from "../../src/telemetry/types";
 
 /**
  * The constants shared by the alert queries (infra/alerts/*.kql, as `let`s) and the alert rules
