@@ -12,14 +12,40 @@ interface Linted {
 
 const root = join(__dirname, "..", "..");
 
+interface LintCase {
+  readonly path: string;
+  readonly code: string;
+}
+
 /** Each case is linted as if it were a file at `path`, with the project's own lint configuration. */
-function lint(cases: readonly { path: string; code: string }[]): Linted[] {
+function lint(cases: readonly LintCase[]): Linted[] {
   const output = execFileSync(process.execPath, [join(__dirname, "lintImports.mjs")], {
     cwd: root,
     input: JSON.stringify(cases),
     encoding: "utf8",
   });
   return JSON.parse(output) as Linted[];
+}
+
+/** Each of `cases` gets exactly one message matching `message`; each of `allowed` gets none. */
+function expectLintOutcomes(cases: readonly LintCase[], allowed: readonly LintCase[], message: RegExp): void {
+  const results = lint([...cases, ...allowed]);
+
+  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
+    "%s: %s is an error",
+    (_path, _code, index) => {
+      const result = results[index]!;
+      expect(result.linted).toBe(true);
+      expect(result.messages).toHaveLength(1);
+      expect(result.messages[0]).toMatch(message);
+    },
+  );
+
+  it("allows the imports that follow the rules", () => {
+    const rest = results.slice(cases.length);
+    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
+    expect(rest.every((r) => r.linted)).toBe(true);
+  });
 }
 
 describe("npm run lint enforces the layers of src/", () => {
@@ -41,23 +67,7 @@ describe("npm run lint enforces the layers of src/", () => {
     },
     { path: "src/functions/newModule.ts", code: 'import { createRoutes } from "../http/routes";' },
   ];
-  const results = lint([...cases, ...allowed]);
-
-  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
-    "%s: %s is an error",
-    (_path, _code, index) => {
-      const result = results[index]!;
-      expect(result.linted).toBe(true);
-      expect(result.messages).toHaveLength(1);
-      expect(result.messages[0]).toMatch(/src\/|Azure/);
-    },
-  );
-
-  it("allows imports that follow the layers", () => {
-    const rest = results.slice(cases.length);
-    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
-    expect(rest.every((r) => r.linted)).toBe(true);
-  });
+  expectLintOutcomes(cases, allowed, /src\/|Azure/);
 });
 
 describe("npm run lint holds code outside the product to its entry modules", () => {
@@ -99,23 +109,7 @@ describe("npm run lint holds code outside the product to its entry modules", () 
       code: 'import { QUARANTINE_RULES } from "entra-provisioning-limits";',
     },
   ];
-  const results = lint([...cases, ...allowed]);
-
-  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
-    "%s: %s is an error",
-    (_path, _code, index) => {
-      const result = results[index]!;
-      expect(result.linted).toBe(true);
-      expect(result.messages).toHaveLength(1);
-      expect(result.messages[0]).toMatch(/src\/store|replay package|workspace package/);
-    },
-  );
-
-  it("allows the entry modules, a package's own files, and tests of internals", () => {
-    const rest = results.slice(cases.length);
-    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
-    expect(rest.every((r) => r.linted)).toBe(true);
-  });
+  expectLintOutcomes(cases, allowed, /src\/store|replay package|workspace package/);
 });
 
 describe("every part of src/ has a place in the layer table", () => {

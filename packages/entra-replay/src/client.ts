@@ -181,6 +181,14 @@ export class ScimClient {
     }
     const started = performance.now();
     const seq = this.exchanges.length + 1;
+    /** What every exchange of this attempt says about the request. */
+    const sent = {
+      seq,
+      kind: options.kind,
+      method,
+      path,
+      ...(requestBody === undefined ? {} : { requestBody }),
+    };
     let exchange: Exchange;
     let retryAfter: string | null = null;
     try {
@@ -210,11 +218,7 @@ export class ScimClient {
         shownText = JSON.stringify(json);
       }
       exchange = {
-        seq,
-        kind: options.kind,
-        method,
-        path,
-        ...(requestBody === undefined ? {} : { requestBody }),
+        ...sent,
         status: response.status,
         ...optional("contentType", response.headers.get("content-type")),
         ...optional("location", response.headers.get("location")),
@@ -226,11 +230,7 @@ export class ScimClient {
     } catch (error) {
       const cause = rootCause(error);
       exchange = {
-        seq,
-        kind: options.kind,
-        method,
-        path,
-        ...(requestBody === undefined ? {} : { requestBody }),
+        ...sent,
         status: 0,
         responseText: "",
         error: cause.name === "TimeoutError" ? `no response within ${this.timeoutMs} ms` : cause.message,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_RETRY, retryAfterMs, ScimClient } from "../../../packages/entra-replay/src/client";
+import { forecastQuarantine, quarantineInput } from "../../../packages/entra-replay/src/quarantine";
 import { requestStats } from "../../../packages/entra-replay/src/report";
 import { formatReport } from "../../../packages/entra-replay/src/reportText";
 import type { Report } from "../../../packages/entra-replay/src/report";
@@ -128,20 +129,7 @@ describe("the replay client honours 429 answers", () => {
       passed: 0,
       failed: 0,
       requests: stats,
-      quarantine: {
-        quarantined: false,
-        quarantinedAtScale: false,
-        verdict: "not quarantined",
-        explanation: [],
-        input: {
-          events: 0,
-          failures: 0,
-          referenceEvents: 0,
-          referenceFailures: 0,
-          credentialProblems: [],
-          complianceProblems: [],
-        },
-      },
+      quarantine: forecastQuarantine(quarantineInput([], new Set())),
     } satisfies Report);
     expect(text).toContain("Throttled: 2 answers were 429");
     expect(text).toContain("1.5 s waited in all");
