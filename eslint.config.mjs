@@ -1,9 +1,20 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
-import { layerRules } from "./eslint.layers.mjs";
+import { entryModuleRules, layerRules } from "./eslint.layers.mjs";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", ".azurite/", "infra/", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "**/dist/",
+      "node_modules/",
+      "coverage/",
+      ".azurite/",
+      "infra/",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -32,6 +43,7 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  ...entryModuleRules,
   {
     files: ["test/**/*.ts"],
     rules: {

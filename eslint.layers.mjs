@@ -21,7 +21,6 @@ export const LAYERS = {
   lib: [],
   scim: [],
   config: [],
-  appSettings: [],
   service: ["scim", "lib"],
   events: ["service", "scim", "lib"],
   directory: ["events", "service", "scim", "lib"],
@@ -41,7 +40,7 @@ export const LAYERS = {
 const AZURE_PACKAGES = ["@azure/*", "applicationinsights"];
 const AZURE_FREE = new Set(["lib", "scim", "service", "diagnostics", "events", "directory", "webhooks"]);
 
-const ROOT_FILES = new Set(["config", "appSettings", "index"]);
+const ROOT_FILES = new Set(["config", "index"]);
 const MAX_DEPTH = 4;
 
 function restriction(layer, depth) {
@@ -68,3 +67,46 @@ export const layerRules = Object.keys(LAYERS).flatMap((layer) => {
     rules: restriction(layer, index + 1),
   }));
 });
+
+/**
+ * Code outside the product reaches into it only through named entry modules: tools use src/store/
+ * through src/store/index.ts (the storage layout) and the replay package through its index, so
+ * either can change its insides without breaking the bench or the consistency checker. A workspace
+ * package (packages/*) imports nothing outside its own folder; it uses another package by name.
+ */
+const STORE_INTERNALS = {
+  regex: "^(?:\\.\\./)+src/store/(?!index$)",
+  message: "Outside src/, import the storage layout from src/store (src/store/index.ts), not its modules.",
+};
+const REPLAY_INTERNALS = {
+  regex: "^(?:\\.\\./)+packages/entra-replay/src/(?!index$)",
+  message: "Outside the replay package, use it through packages/entra-replay/src/index.ts.",
+};
+
+export const entryModuleRules = [
+  {
+    files: ["tools/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [STORE_INTERNALS, REPLAY_INTERNALS] }] },
+  },
+  {
+    files: ["test/**/*.ts"],
+    ignores: ["test/packages/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [REPLAY_INTERNALS] }] },
+  },
+  ...Array.from({ length: MAX_DEPTH }, (_, depth) => ({
+    files: [`packages/*/src/${"*/".repeat(depth)}*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: `^(?:\\.\\./){${depth + 2}}`,
+              message: "A workspace package imports nothing outside its folder (other packages by name).",
+            },
+          ],
+        },
+      ],
+    },
+  })),
+];

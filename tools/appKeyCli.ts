@@ -3,7 +3,7 @@ import type { AppKeyAdmin } from "../src/tenants/appKeys";
 import { TenantAdminError } from "../src/tenants/tenantAdmin";
 import { textCommand } from "./cliCommand";
 
-export const APP_KEY_USAGE = `Application keys (the directory read API and event feed; never SCIM):
+const APP_KEY_USAGE = `Application keys (the directory read API and event feed; never SCIM):
   app-key create <tenantId> [--name label]
                         a new key that reads this tenant's directory and events; shown once
   app-key list <tenantId>

@@ -62,7 +62,7 @@ export function usageError(message: string, command?: string): CliError {
   return new CliError("usage", message, `See '${help}'.`);
 }
 
-export type OptionType = "string" | "boolean";
+type OptionType = "string" | "boolean";
 
 export interface OptionSpec {
   readonly type: OptionType;

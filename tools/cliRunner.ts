@@ -51,7 +51,7 @@ export function exitCodeTable(): string {
     .join("\n");
 }
 
-export function overview(program: CliProgram): string {
+function overview(program: CliProgram): string {
   const width = Math.max(...program.commands.map((command) => command.name.length)) + 2;
   const lines = program.commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`);
   return [

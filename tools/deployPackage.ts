@@ -8,11 +8,10 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { spawnSync } from "node:child_process";
+import { dirname, join, relative, sep } from "node:path";
 import { buildSync } from "esbuild";
 import { PORTAL_FOLDER } from "../src/http/portal/staticFiles";
-import { FUNCTIONS_ENTRY, measureColdStart } from "./bench/coldStart";
 import { buildPortalScript, PORTAL_PAGE_FILES } from "./portalScript";
 
 /**
@@ -22,9 +21,9 @@ import { buildPortalScript, PORTAL_PAGE_FILES } from "./portalScript";
  * few MB instead of a remote `npm install`. Only `@azure/functions-core` stays outside: the Functions
  * Node worker provides it.
  *
- * `npm run package:deploy` builds it (azd runs that as the service's prepackage hook; it is not part of
- * `npm run build`, which the CLI and `npm run dev` run on every start). `--measure` also prints the sizes
- * and the cold start of this package next to the entry the project root runs with its node_modules.
+ * `npm run package:deploy` builds it (azd runs that as the service's prepackage hook): `npm run build`
+ * (src/ only), then this module, bundled from its source on its own (`launch.js --from-source`), so no
+ * other tool has to compile for a deploy. `--measure` then runs tools/bench/deployPackageSize.ts.
  */
 
 /** The project root: the nearest folder up with a host.json (this file runs from tools/ and dist/tools/). */
@@ -38,8 +37,14 @@ function projectRoot(from: string): string {
 const ROOT = projectRoot(__dirname);
 export const DEPLOY_DIR = join(ROOT, "dist", "deploy");
 
-/** Builds the deployment package from the compiled (or TypeScript) entry into `outDir`. */
-export function buildDeployPackage(entry = join(ROOT, "dist", "src", "index.js"), outDir = DEPLOY_DIR): void {
+/**
+ * Builds the deployment package from the compiled (or TypeScript) entry into `outDir`. Returns every
+ * source file the bundle holds (relative to the project root, `/`-separated): what the deploy ships.
+ */
+export function buildDeployPackage(
+  entry = join(ROOT, "dist", "src", "index.js"),
+  outDir = DEPLOY_DIR,
+): readonly string[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = buildSync({
@@ -47,13 +52,26 @@ export function buildDeployPackage(entry = join(ROOT, "dist", "src", "index.js")
     bundle: true,
     platform: "node",
     target: "node20",
-    external: ["@azure/functions-core"],
+    // supports-color: `debug` tries it inside a try/catch; only devDependencies install it, so a
+    // production install does not have it either (and `notProduct` below would refuse it).
+    external: ["@azure/functions-core", "supports-color"],
     outfile: join(outDir, "index.js"),
     logLevel: "warning",
     // Readable names in the stack traces App Insights records.
     keepNames: true,
+    metafile: true,
   });
   if (result.errors.length > 0) throw new Error(`bundle failed: ${result.errors[0]?.text ?? ""}`);
+  // esbuild names inputs relative to the working directory.
+  const inputs = Object.keys(result.metafile.inputs).map((input) =>
+    relative(ROOT, join(process.cwd(), input)).split(sep).join("/"),
+  );
+  const lockfile = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as Lockfile;
+  const strays = notProduct(inputs, lockfile);
+  if (strays.length > 0) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw new Error(`the bundle holds code that is no part of the product: ${strays.slice(0, 5).join(", ")}`);
+  }
   copyFileSync(join(ROOT, "host.json"), join(outDir, "host.json"));
   // The portal's page, served from beside the bundle (src/http/portal/staticFiles.ts finds it there):
   // its files only, its script compiled now, not the TypeScript it is compiled from.
@@ -68,6 +86,29 @@ export function buildDeployPackage(entry = join(ROOT, "dist", "src", "index.js")
   };
   const manifest = { name: project.name, version: project.version, private: true, main: "index.js" };
   writeFileSync(join(outDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  return inputs;
+}
+
+interface Lockfile {
+  readonly packages: Readonly<Record<string, { readonly dev?: boolean; readonly devOptional?: boolean }>>;
+}
+
+/**
+ * The files of a bundle that are no part of the product: anything outside src/ (or its compiled
+ * dist/src/: tools, tests, examples)
+ * that is not in a package the lockfile installs for production (`dev` and `devOptional` entries are
+ * devDependencies or only theirs). A file belongs to the deepest lockfile entry whose folder holds it.
+ */
+export function notProduct(inputs: readonly string[], lockfile: Lockfile): string[] {
+  const folders = Object.keys(lockfile.packages)
+    .filter((folder) => folder !== "")
+    .sort((a, b) => b.length - a.length);
+  return inputs.filter((input) => {
+    if (/^(dist\/)?src\//.test(input)) return false;
+    const folder = folders.find((candidate) => input.startsWith(`${candidate}/`));
+    const entry = folder === undefined ? undefined : lockfile.packages[folder];
+    return entry === undefined || entry.dev === true || entry.devOptional === true;
+  });
 }
 
 /** Bytes of every file under a directory. */
@@ -79,31 +120,11 @@ export function directoryBytes(dir: string): number {
   }, 0);
 }
 
-async function measure(): Promise<void> {
-  const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
-  const bundle = readFileSync(join(DEPLOY_DIR, "index.js"));
-  console.log(
-    `deploy package: ${mb(directoryBytes(DEPLOY_DIR))} (index.js gzipped: ${mb(gzipSync(bundle).length)})`,
-  );
-  console.log(
-    `node_modules of this checkout (what a full npm install puts beside the app): ${mb(directoryBytes(join(ROOT, "node_modules")))}`,
-  );
-  const runs = 9;
-  // Alternate the two entries so that machine load hits both alike.
-  const before: number[] = [];
-  const after: number[] = [];
-  for (let round = 0; round < 3; round += 1) {
-    before.push(...(await measureColdStart(runs, FUNCTIONS_ENTRY)).requireMs);
-    after.push(...(await measureColdStart(runs, join(DEPLOY_DIR, "index.js"))).requireMs);
-  }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-  console.log(
-    `require() median over ${String(before.length)} runs: root entry + node_modules ${String(median(before))} ms, ` +
-      `deploy package ${String(median(after))} ms (ratio ${(median(after) / median(before)).toFixed(2)})`,
-  );
-}
-
 if (require.main === module) {
   buildDeployPackage();
-  if (process.argv.includes("--measure")) void measure();
+  if (process.argv.includes("--measure")) {
+    // Run, not imported: the bench's sources are no part of a deploy.
+    const launcher = join(ROOT, "tools", "launch.js");
+    spawnSync(process.execPath, [launcher, "tools/bench/deployPackageSize"], { stdio: "inherit" });
+  }
 }

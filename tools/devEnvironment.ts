@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AppServices } from "../src/app/composition";
-import { ensureTables } from "../src/store/tableClients";
+import { ensureTables } from "../src/store";
 import { setupLinkUrl } from "./setupLinkCli";
 
 /** Where `npm run dev` keeps Azurite's data, the demo token and its running record (git-ignored). */

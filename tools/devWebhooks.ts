@@ -1,5 +1,5 @@
 import type { AppServices } from "../src/app/composition";
-import { ensureQueues } from "../src/store/storageQueues";
+import { ensureQueues } from "../src/store";
 import { DEMO_TENANT } from "./devEnvironment";
 import { startQueuePoller, type QueuePoller } from "./queuePoller";
 

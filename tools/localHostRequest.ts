@@ -10,8 +10,8 @@ import { HttpRequest } from "@azure/functions";
 /** The Functions host's own limit on a request body (its default `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`). */
 export const HOST_MAX_BODY_BYTES = 100 * 1024 * 1024;
 /** After answering a request whose body was left unread: how much more is read and discarded, and for how long. */
-export const LINGER_BYTES = 1024 * 1024;
-export const LINGER_MS = 2_000;
+const LINGER_BYTES = 1024 * 1024;
+const LINGER_MS = 2_000;
 
 export interface ParsedTarget {
   readonly url: URL;

@@ -1,7 +1,7 @@
 import type { QueueClient } from "@azure/storage-queue";
 import type { AppServices } from "../src/app/composition";
 import { queueHandlers, sweepWebhooks } from "../src/jobs/webhookQueues";
-import { decodeMessage } from "../src/store/storageQueues";
+import { decodeMessage } from "../src/store";
 import { DELIVERIES_PER_INSTANCE } from "../src/webhooks/webhookDelivery";
 
 export interface QueuePollerOptions {

@@ -1,4 +1,4 @@
-import { runAsScript } from "./cli";
+import { runAsScript } from "../packages/entra-replay/src/index";
 import type { CliCommand } from "./cliCommand";
 import { exitCodeTable, runProgram, type CliOutput, type CliProgram } from "./cliRunner";
 import { clientCommand } from "./tenantClientCli";

@@ -1,6 +1,6 @@
 import { createServices, type AppServices } from "../src/app/composition";
 import { loadConfig } from "../src/config";
-import { ensureTables } from "../src/store/tableClients";
+import { ensureTables } from "../src/store";
 import { CliError, usageError, type CliContext } from "./cliCommand";
 import {
   findRunningConnector,

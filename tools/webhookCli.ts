@@ -6,7 +6,7 @@ import { textCommand } from "./cliCommand";
 import { DEFAULT_OVERLAP_HOURS, type WebhookAdmin } from "../src/webhooks/webhookAdmin";
 import type { WebhookEndpoint } from "../src/webhooks/webhookStore";
 
-export const WEBHOOK_USAGE = `Webhooks (signed with Standard Webhooks; delivered through the storage queues):
+const WEBHOOK_USAGE = `Webhooks (signed with Standard Webhooks; delivered through the storage queues):
   webhook add <tenantId> <url> [--events type,type] [--description text]
                         a new endpoint (all event types unless --events); prints its signing secret once
                         types: ${EVENT_TYPES.join(", ")}

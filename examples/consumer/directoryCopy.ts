@@ -15,7 +15,7 @@ export interface DirectoryEvent {
   readonly members?: readonly string[];
 }
 
-export interface GroupCopy {
+interface GroupCopy {
   attributes: Attributes;
   members: string[];
 }

@@ -2,7 +2,7 @@
 // Every setting the host or the code reads is set here, and nothing else: on Flex the runtime lives in
 // functionAppConfig, so FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE
 // and WEBSITE_CONTENT* must not be set. test/infra/appSettings.test.ts checks this list against
-// src/appSettings.ts.
+// test/infra/appSettings.ts.
 
 @description('Function app name.')
 param name string

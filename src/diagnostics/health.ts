@@ -13,7 +13,7 @@ export interface HealthReport {
 }
 
 /** Runs every check at once; a failing one makes the report degraded, never an exception. */
-export async function healthReport(checks: readonly HealthCheck[]): Promise<HealthReport> {
+async function healthReport(checks: readonly HealthCheck[]): Promise<HealthReport> {
   const results = await Promise.all(
     checks.map(async (check) => {
       const started = Date.now();
@@ -34,7 +34,7 @@ export async function healthReport(checks: readonly HealthCheck[]): Promise<Heal
 }
 
 /** How long a health report is served before the checks run again. */
-export const HEALTH_CACHE_MS = 10_000;
+const HEALTH_CACHE_MS = 10_000;
 
 /**
  * The report /health serves. The endpoint is anonymous, so its checks (a storage read, a credential

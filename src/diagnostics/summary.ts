@@ -1,3 +1,4 @@
+import { QUARANTINE_RULES } from "entra-provisioning-limits";
 import { UNSUPPORTED_STATUS } from "../scim/errors";
 import {
   isFailure,
@@ -40,18 +41,6 @@ export interface Outlook {
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/**
- * Entra's quarantine rules for failed provisioning events. Reference failures aside, a job whose
- * failures reach 5,000 is evaluated, and quarantined when more than 40 % of its events failed or
- * more than 40,000 did; counting reference failures too, more than 60,000 failures quarantine it.
- */
-export const QUARANTINE_RULES = {
-  minimumFailures: 5000,
-  share: 0.4,
-  failures: 40_000,
-  absoluteFailures: 60_000,
-} as const;
-
 function count(summary: Pick<PeriodSummary, "byStatus">, test: (status: number) => boolean): number {
   return Object.entries(summary.byStatus)
     .filter(([status]) => test(Number(status)))
@@ -72,6 +61,7 @@ function period(windows: readonly WindowStats[]): PeriodSummary {
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
+const thousands = (n: number) => n.toLocaleString("en-US");
 
 /** The share of events (429s and 501s aside) that failed, reference failures aside. */
 function failedShare(day: PeriodSummary): number {
@@ -81,26 +71,29 @@ function failedShare(day: PeriodSummary): number {
 
 /** Which of the failure rules the period breaks, in words. */
 export function brokenQuarantineRules(day: PeriodSummary): string[] {
-  const { minimumFailures, share, failures, absoluteFailures } = QUARANTINE_RULES;
+  // Entra's published rules, shared with the replay's forecast (docs/entra-behaviour.md#quarantine-rules).
+  const { minimumFailures, failureShare, maximumFailures, absoluteCap } = QUARANTINE_RULES;
   const counted = day.failures - day.referenceFailures;
   const broken: string[] = [];
-  if (counted >= minimumFailures && failedShare(day) > share) {
+  if (counted >= minimumFailures && failedShare(day) > failureShare) {
     broken.push(
-      `${percent(failedShare(day))} of the last day's events failed (reference failures aside): above 40%.`,
+      `${percent(failedShare(day))} of the last day's events failed (reference failures aside): above ${percent(failureShare)}.`,
     );
   }
-  if (counted > failures) {
-    broken.push(`${counted} failures in the last day (reference failures aside): above 40,000.`);
-  }
-  if (day.failures > absoluteFailures) {
+  if (counted > maximumFailures) {
     broken.push(
-      `${day.failures} failures in the last day, ${day.referenceFailures} of them reference failures: above the absolute 60,000.`,
+      `${counted} failures in the last day (reference failures aside): above ${thousands(maximumFailures)}.`,
+    );
+  }
+  if (day.failures > absoluteCap) {
+    broken.push(
+      `${day.failures} failures in the last day, ${day.referenceFailures} of them reference failures: above the absolute ${thousands(absoluteCap)}.`,
     );
   }
   return broken;
 }
 
-export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
+function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
   const reasons: string[] = [];
   let status: Outlook["status"] = "healthy";
   const credential = count(hour, (s) => s === 401 || s === 403);
@@ -115,10 +108,11 @@ export function outlookOf(hour: PeriodSummary, day: PeriodSummary): Outlook {
   if (broken.length > 0) {
     status = "quarantine likely";
     reasons.push(...broken.map((rule) => `${rule} Entra quarantines the job.`));
-  } else if (share > QUARANTINE_RULES.share) {
+  } else if (share > QUARANTINE_RULES.failureShare) {
     if (status === "healthy") status = "at risk";
     reasons.push(
-      `${percent(share)} of the last day's events failed; Entra quarantines above 40% once 5,000 events fail.`,
+      `${percent(share)} of the last day's events failed; Entra quarantines above ` +
+        `${percent(QUARANTINE_RULES.failureShare)} once ${thousands(QUARANTINE_RULES.minimumFailures)} events fail.`,
     );
   }
   if (hour.unauthenticated > 0) {

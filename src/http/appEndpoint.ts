@@ -50,7 +50,7 @@ function formatAppError(failure: Failure, correlationId: string): FormattedError
   };
 }
 
-export const appSurface: Surface = { event: "app.request", telemetry: false, formatError: formatAppError };
+const appSurface: Surface = { event: "app.request", telemetry: false, formatError: formatAppError };
 
 /**
  * An application API endpoint on the request pipeline: the tenant in the route, an app key of that

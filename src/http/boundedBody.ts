@@ -14,7 +14,7 @@ export class BodyTooLargeError extends Error {
  * one chunk) is ever held. The rest is left unread, not cancelled: cancelling the host's stream would
  * close the connection before the error response is written; the host discards or closes instead.
  */
-export async function readBoundedBytes(request: HttpRequest, limitBytes: number): Promise<Uint8Array> {
+async function readBoundedBytes(request: HttpRequest, limitBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limitBytes) throw new BodyTooLargeError(limitBytes);
   const stream = request.body;

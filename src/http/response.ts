@@ -2,7 +2,7 @@ import type { HttpResponseInit } from "@azure/functions";
 import { ERROR_SCHEMA } from "../scim/schema/urns";
 import { failureOf, type Failure, type Surface } from "./pipeline";
 
-export const SCIM_CONTENT_TYPE = "application/scim+json";
+const SCIM_CONTENT_TYPE = "application/scim+json";
 
 const COMMON_HEADERS = {
   "Cache-Control": "no-store",
@@ -31,7 +31,7 @@ export function scimStreamResponse(
   return { status, headers: { ...COMMON_HEADERS, "Content-Type": SCIM_CONTENT_TYPE, ...headers }, body };
 }
 
-export function errorBody(status: number, detail: string, scimType?: string): Record<string, unknown> {
+function errorBody(status: number, detail: string, scimType?: string): Record<string, unknown> {
   return { schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail };
 }
 

@@ -28,7 +28,7 @@ export interface TenantScope {
 }
 
 /** An attribute too large to hold in memory (a big group's members), sent a page at a time. */
-export interface StreamedAttribute {
+interface StreamedAttribute {
   readonly attribute: string;
   readonly pages: AsyncIterable<readonly unknown[]>;
 }

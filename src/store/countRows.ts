@@ -24,11 +24,11 @@ const GENERATION_PROPERTY = "g";
 type GenerationRow = { partitionKey: string; rowKey: string; g: string };
 type CountRow = { partitionKey: string; rowKey: string; count: number; g: string };
 
-export function generationRowKey(kind: ResourceKind): string {
+function generationRowKey(kind: ResourceKind): string {
   return `${GENERATION_PREFIX}${kind.name}`;
 }
 
-export function countRowKey(kind: ResourceKind): string {
+function countRowKey(kind: ResourceKind): string {
   return `${COUNT_PREFIX}${kind.name}`;
 }
 

@@ -29,12 +29,6 @@ export type OutboxEntity = {
   [docChunk: `doc${number}`]: string;
 };
 
-export interface OutboxChange {
-  readonly eventId: string;
-  readonly record: AuditRecord;
-  readonly snapshot?: ResourceDoc;
-}
-
 /** Write-only attributes never reach an event, even if a request managed to store one. */
 const WRITE_ONLY = new Set(["password"]);
 
@@ -42,7 +36,7 @@ function withoutWriteOnly(doc: ResourceDoc): ResourceDoc {
   return Object.fromEntries(Object.entries(doc).filter(([name]) => !WRITE_ONLY.has(name.toLowerCase())));
 }
 
-export function outboxEntity(
+function outboxEntity(
   tenantId: string,
   record: AuditRecord,
   snapshot: ResourceDoc | undefined,

@@ -26,13 +26,13 @@ export const userNameIndex: IndexDefinition = {
   values: (doc) => stringValue(doc.userName).map((value) => value.toLowerCase()),
 };
 
-export const userExternalIdIndex: IndexDefinition = {
+const userExternalIdIndex: IndexDefinition = {
   name: "externalId",
   unique: false,
   values: (doc) => stringValue(doc.externalId),
 };
 
-export const emailIndex: IndexDefinition = {
+const emailIndex: IndexDefinition = {
   name: "email",
   unique: false,
   values: (doc) => {
@@ -43,7 +43,7 @@ export const emailIndex: IndexDefinition = {
 };
 
 /** Manager ids, so a manager's deletion or the legacy `manager eq` check need no scan. */
-export const managerIndex: IndexDefinition = {
+const managerIndex: IndexDefinition = {
   name: "manager",
   unique: false,
   values: (doc) => {
@@ -59,13 +59,13 @@ export const userKind: ResourceKind = {
   indexes: [userNameIndex, userExternalIdIndex, emailIndex, managerIndex],
 };
 
-export const groupDisplayNameIndex: IndexDefinition = {
+const groupDisplayNameIndex: IndexDefinition = {
   name: "displayName",
   unique: true,
   values: (doc) => stringValue(doc.displayName).map((value) => value.toLowerCase()),
 };
 
-export const groupExternalIdIndex: IndexDefinition = {
+const groupExternalIdIndex: IndexDefinition = {
   name: "externalId",
   unique: false,
   values: (doc) => stringValue(doc.externalId),

@@ -11,15 +11,6 @@ const CHUNK_CHARS = 30_000;
 /** An entity may not exceed 1 MiB: 15 full chunks are ~900 KB in UTF-16, leaving room for the rest. */
 export const MAX_DOC_CHARS = 15 * CHUNK_CHARS;
 
-export interface ResourceEntity {
-  partitionKey: string;
-  rowKey: string;
-  created: string;
-  lastModified: string;
-  chunks: number;
-  [docChunk: `doc${number}`]: string;
-}
-
 /**
  * A row that reads as a missing resource. A delete writes one only when its client cannot delete
  * under an ETag inside a transaction (see guardedDelete), and then deletes it; a delete storage

@@ -6,7 +6,7 @@ import { webhookQueueNames, type WebhookQueues, type WorkQueue } from "../webhoo
  * The Functions host reads queue messages as base64 (its default `messageEncoding`), so messages
  * are written that way; the local poller decodes them the same way.
  */
-export function encodeMessage(message: object): string {
+function encodeMessage(message: object): string {
   return Buffer.from(JSON.stringify(message), "utf8").toString("base64");
 }
 

@@ -7,7 +7,7 @@ import { unavailable } from "../service/storageUnavailable";
 import { statusOf } from "./storageErrors";
 
 /** A walk pauses between pages; Entra's Account Discovery of a large tenant takes hours in all. */
-export const BOOKMARK_LIFETIME_MS = 60 * 60 * 1000;
+const BOOKMARK_LIFETIME_MS = 60 * 60 * 1000;
 
 type BookmarkRow = { partitionKey: string; rowKey: string; bookmark: string; expiresAt: string };
 

@@ -28,11 +28,11 @@ const MEMBER_PAGE_SIZE = 1000;
 
 type MemberRow = { partitionKey: string; rowKey: string; value: string; type: MemberKind };
 
-function memberRowKey(groupId: string, memberId: string): string {
+export function memberRowKey(groupId: string, memberId: string): string {
   return `m|${encodeKeyPart(groupId)}|${encodeKeyPart(memberId)}`;
 }
 
-function reverseRowKey(memberId: string, groupId: string): string {
+export function reverseRowKey(memberId: string, groupId: string): string {
   return `r|${encodeKeyPart(memberId)}|${encodeKeyPart(groupId)}`;
 }
 

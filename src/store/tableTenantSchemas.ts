@@ -9,7 +9,7 @@ import type { TenantSchemaRepository } from "../service/tenantResourceTypes";
 import { TableDocument } from "./tableDocument";
 
 /** Row of the tenant's partition in the tenants table that holds its schema document. */
-export const SCHEMA_ROW = "schema";
+const SCHEMA_ROW = "schema";
 
 /**
  * A tenant's declared extension attributes: row `schema` of its partition in the tenants table,

@@ -8,7 +8,7 @@ import {
 import { TableDocument } from "./tableDocument";
 
 /** Row of the tenant's partition in the tenants table that holds its federated trusts. */
-export const TRUSTS_ROW = "trusts";
+const TRUSTS_ROW = "trusts";
 
 /** A tenant's workload identity federation trusts: one JSON document, changed under its ETag. */
 export class TableTrusts implements TrustRepository {

@@ -3,10 +3,10 @@ import { jwtKeyId, signJwt, verifyJwtSignature } from "./jwt";
 import type { SigningKeys } from "./signingKeys";
 
 /** The `iss` of every access token this service issues (and the only one it accepts). */
-export const ACCESS_TOKEN_ISSUER = "urn:entra-scim-connector";
+const ACCESS_TOKEN_ISSUER = "urn:entra-scim-connector";
 
 /** The audience names the tenant, so a token issued for tenant A is refused by tenant B. */
-export function tenantAudience(tenantId: string): string {
+function tenantAudience(tenantId: string): string {
   return `urn:entra-scim-connector:tenant:${tenantId}`;
 }
 

@@ -39,7 +39,7 @@ export type Authentication =
   | { readonly kind: "unauthenticated"; readonly tenantExists: boolean };
 
 /** Made-up tenant ids remembered as "no such tenant" at most; beyond it the oldest are forgotten. */
-export const MAX_UNKNOWN_TENANTS = 10_000;
+const MAX_UNKNOWN_TENANTS = 10_000;
 /**
  * Every lookup compares at least this many hashes, padding with one no credential has, so a made-up
  * tenant (no hashes) costs the same comparisons as a real one with a few tokens and clients.

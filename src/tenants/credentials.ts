@@ -9,7 +9,7 @@ import type { ClientRecord, SigningKey, TenantCredentials, TokenRecord } from ".
 export const EMPTY_CREDENTIALS: TenantCredentials = { tokens: [], clients: [] };
 
 /** Expired records are kept this long (for `list`), then dropped so the document stays small. */
-export const EXPIRED_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const EXPIRED_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 const timestamp = z.iso.datetime();
 const documentSchema = z.object({

@@ -1,7 +1,7 @@
 import type { CredentialStore, SigningKey } from "./credentialStore";
 import { RefreshingCache } from "../lib/refreshingCache";
 
-export class NoSigningKeyError extends Error {
+class NoSigningKeyError extends Error {
   constructor() {
     super("No OAuth signing key: create a client secret with the tenant CLI first.");
     this.name = "NoSigningKeyError";

@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { guardedLookup, type TargetPolicy } from "./webhookUrl";
 
-export interface SendResult {
+interface SendResult {
   /** The HTTP status; undefined when no response came (refused, timed out, unreachable). */
   readonly status?: number;
   readonly latencyMs: number;

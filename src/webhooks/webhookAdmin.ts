@@ -10,7 +10,7 @@ import type { WebhookDelivery } from "./webhookDelivery";
 import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from "./webhookStore";
 import { checkWebhookUrl, type TargetPolicy } from "./webhookUrl";
 
-export const MAX_ENDPOINTS_PER_TENANT = 10;
+const MAX_ENDPOINTS_PER_TENANT = 10;
 export const DEFAULT_OVERLAP_HOURS = 24;
 const MAX_DESCRIPTION_CHARS = 200;
 const HOUR_MS = 60 * 60 * 1000;

@@ -57,15 +57,11 @@ const MAX_SLOT_WAIT_MS = 1_000;
 /** A pause whose probe has not come this long after its end lost it (a crash): the sweep sends another. */
 const LOST_PROBE_MS = 5 * 60 * 1000;
 
-export function subscribes(endpoint: WebhookEndpoint, type: string): boolean {
+function subscribes(endpoint: WebhookEndpoint, type: string): boolean {
   return endpoint.eventTypes.length === 0 || (endpoint.eventTypes as readonly string[]).includes(type);
 }
 
-export function liveSecrets(
-  secrets: readonly WebhookSecretRecord[],
-  endpointId: string,
-  now: Date,
-): string[] {
+function liveSecrets(secrets: readonly WebhookSecretRecord[], endpointId: string, now: Date): string[] {
   return secrets
     .filter((secret) => secret.endpointId === endpointId && isLive(secret.expiresAt, now))
     .map((secret) => secret.secret);

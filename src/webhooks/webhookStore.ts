@@ -20,7 +20,7 @@ export interface WebhookEndpoint {
   readonly resumeFrom?: number;
 }
 
-export type DeliveryStatus = "pending" | "delivered" | "retrying" | "failed" | "skipped";
+type DeliveryStatus = "pending" | "delivered" | "retrying" | "failed" | "skipped";
 
 /** One event's delivery to one endpoint, as the delivery log keeps it (the latest attempt wins). */
 export interface DeliveryRecord {

@@ -5,7 +5,7 @@ import type { TenantScope } from "../../src/service/resourceService";
 import { selectAttributes } from "../../src/scim/projection";
 import { groupResourceType } from "../../src/scim/schema/resourceType";
 import { countRoundTrips } from "../../src/store/roundTrips";
-import { inParallel } from "../../tools/inParallel";
+import { inParallel } from "../../packages/entra-replay/src/index";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 
 /** 1,500 members by default; LARGE_GROUP_MEMBERS=100000 runs the full-size proof (npm run test:large). */

@@ -18,7 +18,7 @@ import {
   TENANT_SEGMENT,
   UNAUTHENTICATED_OUTCOME,
   UNAUTHENTICATED_THRESHOLD,
-} from "../../src/telemetry/alertRules";
+} from "./alertRules";
 import { noTelemetry, useTelemetry, type RequestOutcome } from "../../src/telemetry";
 import { runKql, type KqlRow } from "../support/kql";
 import { fakeSdk } from "../telemetry/fakeSdk";
@@ -111,7 +111,7 @@ describe("alert queries parsed by the Kusto language service", () => {
   });
 });
 
-describe("the KQL, the Bicep and src/telemetry/alertRules.ts share their constants", () => {
+describe("the KQL, the Bicep and test/infra/alertRules.ts share their constants", () => {
   it.each(files.filter((file) => /scimPath/.test(readInfra("alerts", file))))(
     "%s declares scimPath and tenantSegment as alertRules.ts does",
     (file) => {

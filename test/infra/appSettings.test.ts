@@ -1,4 +1,4 @@
-import { APP_SETTING_NAMES, READ_OUTSIDE_THE_CONFIG } from "../../src/appSettings";
+import { APP_SETTING_NAMES, READ_OUTSIDE_THE_CONFIG } from "./appSettings";
 import { configSchema } from "../../src/config";
 import { propertyKeys, readInfra, topLevelBlock } from "./bicepText";
 
@@ -59,7 +59,7 @@ describe("table names", () => {
   });
 });
 
-describe("app settings and the code (src/appSettings.ts, src/config.ts)", () => {
+describe("app settings and the code (test/infra/appSettings.ts, src/config.ts)", () => {
   const configKeys = Object.keys(configSchema.shape);
   const outside = Object.keys(READ_OUTSIDE_THE_CONFIG);
   /** Settings only local runs use; Azure must not set them (the Bicep test above fails if it does). */

@@ -11,7 +11,7 @@ export const INFRA = join(ROOT, "infra");
  * NuGet into .tools/ when it is missing. Under CI a missing CLI is an error; elsewhere the template
  * tests are reported as skipped, with the reason (a developer machine may have no .NET SDK).
  */
-export function findBicep(): { path: string } | { missing: string } {
+function findBicep(): { path: string } | { missing: string } {
   const result = spawnSync("bash", [join(ROOT, "tools", "bicep", "install.sh")], { encoding: "utf8" });
   const path = result.stdout.trim().split("\n").at(-1) ?? "";
   if (result.status === 0 && path !== "") return { path };

@@ -6,7 +6,7 @@ import {
   HEARTBEAT_HOURS_THRESHOLD,
   SERVER_ERROR_PCT_THRESHOLD,
   UNAUTHENTICATED_THRESHOLD,
-} from "../../src/telemetry/alertRules";
+} from "./alertRules";
 import { moduleOf, resourcesOf, type Json } from "./compiledTemplate";
 
 /** Built-in Azure role definitions by GUID (the ids are the same in every tenant and cloud). */
@@ -66,7 +66,7 @@ function apiResources(template: Json): Record<string, Json> {
 const storageEndpoint = (kind: string) => `[reference('storage').primaryEndpoints.${kind}]`;
 
 /** What every app setting is set to, as the compiled expression; the checks compare the whole map. */
-export const EXPECTED_APP_SETTINGS: Readonly<Record<string, unknown>> = {
+const EXPECTED_APP_SETTINGS: Readonly<Record<string, unknown>> = {
   AzureWebJobsStorage__credential: "managedidentity",
   AzureWebJobsStorage__clientId: "[parameters('identityClientId')]",
   AzureWebJobsStorage__blobServiceUri: storageEndpoint("blob"),
@@ -84,7 +84,7 @@ export const EXPECTED_APP_SETTINGS: Readonly<Record<string, unknown>> = {
 };
 
 /** What main.bicep passes to the api module for the parameters the app settings use. */
-export const EXPECTED_API_PARAMETERS: Readonly<Record<string, string>> = {
+const EXPECTED_API_PARAMETERS: Readonly<Record<string, string>> = {
   identityId: "[reference('identity').outputs.id.value]",
   identityClientId: "[reference('identity').outputs.clientId.value]",
   storageAccountName: "[variables('storageAccountName')]",
@@ -97,7 +97,7 @@ export const EXPECTED_API_PARAMETERS: Readonly<Record<string, string>> = {
 };
 
 /** Each alert rule's measure, comparison and threshold as compiled (the thresholds from alertRules.ts). */
-export const EXPECTED_ALERT_RULES = [
+const EXPECTED_ALERT_RULES = [
   { name: "auth-failures", metricMeasureColumn: "authFailures", operator: "GreaterThan", threshold: 0 },
   {
     name: "server-errors",

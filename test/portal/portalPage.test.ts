@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { runReplay } from "../../tools/entra/replay";
+import { runReplay } from "../../packages/entra-replay/src/index";
 import { startQueuePoller } from "../../tools/queuePoller";
 import { seriousAccessibilityViolations, startPortalBrowser, type PortalBrowser } from "../support/browser";
 import { startReceiver } from "../support/webhookReceiver";

@@ -1,5 +1,5 @@
 import type { LogHandler } from "@azure/functions";
-import { inParallel } from "../../tools/inParallel";
+import { inParallel } from "../../packages/entra-replay/src/index";
 import { scimClient, startTestHost, type TestHost, type TestTenant } from "../support/testServices";
 
 const USERS = 300;

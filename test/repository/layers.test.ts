@@ -12,14 +12,40 @@ interface Linted {
 
 const root = join(__dirname, "..", "..");
 
+interface LintCase {
+  readonly path: string;
+  readonly code: string;
+}
+
 /** Each case is linted as if it were a file at `path`, with the project's own lint configuration. */
-function lint(cases: readonly { path: string; code: string }[]): Linted[] {
+function lint(cases: readonly LintCase[]): Linted[] {
   const output = execFileSync(process.execPath, [join(__dirname, "lintImports.mjs")], {
     cwd: root,
     input: JSON.stringify(cases),
     encoding: "utf8",
   });
   return JSON.parse(output) as Linted[];
+}
+
+/** Each of `cases` gets exactly one message matching `message`; each of `allowed` gets none. */
+function expectLintOutcomes(cases: readonly LintCase[], allowed: readonly LintCase[], message: RegExp): void {
+  const results = lint([...cases, ...allowed]);
+
+  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
+    "%s: %s is an error",
+    (_path, _code, index) => {
+      const result = results[index]!;
+      expect(result.linted).toBe(true);
+      expect(result.messages).toHaveLength(1);
+      expect(result.messages[0]).toMatch(message);
+    },
+  );
+
+  it("allows the imports that follow the rules", () => {
+    const rest = results.slice(cases.length);
+    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
+    expect(rest.every((r) => r.linted)).toBe(true);
+  });
 }
 
 describe("npm run lint enforces the layers of src/", () => {
@@ -41,23 +67,49 @@ describe("npm run lint enforces the layers of src/", () => {
     },
     { path: "src/functions/newModule.ts", code: 'import { createRoutes } from "../http/routes";' },
   ];
-  const results = lint([...cases, ...allowed]);
+  expectLintOutcomes(cases, allowed, /src\/|Azure/);
+});
 
-  it.each(cases.map((c, index) => [c.path, c.code, index] as const))(
-    "%s: %s is an error",
-    (_path, _code, index) => {
-      const result = results[index]!;
-      expect(result.linted).toBe(true);
-      expect(result.messages).toHaveLength(1);
-      expect(result.messages[0]).toMatch(/src\/|Azure/);
+describe("npm run lint holds code outside the product to its entry modules", () => {
+  const cases = [
+    { path: "tools/bench/newModule.ts", code: 'import { parseDoc } from "../../src/store/rows";' },
+    { path: "tools/newModule.ts", code: 'import { openTables } from "../src/store/tableClients";' },
+    {
+      path: "tools/bench/newModule.ts",
+      code: 'import { ScimClient } from "../../packages/entra-replay/src/client";',
     },
-  );
-
-  it("allows imports that follow the layers", () => {
-    const rest = results.slice(cases.length);
-    expect(rest.map((r) => [r.path, r.messages])).toEqual(allowed.map((a) => [a.path, []]));
-    expect(rest.every((r) => r.linted)).toBe(true);
-  });
+    {
+      path: "test/http/newModule.test.ts",
+      code: 'import { runReplay } from "../../packages/entra-replay/src/replay";',
+    },
+    {
+      path: "packages/entra-replay/src/newModule.ts",
+      code: 'import { loadConfig } from "../../../src/config";',
+    },
+    {
+      path: "packages/entra-replay/src/steps/newModule.ts",
+      code: 'import { freePort } from "../../../../tools/freePort";',
+    },
+  ];
+  const allowed = [
+    { path: "tools/bench/newModule.ts", code: 'import { parseDoc } from "../../src/store";' },
+    { path: "tools/consistency/newModule.ts", code: 'import { userKind } from "../../src/store/index";' },
+    {
+      path: "tools/bench/newModule.ts",
+      code: 'import { ScimClient } from "../../packages/entra-replay/src/index";',
+    },
+    {
+      path: "test/packages/entra-replay/newModule.test.ts",
+      code: 'import { x } from "../../../packages/entra-replay/src/client";',
+    },
+    { path: "test/store/newModule.test.ts", code: 'import { parseDoc } from "../../src/store/rows";' },
+    { path: "packages/entra-replay/src/steps/newModule.ts", code: 'import { ScimClient } from "../client";' },
+    {
+      path: "packages/entra-replay/src/newModule.ts",
+      code: 'import { QUARANTINE_RULES } from "entra-provisioning-limits";',
+    },
+  ];
+  expectLintOutcomes(cases, allowed, /src\/store|replay package|workspace package/);
 });
 
 describe("every part of src/ has a place in the layer table", () => {

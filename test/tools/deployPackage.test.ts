@@ -1,20 +1,31 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { findPortalFolder } from "../../src/http/portal/staticFiles";
 import { routeTable as routes } from "../support/routeTable";
-import { buildDeployPackage, DEPLOY_DIR, directoryBytes } from "../../tools/deployPackage";
+import { buildDeployPackage, DEPLOY_DIR, directoryBytes, notProduct } from "../../tools/deployPackage";
 
 const ROOT = join(__dirname, "..", "..");
+const project = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const lockfile = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as Parameters<
+  typeof notProduct
+>[1];
+
+/** Files outside the product's own code: tools, tests, examples and the replay package. */
+const NOT_SHIPPED = /^(tools|test|examples|packages\/entra-replay)\//;
 
 describe("the deployment package (azd dist: dist/deploy)", () => {
   // Outside the repository, so node cannot fall back on the checkout's node_modules.
   const dir = mkdtempSync(join(tmpdir(), "deploy-package-"));
   const out = join(dir, "package");
+  let shipped: readonly string[] = [];
 
   beforeAll(() => {
-    buildDeployPackage(join(ROOT, "src", "index.ts"), out);
+    shipped = buildDeployPackage(join(ROOT, "src", "index.ts"), out);
   }, 120_000);
 
   afterAll(() => {
@@ -65,6 +76,58 @@ describe("the deployment package (azd dist: dist/deploy)", () => {
     expect(result.status).toBe(0);
   });
 
+  it("holds the code of src/ and production packages only: no tools, tests or devDependencies", () => {
+    expect(shipped).toContain("src/index.ts");
+    expect(shipped).toContain("src/http/routes.ts");
+    expect(shipped.some((file) => file.startsWith("node_modules/@azure/data-tables/"))).toBe(true);
+    expect(shipped.filter((file) => NOT_SHIPPED.test(file))).toEqual([]);
+    const devPackages = Object.keys(project.devDependencies);
+    expect(devPackages).toContain("jest");
+    expect(
+      shipped.filter((file) => devPackages.some((name) => file.startsWith(`node_modules/${name}/`))),
+    ).toEqual([]);
+    expect(notProduct(shipped, lockfile)).toEqual([]);
+  });
+
+  it("would refuse a bundle that reached into tools, tests or a devDependency", () => {
+    const bundle = [
+      "src/index.ts",
+      "dist/src/index.js",
+      "tools/bench/cli.ts",
+      "dist/tools/bench/cli.js",
+      "test/support/testServices.ts",
+      "node_modules/@azure/data-tables/dist/commonjs/index.js",
+      "node_modules/jest/build/index.js",
+      "node_modules/esbuild/lib/main.js",
+    ];
+    expect(notProduct(bundle, lockfile)).toEqual([
+      "tools/bench/cli.ts",
+      "dist/tools/bench/cli.js",
+      "test/support/testServices.ts",
+      "node_modules/jest/build/index.js",
+      "node_modules/esbuild/lib/main.js",
+    ]);
+  });
+
+  it("is compiled by npm run build from src/ alone, so a type error in a tool cannot stop a deploy", () => {
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const listed = (config: string) =>
+      execFileSync(process.execPath, [tsc, "-p", config, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" })
+        .split("\n")
+        .map((file) => relative(ROOT, file.trim()).split(sep).join("/"))
+        .filter((file) => file !== "" && !file.startsWith("node_modules/"));
+    const product = listed("tsconfig.build.json");
+    expect(product).toContain("src/index.ts");
+    // Besides src/: the declarations of the one workspace package the product depends on.
+    expect(product.filter((file) => !file.startsWith("src/"))).toEqual(["packages/entra-limits/index.d.ts"]);
+    // The tools compile on their own (when a tool starts), and the typecheck covers everything.
+    const include = (config: string) =>
+      (JSON.parse(readFileSync(join(ROOT, config), "utf8")) as { include: string[] }).include;
+    expect(include("tsconfig.tools.json")).toEqual(expect.arrayContaining(["tools", "examples"]));
+    expect(include("tsconfig.json")).toEqual(expect.arrayContaining(["src", "tools", "test", "examples"]));
+    expect(project.scripts.typecheck).toBe("tsc -p tsconfig.json --noEmit");
+  }, 120_000);
+
   it("is what azure.yaml builds and deploys, with no remote build", () => {
     const yaml = readFileSync(join(ROOT, "azure.yaml"), "utf8");
     expect(yaml).toMatch(new RegExp(`^ {4}dist: ${relative(ROOT, DEPLOY_DIR)}$`, "m"));
@@ -77,10 +140,10 @@ describe("the deployment package (azd dist: dist/deploy)", () => {
       ["posix", "npm run --silent package:deploy"],
       ["windows", "npm run --silent package:deploy"],
     ]);
-    const scripts = (
-      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
-    ).scripts;
-    expect(scripts["package:deploy"]).toBe("npm run build --silent && node dist/tools/deployPackage.js");
+    expect(project.scripts["package:deploy"]).toBe(
+      "npm run build --silent && node tools/launch.js --from-source tools/deployPackage",
+    );
+    expect(project.scripts.build).toBe("node tools/launch.js --build");
     // azd refuses remoteBuild: false when a .funcignore excludes node_modules.
     expect(existsSync(join(ROOT, ".funcignore"))).toBe(false);
   });

@@ -36,6 +36,7 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
     copyFileSync(join(__dirname, "..", "..", "tools", "launch.js"), join(root, "tools", "launch.js"));
     writeFileSync(join(root, "src", "store", "table.ts"), "export {};\n");
     writeFileSync(join(root, "tsconfig.build.json"), "{}\n");
+    writeFileSync(join(root, "tsconfig.tools.json"), "{}\n");
     // The Functions bundle step: one character per run.
     writeFileSync(
       join(root, "package.json"),
@@ -53,6 +54,7 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
       `const fs = require("fs"), path = require("path");
        if (process.env.FAIL_TSC) { console.log("error TS1005"); process.exit(2); }
        fs.appendFileSync(path.join(process.cwd(), "compiles"), "x");
+       fs.appendFileSync("configs", path.basename(process.argv[process.argv.indexOf("-p") + 1]) + "\\n");
        fs.mkdirSync("dist/tools", { recursive: true });
        const n = fs.readFileSync("compiles", "utf8").length;
        fs.writeFileSync("dist/tools/greeting.js", 'module.exports = "hello ' + n + '";');
@@ -66,6 +68,7 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
       "src",
       "tools",
       "tsconfig.build.json",
+      "tsconfig.tools.json",
     ])
       age(join(root, path), 60);
   });
@@ -141,11 +144,32 @@ describe("the tool launcher (npm run tenant, dev, entra, bench, check-consistenc
     expect(existsSync(join(root, "dist", "tools", "greeting.js"))).toBe(true);
   });
 
-  it("--build always compiles (npm run build)", () => {
+  const configs = () => readFileSync(join(root, "configs"), "utf8").trim().split("\n");
+
+  it("--build always compiles the product's project alone (npm run build); a tool compiles the tools' project", () => {
     expect(launch("--build").status).toBe(0);
     expect(launch("--build").status).toBe(0);
     expect(compiles()).toBe(2);
+    expect(count("bundles")).toBe(2);
+    expect(configs()).toEqual(["tsconfig.build.json", "tsconfig.build.json"]);
+    // The product's build says nothing about the tools: the first tool start compiles them.
     launch("tools/hello");
-    expect(compiles()).toBe(2);
+    launch("tools/hello");
+    expect(compiles()).toBe(3);
+    expect(configs()).toEqual(["tsconfig.build.json", "tsconfig.build.json", "tsconfig.tools.json"]);
+  });
+
+  it("--from-source bundles one tool from its TypeScript and runs it, with no compile of the project", () => {
+    writeFileSync(
+      join(root, "tools", "shipIt.ts"),
+      'import { join } from "node:path";\n' +
+        'const parts: string[] = ["ship", join("a", "b"), ...process.argv.slice(2)];\nconsole.log(parts.join(" "));\n',
+    );
+    // A type error elsewhere in tools/ does not matter: nothing else is compiled.
+    writeFileSync(join(root, "tools", "broken.ts"), "export const n: number = 'not a number';\n");
+    const result = launch("--from-source", "tools/shipIt", "now");
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(`ship ${join("a", "b")} now\n`);
+    expect(compiles()).toBe(0);
   });
 });

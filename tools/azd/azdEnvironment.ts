@@ -8,7 +8,7 @@ import { join } from "node:path";
  */
 
 /** The azd environment values the tenant CLI needs (outputs of infra/main.bicep). */
-export const DEPLOYED_VALUES = [
+const DEPLOYED_VALUES = [
   "STORAGE_TABLE_ENDPOINT",
   "TENANTS_TABLE",
   "RESOURCES_TABLE",

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runAsScript, runCli, UsageError } from "../cli";
+import { runAsScript, runCli, UsageError } from "../../packages/entra-replay/src/index";
 import { parseArgs } from "node:util";
 import { formatBench, targetChecks } from "./report";
 import { FULL, QUICK, runBench, SECTIONS, type BenchOptions, type Section } from "./run";

@@ -24,7 +24,7 @@ export const FUNCTIONS_ENTRY = resolve(__dirname, "../../bundle/index.js");
 const MARKER = "BENCH-RESULT ";
 
 /** The JSON after the marker on the last marked line of a child's stdout. */
-export function markedResult(stdout: string): unknown {
+function markedResult(stdout: string): unknown {
   const line = stdout
     .split("\n")
     .reverse()

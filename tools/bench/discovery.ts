@@ -14,7 +14,7 @@ export interface DiscoveryOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface PagePoint {
+interface PagePoint {
   /** "first" (alone: it also counts the total), "second" (pages 2–4), "middle", "last" */
   readonly label: string;
   readonly page: number;
@@ -24,7 +24,7 @@ export interface PagePoint {
   readonly keys: number;
 }
 
-export interface WalkResult {
+interface WalkResult {
   readonly mode: "startIndex" | "cursor";
   readonly pages: number;
   /** Users returned, and how many distinct: both must equal the tenant's users. */

@@ -3,14 +3,14 @@ import type { LogHandler } from "@azure/functions";
 import { createServices, type AppServices } from "../../src/app/composition";
 import { createRoutes } from "../../src/http/routes";
 import { loadConfig } from "../../src/config";
-import { ensureTables } from "../../src/store/tableClients";
+import { ensureTables } from "../../src/store";
 import { startAzurite, type RunningAzurite } from "../azurite";
 import { freePort } from "../freePort";
 import { startLocalHost, type LocalHost } from "../localHost";
 import { BenchHttp } from "./http";
 
 /** What the endpoint logs once per request (src/http/endpoint.ts). */
-export interface RequestLogLine {
+interface RequestLogLine {
   readonly correlationId: string;
   readonly status: number;
   /** Time inside the endpoint, from the handler's start to the answer. */

@@ -6,14 +6,14 @@ import { roundTripStats, type RoundTripStats } from "./measure";
 import { benchOperations, unexpected, type BenchOperation } from "./operations";
 import { groupRows, seedMembers, seedResources, userRows, type ResourceRows } from "./rows";
 
-export interface SeedStats {
+interface SeedStats {
   readonly count: number;
   readonly seconds: number;
   /** Rows written per second (Azurite's bulk write rate through entity-group transactions). */
   readonly rowsPerSecond: number;
 }
 
-export interface GrowthPoint {
+interface GrowthPoint {
   /** "small", "large", "small after large seeded". */
   readonly label: string;
   readonly users: number;
@@ -24,7 +24,7 @@ export interface GrowthPoint {
   readonly roundTrips: RoundTripStats;
 }
 
-export interface GrowthSeries {
+interface GrowthSeries {
   readonly operation: string;
   readonly points: readonly GrowthPoint[];
   /** p50 with the large tenant / p50 with the small one, measured before the large was seeded. */
@@ -35,7 +35,7 @@ export interface GrowthSeries {
   readonly rawRatio: number;
 }
 
-export interface MemoryPoint {
+interface MemoryPoint {
   readonly request: string;
   readonly status: number;
   readonly responseBytes: number;
@@ -180,7 +180,7 @@ function collector(): () => void {
 let memorySeq = 0;
 
 /** Serves one GET in this process (the host) and samples its heap while it runs. */
-export async function measureMemory(
+async function measureMemory(
   env: BenchEnvironment,
   tenant: BenchTenant,
   path: string,

@@ -1,10 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { ScimClient } from "../entra/client";
-import { DIALECTS } from "../entra/dialect";
-import { generateGroup, generateUser } from "../entra/population";
-import { Recorder, requestStats, type RequestStats } from "../entra/report";
-import type { ReplayContext } from "../entra/steps/context";
-import { addMemberships, createGroups, createUsers, linkManagers } from "../entra/steps/initialCycle";
+import {
+  ScimClient,
+  DIALECTS,
+  generateGroup,
+  generateUser,
+  Recorder,
+  requestStats,
+  type RequestStats,
+  type ReplayContext,
+  addMemberships,
+  createGroups,
+  createUsers,
+  linkManagers,
+} from "../../packages/entra-replay/src/index";
 import type { BenchTenant } from "./environment";
 
 export interface InitialCycleResult {
@@ -29,7 +37,7 @@ export interface InitialCycleOptions {
 }
 
 /**
- * Entra's initial cycle, with the Entra replay's own steps (tools/entra): per user match by
+ * Entra's initial cycle, with the Entra replay's own steps (packages/entra-replay): per user match by
  * userName/externalId (miss), create, re-read; managers linked; groups matched and created; then
  * members added with multi-member PATCHes (users are spread over the groups) and each group read back.
  */

@@ -102,7 +102,7 @@ export function processCpuUs(pid: number): number | undefined {
 let tagSeq = 0;
 
 /** Reads the CPU time of the bench's own Azurite, when it started one. */
-export function azuriteCpuReader(env: BenchEnvironment): (() => number | undefined) | undefined {
+function azuriteCpuReader(env: BenchEnvironment): (() => number | undefined) | undefined {
   const pid = env.azurite?.pid;
   return pid === undefined ? undefined : () => processCpuUs(pid);
 }

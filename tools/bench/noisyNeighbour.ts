@@ -15,7 +15,7 @@ export interface NoisyNeighbourOptions extends HostileSizes {
   readonly log?: (line: string) => void;
 }
 
-export interface ShapeTally {
+interface ShapeTally {
   readonly name: string;
   readonly sent: number;
   readonly byStatus: Readonly<Record<string, number>>;

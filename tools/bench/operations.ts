@@ -1,23 +1,36 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { ResourceDoc } from "../../src/scim/resource/types";
-import { groupKind, userKind, userNameIndex } from "../../src/store/resourceKinds";
-import { guardedDeleteAction } from "../../src/store/guardedDelete";
-import { indexRowKey, indexRowKeys, parseDoc, resourceRowKey, resourceRowPrefix } from "../../src/store/rows";
+import {
+  auditAction,
+  groupKind,
+  guardedDeleteAction,
+  indexRowKey,
+  indexRowKeys,
+  memberRowKey,
+  newGenerationAction,
+  parseDoc,
+  prefixRange,
+  resourceRowKey,
+  resourceRowPrefix,
+  reverseRowKey,
+  userKind,
+  userNameIndex,
+} from "../../src/store";
 import type { GroupService } from "../../src/service/groupService";
 import type { TenantScope } from "../../src/service/resourceService";
 import type { UserService } from "../../src/service/userService";
-import { encodeKeyPart, prefixRange } from "../../src/store/keys";
-import { auditAction } from "../../src/store/auditRows";
 import { auditOfChange, auditRecord, type AuditRecord } from "../../src/service/audit";
-import { patchBody } from "../entra/dialect";
-import { filterQuery } from "../entra/encoding";
-import { createUserBody, generateUser } from "../entra/population";
-import { ENTERPRISE_USER } from "../entra/urns";
+import {
+  patchBody,
+  filterQuery,
+  createUserBody,
+  generateUser,
+  ENTERPRISE_USER,
+} from "../../packages/entra-replay/src/index";
 import type { BenchTenant } from "./environment";
 import type { HttpResult } from "./http";
 import { EXHAUSTED, type Operation } from "./load";
-import { newGenerationAction } from "../../src/store/countRows";
 import { createActions, resourceRows, userRows, type ResourceRows } from "./rows";
 
 /** A round-trip budget per request: exactly `exact`, or at most `max`. */
@@ -104,7 +117,7 @@ function userPath(id: string): string {
 }
 
 /** The default dialect: capitalised ops, one per attribute with a path, `active` as "False". */
-export function defaultDialectPatch(index: number): Record<string, unknown> {
+function defaultDialectPatch(index: number): Record<string, unknown> {
   return patchBody([
     { op: "Replace", path: "title", value: `Title ${index}` },
     { op: "Replace", path: "name.familyName", value: `Family ${index}` },
@@ -115,7 +128,7 @@ export function defaultDialectPatch(index: number): Record<string, unknown> {
 }
 
 /** aadOptscim062020: one path-less replace with dotted and URN keys, `active` as a boolean. */
-export function aadOptPatch(index: number): Record<string, unknown> {
+function aadOptPatch(index: number): Record<string, unknown> {
   return patchBody([
     {
       op: "replace",
@@ -134,7 +147,7 @@ export function aadOptPatch(index: number): Record<string, unknown> {
  * Entra's disable, plus a per-request title: users are visited more than once, and a PATCH that
  * changes nothing writes nothing, which would flatter the figure against the raw write.
  */
-export function disableBody(index: number): Record<string, unknown> {
+function disableBody(index: number): Record<string, unknown> {
   return patchBody([
     { op: "Replace", path: "active", value: "False" },
     { op: "Replace", path: "title", value: `Disabled ${index}` },
@@ -196,7 +209,7 @@ function auditTemplates(run: string) {
 }
 
 /** Users a list page holds: page 2 of a cursor walk (the total rides in the cursor, as after page 1). */
-export const LIST_PAGE_SIZE = 50;
+const LIST_PAGE_SIZE = 50;
 
 type OperationSpec = Omit<BenchOperation, "scim" | "raw">;
 
@@ -454,7 +467,7 @@ export function benchOperations(fixtures: OperationFixtures): BenchOperation[] {
 }
 
 /** The transaction TableMembershipStore submits to add one member (same rows, same actions). */
-export function addMemberActions(
+function addMemberActions(
   tenantId: string,
   groupId: string,
   userId: string,
@@ -472,16 +485,12 @@ export function addMemberActions(
       "upsert",
       {
         partitionKey: tenantId,
-        rowKey: `m|${encodeKeyPart(groupId)}|${encodeKeyPart(userId)}`,
+        rowKey: memberRowKey(groupId, userId),
         value: userId,
         type: "User",
       },
       "Replace",
     ],
-    [
-      "upsert",
-      { partitionKey: tenantId, rowKey: `r|${encodeKeyPart(userId)}|${encodeKeyPart(groupId)}`, groupId },
-      "Replace",
-    ],
+    ["upsert", { partitionKey: tenantId, rowKey: reverseRowKey(userId, groupId), groupId }, "Replace"],
   ];
 }

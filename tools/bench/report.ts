@@ -153,9 +153,9 @@ export function targetChecks(report: BenchReport): TargetCheck[] {
 }
 
 /** SCIM CPU per request at most this many times the raw calls' over HTTP. */
-export const CPU_OVER_HTTP_TARGET = 1.3;
+const CPU_OVER_HTTP_TARGET = 1.3;
 /** SCIM throughput at least this share of the raw calls' over HTTP. */
-export const THROUGHPUT_OVER_HTTP_TARGET = 0.9;
+const THROUGHPUT_OVER_HTTP_TARGET = 0.9;
 
 /** The targets against the floor of an HTTP service: the same storage calls behind a bare server, same rounds. */
 function layerChecks(operation: OperationResult): TargetCheck[] {

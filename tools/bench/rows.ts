@@ -3,18 +3,25 @@ import type { TableClient, TableEntity, TransactionAction } from "@azure/data-ta
 import { canonicaliseResource } from "../../src/scim/resource/canonicalise";
 import type { ResourceDoc } from "../../src/scim/resource/types";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resourceType";
-import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
-import { newGenerationAction } from "../../src/store/countRows";
 import {
   docChunks,
+  groupKind,
   indexRowKeys,
   MEMBERSHIPS_PROPERTY,
+  newGenerationAction,
   resourceRowKey,
   serializeDoc,
-} from "../../src/store/rows";
-import { TableMembershipStore } from "../../src/store/tableMembershipStore";
-import { createGroupBody, createUserBody, generateGroup, generateUser } from "../entra/population";
-import { inParallel } from "../inParallel";
+  TableMembershipStore,
+  userKind,
+  type ResourceKind,
+} from "../../src/store";
+import {
+  createGroupBody,
+  createUserBody,
+  generateGroup,
+  generateUser,
+  inParallel,
+} from "../../packages/entra-replay/src/index";
 
 /**
  * The rows of one resource exactly as TableResourceStore writes them (the resource row `u|id` or

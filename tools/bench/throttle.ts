@@ -35,7 +35,7 @@ export interface ThrottleBenchOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface PhaseResult {
+interface PhaseResult {
   readonly phase: string;
   /** B's requests. */
   readonly quiet: {

@@ -1,13 +1,13 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ensureQueues } from "../../src/store/storageQueues";
+import { ensureQueues } from "../../src/store";
 import type { WebhookQueues } from "../../src/webhooks/workQueue";
 import { startQueuePoller } from "../queuePoller";
 import type { BenchEnvironment, BenchTenant } from "./environment";
 import { runSlice, type LoadSlice } from "./load";
 
-export type WebhookSetup = "none" | "healthy" | "hanging";
-export const WEBHOOK_SETUPS: readonly WebhookSetup[] = ["none", "healthy", "hanging"];
+type WebhookSetup = "none" | "healthy" | "hanging";
+const WEBHOOK_SETUPS: readonly WebhookSetup[] = ["none", "healthy", "hanging"];
 /** Every order of the three, so each setup is measured equally often first, second and third. */
 const ORDERS: readonly (readonly WebhookSetup[])[] = [
   ["none", "healthy", "hanging"],
@@ -18,7 +18,7 @@ const ORDERS: readonly (readonly WebhookSetup[])[] = [
   ["healthy", "none", "hanging"],
 ];
 
-export interface WebhookSideResult {
+interface WebhookSideResult {
   readonly setup: WebhookSetup;
   readonly writes: number;
   readonly errors: number;

@@ -1,12 +1,14 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import { groupKind, userKind, type ResourceKind } from "../../src/store/resourceKinds";
 import {
+  groupKind,
   indexRowKeys,
   isTombstone,
   mayHaveMemberships,
   parseDoc,
   resourceRowKey,
-} from "../../src/store/rows";
+  userKind,
+  type ResourceKind,
+} from "../../src/store";
 
 /**
  * Scans a tenant's partition of the resources table and reports every row that breaks the layout's
@@ -14,7 +16,7 @@ import {
  * membership as a forward `m|group|member` and a reverse `r|member|group` row, both ends existing.
  */
 
-export type FindingKind =
+type FindingKind =
   /** An index row whose resource row does not exist. */
   | "orphanIndex"
   /** An index row whose resource exists but no longer holds the indexed value (or names another id). */

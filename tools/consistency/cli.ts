@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../src/config";
-import { openTables } from "../../src/store/tableClients";
+import { openTables } from "../../src/store";
 import { toCliError } from "../cliErrors";
 import { findRunningConnector } from "../runningConnector";
 import { storageConfigured } from "../tenantContext";

@@ -14,7 +14,7 @@ import { isValidTenantId } from "../../tenants/tenantId";
 /** The token request's form, parsed once by the token endpoint. */
 type Form = ReadonlyMap<string, string>;
 
-export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /** A refusal in RFC 6749 §5.2 terms; `reason` is for the log line only. */
 export class AssertionGrantError extends ApiError {

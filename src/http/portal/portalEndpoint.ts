@@ -37,10 +37,10 @@ export interface PortalPublicCall {
 export type PortalPublicOperation = (call: PortalPublicCall) => Promise<PortalResult & { tenantId?: string }>;
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
-export const CSRF_HEADER = "x-csrf-token";
+const CSRF_HEADER = "x-csrf-token";
 
 /** The HTTP status of a refused tenant operation, by its reason. */
-export const ADMIN_ERROR_STATUS = { invalid: 400, notFound: 404, conflict: 409 } as const;
+const ADMIN_ERROR_STATUS = { invalid: 400, notFound: 404, conflict: 409 } as const;
 
 /** The services' own refusals (not HTTP errors) as the API's: 400, 404 or 409 with their words. */
 export function asApiError(error: unknown): unknown {
@@ -84,7 +84,7 @@ function formatPortalError(failure: Failure, correlationId: string): FormattedEr
   };
 }
 
-export const portalSurface: Surface = {
+const portalSurface: Surface = {
   event: "portal.request",
   telemetry: false,
   formatError: formatPortalError,

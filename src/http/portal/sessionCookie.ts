@@ -1,6 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 
-export const SESSION_COOKIE = "portal_session";
+const SESSION_COOKIE = "portal_session";
 
 /** The session cookie's value, if the request carries one. */
 export function sessionCookie(request: HttpRequest): string | undefined {

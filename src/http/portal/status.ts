@@ -25,7 +25,7 @@ const ACTOR_KINDS: Readonly<Record<string, string>> = {
 };
 
 /** Who made a change, in words: the credential (never its value), or the operator's CLI. */
-export function actorOf(credentialId: string | undefined): string {
+function actorOf(credentialId: string | undefined): string {
   if (credentialId === undefined) return "operator";
   const colon = credentialId.indexOf(":");
   const kind = ACTOR_KINDS[credentialId.slice(0, colon)];

@@ -3,15 +3,15 @@ import type { AttributePath } from "../schema/types";
 import type { Filter, FilterValue, PatchPath } from "./ast";
 import { syntaxError, tokenize, type SyntaxContext, type Token } from "./lexer";
 
-export const MAX_FILTER_LENGTH = 4096;
+const MAX_FILTER_LENGTH = 4096;
 /** Parentheses and brackets deeper than this are rejected, so hostile input cannot exhaust the stack. */
-export const MAX_NESTING_DEPTH = 32;
+const MAX_NESTING_DEPTH = 32;
 /**
  * Most conditions (`attr op value`, `attr pr`) one filter or PATCH value path may hold. Entra sends
  * one or two; each condition is evaluated on every candidate (or every element), so the count,
  * not the text length, bounds the work.
  */
-export const MAX_FILTER_TERMS = 100;
+const MAX_FILTER_TERMS = 100;
 
 /** A lone UTF-16 surrogate is not text: no stored value can equal it, and no storage query can carry it. */
 const LONE_SURROGATE = /\p{Cs}/u;

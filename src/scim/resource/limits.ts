@@ -1,10 +1,10 @@
 import type { AttributeDefinition } from "../schema/types";
 
 /** Most values one multi-valued attribute may hold in a request. */
-export const MAX_MULTI_VALUES = 100;
+const MAX_MULTI_VALUES = 100;
 
 /** Most members one request may add, remove or set (members are rows of their own, not one value). */
-export const MAX_MEMBERS_PER_REQUEST = 1000;
+const MAX_MEMBERS_PER_REQUEST = 1000;
 
 export function maxValuesOf(definition: AttributeDefinition): number {
   return definition.name === "members" ? MAX_MEMBERS_PER_REQUEST : MAX_MULTI_VALUES;

@@ -4,7 +4,7 @@ import { MAX_INDEXED_VALUE_LENGTH } from "./limits";
 import { isPlainObject, type ResourceDoc } from "./types";
 
 /** Emails are indexed for matching; each needs a row in the create transaction (≤ 100 rows). */
-export const MAX_EMAILS = 20;
+const MAX_EMAILS = 20;
 
 /** A lone UTF-16 surrogate: valid in a JSON string, but no storage key can hold it (the SDK cannot encode it). */
 const LONE_SURROGATE = /\p{Cs}/u;

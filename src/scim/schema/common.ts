@@ -2,7 +2,7 @@ import { attribute, complex } from "./define";
 import type { AttributeDefinition } from "./types";
 
 /** RFC 7643 §3.1 attributes every resource has, outside any schema's attribute list. */
-export const idAttribute = attribute("id", "string", "Unique identifier assigned by the service provider.", {
+const idAttribute = attribute("id", "string", "Unique identifier assigned by the service provider.", {
   caseExact: true,
   mutability: "readOnly",
   returned: "always",
@@ -16,7 +16,7 @@ export const externalIdAttribute = attribute(
   { caseExact: true },
 );
 
-export const metaAttribute = complex(
+const metaAttribute = complex(
   "meta",
   "Resource metadata.",
   [

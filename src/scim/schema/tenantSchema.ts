@@ -40,7 +40,7 @@ export interface TenantSchema {
 export const DEFAULT_TENANT_SCHEMA: TenantSchema = { undeclaredExtensions: "store", attributes: [] };
 
 /** Most attributes one tenant may declare (the document must fit one table property). */
-export const MAX_EXTENSION_ATTRIBUTES = 100;
+const MAX_EXTENSION_ATTRIBUTES = 100;
 
 /** RFC 7643 §2.1 ATTRNAME. */
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;

@@ -1,9 +1,9 @@
 export type AttributeType =
   "string" | "boolean" | "decimal" | "integer" | "dateTime" | "reference" | "complex" | "binary";
 
-export type Mutability = "readOnly" | "readWrite" | "immutable" | "writeOnly";
-export type Returned = "always" | "never" | "default" | "request";
-export type Uniqueness = "none" | "server" | "global";
+type Mutability = "readOnly" | "readWrite" | "immutable" | "writeOnly";
+type Returned = "always" | "never" | "default" | "request";
+type Uniqueness = "none" | "server" | "global";
 
 /** One attribute of a SCIM schema (RFC 7643 §7), as served by /Schemas. */
 export interface AttributeDefinition {

@@ -23,7 +23,7 @@ export type NewTrust = Omit<FederatedTrust, "trustId" | "created">;
 
 export class TrustError extends Error {}
 
-export const MAX_TRUSTS_PER_TENANT = 10;
+const MAX_TRUSTS_PER_TENANT = 10;
 const MAX_AUDIENCES = 10;
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);

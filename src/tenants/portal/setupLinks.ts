@@ -27,7 +27,7 @@ export interface SetupLinkSummary {
   readonly revokedAt?: string;
 }
 
-export function stateOf(link: SetupLinkRecord, now: Date): SetupLinkState {
+function stateOf(link: SetupLinkRecord, now: Date): SetupLinkState {
   if (link.revokedAt) return "revoked";
   if (link.usedAt) return "used";
   return Date.parse(link.expiresAt) <= now.getTime() ? "expired" : "active";

@@ -29,7 +29,7 @@ export async function expectConsistent(client: TableClient, tenantId: string): P
 }
 
 /** Every page of a collection. */
-export async function listAll(scim: Scim, endpoint: "/Users" | "/Groups", query = ""): Promise<any[]> {
+async function listAll(scim: Scim, endpoint: "/Users" | "/Groups", query = ""): Promise<any[]> {
   const all: any[] = [];
   for (let start = 1; ; start += 100) {
     const page = await scim("GET", `${endpoint}?startIndex=${start}&count=100${query}`);

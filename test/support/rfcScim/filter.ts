@@ -111,7 +111,7 @@ export function splitUrn(path: string): [string | undefined, string] {
 }
 
 /** Every value at an attribute path; multi-valued attributes contribute each element. */
-export function valuesAt(resource: unknown, path: string): unknown[] {
+function valuesAt(resource: unknown, path: string): unknown[] {
   const [urn, rest] = splitUrn(path);
   let current: unknown[] = [urn === undefined ? resource : getKey(resource, urn)];
   for (const name of rest.split(".")) {

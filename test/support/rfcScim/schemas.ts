@@ -28,7 +28,7 @@ const multi = (name: string, types: readonly string[], subs: readonly Attribute[
   ],
 });
 
-export const USER_ATTRIBUTES: readonly Attribute[] = [
+const USER_ATTRIBUTES: readonly Attribute[] = [
   s("userName"),
   {
     name: "name",
@@ -72,7 +72,7 @@ export const USER_ATTRIBUTES: readonly Attribute[] = [
   multi("x509Certificates", []),
 ];
 
-export const ENTERPRISE_ATTRIBUTES: readonly Attribute[] = [
+const ENTERPRISE_ATTRIBUTES: readonly Attribute[] = [
   s("employeeNumber"),
   s("costCenter"),
   s("organization"),
@@ -89,7 +89,7 @@ export const ENTERPRISE_ATTRIBUTES: readonly Attribute[] = [
   },
 ];
 
-export const GROUP_ATTRIBUTES: readonly Attribute[] = [
+const GROUP_ATTRIBUTES: readonly Attribute[] = [
   s("displayName"),
   {
     name: "members",

@@ -14,7 +14,7 @@ export const DEPLOYED = {
   SCIM_BASE_URL: "https://func-api-abc.azurewebsites.net/scim/v2",
 };
 
-export interface CliCall {
+interface CliCall {
   args: string[];
   env: Record<string, string | null>;
 }

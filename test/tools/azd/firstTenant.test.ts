@@ -18,8 +18,8 @@ describe("azd postdeploy hook (tools/azd/firstTenant.ts)", () => {
       ([, os, shell, run]) => ({ os, shell, run }),
     );
     expect(entries).toEqual([
-      { os: "posix", shell: "sh", run: "node ./dist/tools/azd/firstTenant.js" },
-      { os: "windows", shell: "pwsh", run: "node ./dist/tools/azd/firstTenant.js" },
+      { os: "posix", shell: "sh", run: "node tools/launch.js tools/azd/firstTenant" },
+      { os: "windows", shell: "pwsh", run: "node tools/launch.js tools/azd/firstTenant" },
     ]);
   });
 
