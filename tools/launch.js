@@ -14,7 +14,7 @@
 "use strict";
 
 const { spawnSync } = require("node:child_process");
-const { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require("node:fs");
 const { delimiter, join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
