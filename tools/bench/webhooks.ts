@@ -198,9 +198,14 @@ export async function measureWebhookIsolation(
         slices.get(setup)?.push(slice);
       }
     }
+    // A write's notice leaves after the notifier's coalescing window, so the last round's may still be on its
+    // way: count until the healthy tenant's has been sent (a fast machine ends the rounds inside that window).
+    const deadline = Date.now() + 15_000;
+    while ((queued.counts.get(hooked("healthy")) ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     queued.stop();
     // Deliveries are not timed; give the first ones a moment to arrive so the counts say they ran.
-    const deadline = Date.now() + 15_000;
     while ((healthy.connections() === 0 || hanging.connections() === 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
