@@ -1,3 +1,5 @@
+import { ApiError } from "../../src/events/apiError";
+
 /** The portal's JSON API (docs/portal.md): same origin, session cookie, CSRF header on every change. */
 
 export interface Session {
@@ -8,16 +10,8 @@ export interface Session {
   readonly idleTimeoutSeconds: number;
 }
 
-/** An answer the API refused, with the server's own code and message for the admin. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// An answer the API refused, with the server's own code and message for the admin.
+export { ApiError };
 
 /** The session is gone (expired, idle too long, signed out): the page can only ask for a new link. */
 export class SessionExpiredError extends ApiError {}

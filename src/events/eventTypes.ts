@@ -1,18 +1,8 @@
 import type { AuditOperation } from "../service/audit";
 
-/** The event types an application can subscribe to and switch on; names never change once published. */
-export const EVENT_TYPES = [
-  "user.created",
-  "user.updated",
-  "user.deactivated",
-  "user.reactivated",
-  "user.deleted",
-  "group.created",
-  "group.updated",
-  "group.deleted",
-  "group.member_added",
-  "group.member_removed",
-] as const;
+import { EVENT_TYPES } from "./eventTypeNames";
+
+export { EVENT_TYPES };
 
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,5 +1,5 @@
 import { h, replaceChildren, time } from "../dom";
-import { EVENT_TYPES } from "../eventTypes";
+import { EVENT_TYPES } from "../../../src/events/eventTypeNames";
 import { dataTable, row, textInput } from "../forms";
 import type { ViewContext } from "../view";
 import { actionForm, errorBox, reporting, rowButton, secretOnce, statusLine } from "../widgets";
