@@ -1,3 +1,7 @@
+// esbuild's synchronous API runs its service on a worker thread by default; loaded again by each test
+// file, those workers outlived the run and jest never exited. One esbuild process per call instead.
+process.env.ESBUILD_WORKER_THREADS = "0";
+
 /** @type {import('jest').Config} */
 const tsJest = ["ts-jest", { tsconfig: "tsconfig.json" }];
 
