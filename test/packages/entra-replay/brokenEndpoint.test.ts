@@ -221,6 +221,9 @@ describe("after the first request without an answer", () => {
         concurrency: 2,
         timeoutMs: 500,
       });
+      // A request written just before the stop can reach the server a moment after the replay returns; a
+      // replay still sending would go on at one request per 30 ms and show in the 600 ms after.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const sentByTheEnd = seen.length;
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(report.stopped?.message).toContain("did not answer within 0.5 s");
