@@ -22,6 +22,8 @@ interface WebhookSideResult {
   readonly setup: WebhookSetup;
   readonly writes: number;
   readonly errors: number;
+  /** The first few failures' words (an HTTP status or a client error), so a failed write says why. */
+  readonly errorSamples: readonly string[];
   readonly perSecond: number;
 }
 
@@ -164,7 +166,7 @@ export async function measureWebhookIsolation(
       const result = await tenant.http.send("POST", "/Users", {
         body: { userName: `hook${serial}@bench.example`, active: true },
       });
-      return result.status === 201 ? undefined : `HTTP ${result.status}`;
+      return result.status === 201 ? undefined : `HTTP ${result.status} ${result.body.slice(0, 200)}`;
     };
 
     const warmupWrites = options.concurrency * 4;
@@ -214,7 +216,14 @@ export async function measureWebhookIsolation(
       const writes = measured.reduce((sum, slice) => sum + slice.latencies.length, 0);
       const seconds = measured.reduce((sum, slice) => sum + slice.seconds, 0);
       const errors = measured.reduce((sum, slice) => sum + slice.errors, 0);
-      return { setup, writes, errors, perSecond: seconds > 0 ? Math.round((writes / seconds) * 10) / 10 : 0 };
+      const errorSamples = measured.flatMap((slice) => slice.errorSamples).slice(0, 5);
+      return {
+        setup,
+        writes,
+        errors,
+        errorSamples,
+        perSecond: seconds > 0 ? Math.round((writes / seconds) * 10) / 10 : 0,
+      };
     });
     const rate = (setup: WebhookSetup) => sides.find((side) => side.setup === setup)?.perSecond ?? 0;
     const roundRatios = (of: WebhookSetup, to: WebhookSetup) =>

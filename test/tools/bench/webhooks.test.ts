@@ -12,10 +12,10 @@ describe("bench: SCIM writes beside a hanging webhook endpoint", () => {
 
   it("times every setup, delivers to the healthy endpoint and holds few connections to the hanging one", async () => {
     const result = await measureWebhookIsolation(env, { requests: 24, concurrency: 4, rounds: 2 });
-    expect(result.sides.map((side) => [side.setup, side.writes, side.errors])).toEqual([
-      ["none", 24, 0],
-      ["healthy", 24, 0],
-      ["hanging", 24, 0],
+    expect(result.sides.map((side) => [side.setup, side.writes, side.errors, side.errorSamples])).toEqual([
+      ["none", 24, 0, []],
+      ["healthy", 24, 0, []],
+      ["hanging", 24, 0, []],
     ]);
     expect(result.healthyDeliveries).toBeGreaterThan(0);
     expect(result.hangingConnections).toBeGreaterThan(0);
