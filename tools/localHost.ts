@@ -133,6 +133,8 @@ export interface LocalHost {
   close(): Promise<void>;
 }
 
+const IDLE_CONNECTION_MS = 130_000;
+
 /**
  * Serves a route table (`createRoutes(services)` over the services the caller built) over HTTP on
  * 127.0.0.1, as the Functions host would, without Core Tools. A table with a route the Functions host
@@ -156,6 +158,9 @@ export function startLocalHost(
       response.end();
     });
   });
+  // The Functions host (Kestrel) keeps an idle connection 130 s; Node's default of 5 s would close a
+  // keep-alive client's socket just as it reuses it after a pause, a reset the real host never causes.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {

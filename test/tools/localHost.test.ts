@@ -1,3 +1,4 @@
+import { createConnection } from "node:net";
 import { compileRoute, compileRouteTable, startLocalHost } from "../../tools/localHost";
 import { createRoutes } from "../../src/http/routes";
 import { routeTable as routes } from "../support/routeTable";
@@ -73,4 +74,48 @@ describe("the local host refuses what the Functions host refuses", () => {
       await host.close();
     }
   });
+});
+
+describe("idle keep-alive connections, as the Functions host keeps them", () => {
+  /** One raw connection: writes a request, resolves with the status line of the answer. */
+  function connection(port: number) {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let received = "";
+    let closedByServer = false;
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      received += chunk;
+    });
+    socket.on("end", () => {
+      closedByServer = true;
+    });
+    return {
+      async get(path: string): Promise<string> {
+        const before = received.length;
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+        while (!received.slice(before).includes("\r\n\r\n") && !closedByServer) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return received.slice(before).split("\r\n")[0] ?? "";
+      },
+      closedByServer: () => closedByServer,
+      destroy: () => socket.destroy(),
+    };
+  }
+
+  it("keeps a connection open past Node's 5 s default, so a client reusing it is not reset", async () => {
+    const host = await startLocalHost(0, [
+      { name: "ping", route: "ping", methods: ["GET"], handler: () => Promise.resolve({ status: 204 }) },
+    ]);
+    const client = connection(Number(new URL(host.origin).port));
+    try {
+      expect(await client.get("/ping")).toBe("HTTP/1.1 204 No Content");
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(client.closedByServer()).toBe(false);
+      expect(await client.get("/ping")).toBe("HTTP/1.1 204 No Content");
+    } finally {
+      client.destroy();
+      await host.close();
+    }
+  }, 20_000);
 });
