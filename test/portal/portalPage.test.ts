@@ -6,8 +6,12 @@ import { startQueuePoller } from "../../tools/queuePoller";
 import { seriousAccessibilityViolations, startPortalBrowser, type PortalBrowser } from "../support/browser";
 import { startReceiver } from "../support/webhookReceiver";
 
-/** Written by this run and shown in the README: one picture per view, same names every run. */
-const SCREENSHOTS = join(__dirname, "..", "..", "docs", "portal");
+/**
+ * One picture per view, same names every run. `npm run screenshots` writes them into docs/portal/ for the
+ * README; any other run keeps them in the ignored .test-output/ so a test run leaves the working tree clean.
+ */
+const SCREENSHOTS =
+  process.env.PORTAL_SCREENSHOTS_DIR ?? join(__dirname, "..", "..", ".test-output", "portal");
 /** A shared 2-core machine: each step waits for what the page shows, with room to spare. */
 const STEP_MS = 120_000;
 const TENANT = "contoso";
