@@ -57,6 +57,26 @@ async function rowOrUndefined<T extends object>(read: Promise<T>): Promise<T | u
   }
 }
 
+/** The row keys of a kind's generation and kept count, for readers of the whole partition (the checker). */
+export function countRowKeys(kind: ResourceKind): { readonly generation: string; readonly count: string } {
+  return { generation: generationRowKey(kind), count: countRowKey(kind) };
+}
+
+/** What a generation row and a count row (either may be missing) say: the current generation, and the count if it is current. */
+export function keptCountOf(
+  generation: Readonly<Record<string, unknown>> | undefined,
+  kept: Readonly<Record<string, unknown>> | undefined,
+): KeptCount {
+  const current =
+    typeof generation?.[GENERATION_PROPERTY] === "string" ? generation[GENERATION_PROPERTY] : "";
+  return {
+    generation: current,
+    ...(kept !== undefined && kept.g === current && typeof kept.count === "number"
+      ? { count: kept.count }
+      : {}),
+  };
+}
+
 export async function keptCount(
   client: TableClient,
   tenantId: string,
@@ -66,13 +86,7 @@ export async function keptCount(
     rowOrUndefined(client.getEntity<GenerationRow>(tenantId, generationRowKey(kind))),
     rowOrUndefined(client.getEntity<CountRow>(tenantId, countRowKey(kind))),
   ]);
-  const current = generation?.[GENERATION_PROPERTY] ?? "";
-  return {
-    generation: current,
-    ...(kept !== undefined && kept.g === current && typeof kept.count === "number"
-      ? { count: kept.count }
-      : {}),
-  };
+  return keptCountOf(generation, kept);
 }
 
 /**

@@ -5,7 +5,7 @@
  * import this module only (a lint rule holds them to it), so the layout can change behind it.
  */
 export { auditAction } from "./auditRows";
-export { newGenerationAction } from "./countRows";
+export { countRowKeys, keptCountOf, newGenerationAction } from "./countRows";
 export { guardedDeleteAction } from "./guardedDelete";
 export { prefixRange } from "./keys";
 export { groupKind, userKind, userNameIndex, type ResourceKind } from "./resourceKinds";

@@ -26,6 +26,8 @@ describe("consistency checker", () => {
     const group = (
       await scim("POST", "/Groups", { displayName: "G", members: [{ value: user }, { value: other }] })
     ).body.id as string;
+    // A listing keeps the count behind totalResults, under the tenant's current generation.
+    expect((await scim("GET", "/Users?count=1")).body.totalResults).toBe(2);
     const clean = await checkTenant(table, tenant.tenantId);
     expect(clean).toMatchObject({ users: 2, groups: 1, memberships: 2, findings: [] });
 
@@ -40,6 +42,8 @@ describe("consistency checker", () => {
     await table.createEntity({ partitionKey: pk, rowKey: `r|${ghost}|${group}`, groupId: group });
     // A member marked as never in a membership: its DELETE would skip the sweep.
     await table.updateEntity({ partitionKey: pk, rowKey: `u|${user}`, mayHaveMemberships: false }, "Merge");
+    // A current kept count that no longer matches the users: listings would report 5.
+    await table.updateEntity({ partitionKey: pk, rowKey: "n|count|User", count: 5 }, "Merge");
 
     const report = await checkTenant(table, pk);
     expect(report.findings.map((finding) => `${finding.kind} ${finding.rowKey}`).sort()).toEqual(
@@ -52,9 +56,10 @@ describe("consistency checker", () => {
         `membershipWithoutGroup r|${user}|${ghost}`,
         `membershipWithoutMember m|${group}|${ghost}`,
         `unflaggedMembership u|${user}`,
+        "wrongKeptCount n|count|User",
       ].sort(),
     );
     const all = await checkAllTenants(table);
-    expect(all.find((entry) => entry.tenantId === pk)?.findings).toHaveLength(8);
+    expect(all.find((entry) => entry.tenantId === pk)?.findings).toHaveLength(9);
   });
 });

@@ -1,8 +1,10 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import {
+  countRowKeys,
   groupKind,
   indexRowKeys,
   isTombstone,
+  keptCountOf,
   mayHaveMemberships,
   parseDoc,
   resourceRowKey,
@@ -41,7 +43,12 @@ type FindingKind =
    * A resource marked as never in a membership while a membership row names it: deleting it would
    * skip the sweep and leave those rows behind.
    */
-  | "unflaggedMembership";
+  | "unflaggedMembership"
+  /**
+   * A count kept for `totalResults` that is still current (no create or delete renewed the generation
+   * since) but differs from the resources of its kind: listings would report a wrong total.
+   */
+  | "wrongKeptCount";
 
 export interface Finding {
   readonly tenantId: string;
@@ -92,6 +99,8 @@ class PartitionState {
   readonly reverse = new Map<string, unknown>();
   /** Resource row keys marked as never in a membership. */
   readonly memberless = new Set<string>();
+  /** The generation and kept-count rows (`n|gen|…`, `n|count|…`), by row key. */
+  readonly countRows = new Map<string, Row>();
   readonly findings: Finding[] = [];
 
   constructor(readonly tenantId: string) {}
@@ -115,6 +124,9 @@ class PartitionState {
         return;
       case "r":
         this.reverse.set(rowKey, row.groupId);
+        return;
+      case "n":
+        this.countRows.set(rowKey, row);
         return;
       default:
         this.otherRows += 1;
@@ -143,6 +155,24 @@ class PartitionState {
   check(): void {
     this.checkIndexes();
     this.checkMemberships();
+    this.checkKeptCounts();
+  }
+
+  private checkKeptCounts(): void {
+    for (const kind of KINDS) {
+      const keys = countRowKeys(kind);
+      const { count } = keptCountOf(this.countRows.get(keys.generation), this.countRows.get(keys.count));
+      if (count === undefined) continue;
+      let actual = 0;
+      for (const key of this.resources.keys()) if (key.startsWith(`${kind.rowPrefix}|`)) actual += 1;
+      if (count !== actual) {
+        this.finding(
+          "wrongKeptCount",
+          keys.count,
+          `keeps ${count} ${kind.name} resources, the partition holds ${actual}`,
+        );
+      }
+    }
   }
 
   private checkIndexes(): void {
