@@ -39,9 +39,17 @@ function text(reports: readonly TenantReport[]): string {
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { all: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+    options: {
+      all: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
     allowPositionals: true,
   });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const tenantId = positionals[0];
   if (values.all === (tenantId !== undefined) || positionals.length > 1) throw new UsageError(USAGE);
   const { resources } = openTables(loadConfig(await storageEnvironment()));
