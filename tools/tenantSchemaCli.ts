@@ -27,7 +27,7 @@ const SCHEMA_USAGE = `Tenant-defined extension attributes:
                         return them as sent (the default)
 Running instances see a change within AUTH_CACHE_TTL_SECONDS.
 --json (every action): {"undeclaredExtensions":"refuse|store","attributes":[{"schema","resourceType",
-  "name","type","multiValued","caseExact","description"?}]}`;
+  "name","type","multiValued","caseExact","description"?,"mutability"?}]}`;
 
 const ACTIONS = ["list", "add", "remove", "undeclared"];
 
