@@ -1,6 +1,6 @@
 /**
  * Delay before each retry, in seconds: 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h, 24 h, 24 h,
- * 24 h: the last attempt comes a little over 3 days after the first. A small random spread keeps
+ * 24 h: the last attempt comes almost 4 days (about 95 h) after the first. A small random spread keeps
  * retries of many events from arriving together.
  */
 const RETRY_DELAYS_SECONDS = [30, 120, 600, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 86_400, 86_400];
