@@ -9,8 +9,10 @@ import { checkAllTenants, checkTenant, formatFinding, type TenantReport } from "
 const USAGE = `Usage: npm run check-consistency -- <tenantId | --all> [--json]
 
 Scans the tenant's partition (or every partition) of the resources table and reports orphan, stale
-or missing index rows and memberships without a resource at either end or without their other
-direction. Exits 1 when anything is found, 2 on a usage or storage error.
+or missing index rows, memberships without a resource at either end or without their other
+direction, unreadable rows, leftover tombstones, memberships of a resource marked as having none,
+and kept counts that disagree with the resources. Exits 1 when anything is found, 2 on a usage or
+storage error.
 
 Storage: $STORAGE_CONNECTION_STRING or $STORAGE_TABLE_ENDPOINT (Azure, your az login), else the running
 'npm run dev'. Run it on a quiet tenant: a write in flight can show up as a finding (run it again).`;
