@@ -28,6 +28,8 @@ const LOGIN_ERRORS = new Set([
 
 const KEY_VAULT_ROLE = "Key Vault Secrets Officer";
 const STORAGE_ROLE = "Storage Table Data Contributor";
+/** The webhook commands (replay, sweep) send to the account's queue service, which has its own role. */
+const QUEUE_ROLE = "Storage Queue Data Contributor";
 
 interface SdkError {
   readonly name: string;
@@ -92,7 +94,8 @@ function fromSdkError(error: SdkError, setting: ErrorSetting): CliError | undefi
     : `the storage at ${hostOf(error.request?.url) ?? "the configured endpoint"}`;
   const code = typeof error.code === "string" ? error.code : undefined;
   if (error.statusCode === 403) {
-    const role = vault ? KEY_VAULT_ROLE : STORAGE_ROLE;
+    const queue = !vault && (hostOf(error.request?.url) ?? "").includes(".queue.");
+    const role = vault ? KEY_VAULT_ROLE : queue ? QUEUE_ROLE : STORAGE_ROLE;
     return new CliError(
       "permission",
       `Your Azure identity may not use ${service} (403${code ? ` ${code}` : ""}).`,

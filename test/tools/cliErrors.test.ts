@@ -81,6 +81,20 @@ describe("tenant CLI errors from Azure: one line naming the cause and the fix", 
     );
   });
 
+  it("a queue service that refuses the identity (403) names Storage Queue Data Contributor", () => {
+    const sdkError = new RestError("This request is not authorized to perform this operation.", {
+      statusCode: 403,
+      code: "AuthorizationPermissionMismatch",
+      request: createPipelineRequest({
+        url: "https://scimdata.queue.core.windows.net/webhooks-fanout/messages",
+      }),
+    });
+    const error = toCliError(new StorageUnavailableError(sdkError));
+    expect(error.errorClass).toBe("permission");
+    expect(error.line).toContain("may not use the storage at scimdata.queue.core.windows.net (403");
+    expect(error.line).toContain(`Grant it the role 'Storage Queue Data Contributor' on the storage account`);
+  });
+
   it("storage that refuses the identity (403) names Storage Table Data Contributor", () => {
     const sdkError = new RestError(
       "This request is not authorized to perform this operation using this permission.",
