@@ -139,8 +139,17 @@ function fromAdminError(error: TenantAdminError, command: string | undefined): C
       return new CliError("notFound", error.message, "'npm run tenant -- list' shows the tenants.", {
         cause: error,
       });
-    case "conflict":
-      return new CliError("refused", error.message, "", { cause: error });
+    case "conflict": {
+      // "X already exists; use 'rotate' …": the cause, then the way out as the fix (what --json's `fix` carries).
+      const [cause = error.message, ...advice] = error.message.split("; ");
+      const fix = advice.join("; ");
+      return new CliError(
+        "refused",
+        fix === "" ? cause : `${cause}.`,
+        fix === "" ? "" : `${fix.charAt(0).toUpperCase()}${fix.slice(1)}`,
+        { cause: error },
+      );
+    }
     default:
       return usageError(error.message, command);
   }

@@ -3,6 +3,7 @@ import { CredentialUnavailableError, type TokenCredential } from "@azure/identit
 import type { SecretClient } from "@azure/keyvault-secrets";
 import { createServices, type AppServices } from "../../src/app/composition";
 import { StorageUnavailableError } from "../../src/service/storageUnavailable";
+import { TenantAdminError } from "../../src/tenants/tenantAdmin";
 import { createSecretClient } from "../../src/tenants/keyVaultClient";
 import { KeyVaultCredentialStore } from "../../src/tenants/keyVaultCredentialStore";
 import { EXIT_CODES } from "../../tools/cliCommand";
@@ -79,6 +80,18 @@ describe("tenant CLI errors from Azure: one line naming the cause and the fix", 
     expect(run.stderr[0]).toMatch(
       /^Key Vault https:\/\/127\.0\.0\.1:\d+ is not reachable \(.*\)\. Check KEY_VAULT_URI and your network\.$/,
     );
+  });
+
+  it("a refusal says its cause and, apart, its way out, which --json carries as the fix", () => {
+    const error = toCliError(
+      new TenantAdminError("Tenant 'acme' already exists; use 'rotate' for a new token.", "conflict"),
+    );
+    expect(error.errorClass).toBe("refused");
+    expect(error.toJSON().error).toMatchObject({
+      message: "Tenant 'acme' already exists.",
+      fix: "Use 'rotate' for a new token.",
+    });
+    expect(error.line).toBe("Tenant 'acme' already exists. Use 'rotate' for a new token.");
   });
 
   it("a queue service that refuses the identity (403) names Storage Queue Data Contributor", () => {

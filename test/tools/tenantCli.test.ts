@@ -357,7 +357,7 @@ describe("tenant CLI as a process", () => {
       });
       const again = await runNode(cli.path, ["create", "acme"], { cwd: devFolder, env: cleanEnvironment() });
       expect(again.code).toBe(EXIT_CODES.refused);
-      expect(lines(again.stderr)).toEqual(["Tenant 'acme' already exists; use 'rotate' for a new token."]);
+      expect(lines(again.stderr)).toEqual(["Tenant 'acme' already exists. Use 'rotate' for a new token."]);
       // About twenty CLI processes in a row: generous for a loaded 2-core machine.
     }, 180_000);
 
