@@ -7,6 +7,7 @@ import { parsePatchRequest, type PatchOperation } from "../scim/patch/request";
 import { ALL_ATTRIBUTES, project, type AttributeSelection } from "../scim/projection";
 import { renderResource, type ScimResource } from "../scim/render";
 import { canonicaliseResource } from "../scim/resource/canonicalise";
+import { docJson } from "../scim/resource/docJson";
 import type { ResourceDoc } from "../scim/resource/types";
 import { validateResource } from "../scim/resource/validate";
 import { maskWriteOnly, withoutWriteOnly } from "../scim/resource/writeOnly";
@@ -188,7 +189,7 @@ export class ResourceService {
       const doc = withoutWriteOnly(type, change(stored.doc));
       try {
         // Entra re-sends values it already sent: a request that changes nothing writes nothing.
-        if (JSON.stringify(doc) === JSON.stringify(stored.doc)) return this.resultOf(scope, stored);
+        if (docJson(doc) === docJson(stored.doc)) return this.resultOf(scope, stored);
         const now = this.now();
         const audit = auditOfChange(this.type.name, id, maskWriteOnly(type, stored.doc), doc, now);
         const updated = await this.repository.update(scope.tenantId, stored, doc, now, audit);

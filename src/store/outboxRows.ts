@@ -33,6 +33,8 @@ export type OutboxEntity = {
 const WRITE_ONLY = new Set(["password"]);
 
 function withoutWriteOnly(doc: ResourceDoc): ResourceDoc {
+  // The document itself when it holds none (always, since write-only attributes are not stored): its text is known.
+  if (!Object.keys(doc).some((name) => WRITE_ONLY.has(name.toLowerCase()))) return doc;
   return Object.fromEntries(Object.entries(doc).filter(([name]) => !WRITE_ONLY.has(name.toLowerCase())));
 }
 

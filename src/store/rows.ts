@@ -1,5 +1,6 @@
 import { indexKeyPart, encodeKeyPart } from "./keys";
 import type { IndexDefinition, ResourceKind } from "./resourceKinds";
+import { docJson, parseDocJson } from "../scim/resource/docJson";
 import type { ResourceDoc } from "../scim/resource/types";
 
 /**
@@ -71,7 +72,7 @@ export function indexPrefix(kind: ResourceKind, index: IndexDefinition): string 
 }
 
 export function serializeDoc(doc: ResourceDoc): string[] {
-  const json = JSON.stringify(doc);
+  const json = docJson(doc);
   const chunks: string[] = [];
   for (let start = 0; start < json.length; start += CHUNK_CHARS)
     chunks.push(json.slice(start, start + CHUNK_CHARS));
@@ -89,5 +90,5 @@ export function parseDoc(entity: Record<string, unknown>): ResourceDoc {
     const chunk = entity[`doc${index}`];
     if (typeof chunk === "string") json += chunk;
   }
-  return JSON.parse(json) as ResourceDoc;
+  return parseDocJson(json);
 }

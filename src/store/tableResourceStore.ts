@@ -405,7 +405,7 @@ export class TableResourceStore implements ResourceRepository {
 
   private entity(tenantId: string, stored: StoredResource) {
     const chunks = serializeDoc(stored.doc);
-    if (chunks.join("").length > MAX_DOC_CHARS) {
+    if (chunks.reduce((length, chunk) => length + chunk.length, 0) > MAX_DOC_CHARS) {
       throw badRequest(
         "invalidValue",
         `The ${this.kind.name} exceeds the largest resource the store can hold.`,
@@ -432,15 +432,16 @@ export class TableResourceStore implements ResourceRepository {
   }
 
   private fromEntity(id: string, entity: Record<string, unknown>): StoredResource {
-    return withEtag(
-      {
-        id,
-        doc: parseDoc(entity),
-        created: String(entity.created),
-        lastModified: String(entity.lastModified),
-        mayHaveMemberships: mayHaveMemberships(entity),
-      },
-      String(entity.etag),
-    );
+    // Built once (not through withEtag's copy): a list page makes one per listed resource.
+    const etag = String(entity.etag);
+    return {
+      id,
+      doc: parseDoc(entity),
+      created: String(entity.created),
+      lastModified: String(entity.lastModified),
+      mayHaveMemberships: mayHaveMemberships(entity),
+      etag,
+      version: versionFromEtag(etag),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { badRequest } from "../errors";
 import { readAttribute, writeAttribute } from "../resource/access";
 import { coerceAttributeValue, isEncodedRole } from "../resource/coerce";
+import { copyDoc } from "../resource/docJson";
 import { isPlainObject, type ResourceDoc } from "../resource/types";
 import { isWriteOnly } from "../resource/writeOnly";
 import type { ResourceType } from "../schema/resourceType";
@@ -260,7 +261,7 @@ export function applyPatch(
 ): ResourceDoc {
   // A JSON copy: documents are JSON, and structuredClone's recursion fails thousands of levels
   // sooner (rows stored before bodies had a depth limit may nest that deep).
-  const result = JSON.parse(JSON.stringify(doc)) as ResourceDoc;
+  const result = copyDoc(doc);
   const budget = new FilterBudget();
   for (const operation of expandOperations(type, operations)) applyOne(result, type, operation, budget);
   return result;
