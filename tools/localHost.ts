@@ -19,26 +19,31 @@ interface CompiledRoute {
  * parameter, `*` takes the rest of the path.
  */
 export function compileRoute(definition: RouteDefinition): CompiledRoute {
-  const template = definition.route.split("/");
+  // Each template part parsed once: matching runs for every route on every request.
+  const template = definition.route.split("/").map((part) => {
+    const parameter = /^\{(\*?)(\w+)(\??)\}$/.exec(part);
+    if (!parameter) return { literal: part.toLowerCase() } as const;
+    const [, catchAll, name = "", optional] = parameter;
+    return { name, catchAll: catchAll !== "", optional: optional !== "" } as const;
+  });
   return {
     definition,
     match(segments) {
       const params: Record<string, string> = {};
       for (let index = 0; index < template.length; index += 1) {
-        const part = template[index] ?? "";
+        const part = template[index];
+        if (part === undefined) break;
         const segment = segments[index];
-        const parameter = /^\{(\*?)(\w+)(\??)\}$/.exec(part);
-        if (!parameter) {
-          if (segment === undefined || segment.toLowerCase() !== part.toLowerCase()) return undefined;
+        if ("literal" in part) {
+          if (segment === undefined || segment.toLowerCase() !== part.literal) return undefined;
           continue;
         }
-        const [, catchAll, name = "", optional] = parameter;
-        if (catchAll) {
-          params[name] = segments.slice(index).join("/");
+        if (part.catchAll) {
+          params[part.name] = segments.slice(index).join("/");
           return params;
         }
-        if (segment === undefined) return optional ? params : undefined;
-        params[name] = segment;
+        if (segment === undefined) return part.optional ? params : undefined;
+        params[part.name] = segment;
       }
       return segments.length <= template.length ? params : undefined;
     },

@@ -30,13 +30,13 @@ function unauthorized(): ScimError {
   return new ScimError(401, "The bearer token is missing or not valid for this tenant.");
 }
 
-function tenantBaseUrl(request: HttpRequest, tenantId: string): string {
-  return `${new URL(request.url).origin}/scim/v2/${tenantId}`;
+function tenantBaseUrl(url: URL, tenantId: string): string {
+  return `${url.origin}/scim/v2/${tenantId}`;
 }
 
 /** `PATCH /Users/{id}`: what a failed request was, without the ids or values it carried. */
-function requestShape(request: HttpRequest, tenantId: string): string {
-  const path = new URL(request.url).pathname;
+function requestShape(request: HttpRequest, url: URL, tenantId: string): string {
+  const path = url.pathname;
   const rest = path.slice(path.indexOf(`/${tenantId}/`) + tenantId.length + 2).split("/");
   return `${request.method} /${rest[0] ?? ""}${rest.length > 1 && rest[1] !== "" ? "/{id}" : ""}`;
 }
@@ -126,6 +126,9 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
   return pipeline(scimSurface, route, async (request, call) => {
     const tenantId = request.params.tenantId ?? "";
     const validTenant = isValidTenantId(tenantId);
+    // Parsed once for the base URL and the request's shape (the request serialises its URL on each read).
+    let parsedUrl: URL | undefined;
+    const url = () => (parsedUrl ??= new URL(request.url));
     // Learnt while the operation runs, used once the response is final.
     const seen: { authentication?: Authentication; debugBody?: string; writeOnly: ReadonlySet<string> } = {
       // The tenant's write-only attributes (the password, its own), masked in a debug log line.
@@ -140,7 +143,7 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
         seen.authentication,
         response.status ?? 200,
         scimFailure,
-        validTenant ? requestShape(request, tenantId) : request.method,
+        validTenant ? requestShape(request, url(), tenantId) : request.method,
       );
       if (seen.debugBody !== undefined)
         call.context.log(debugLine(call.correlationId, tenantId, seen.debugBody, response, seen.writeOnly));
@@ -161,7 +164,7 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
       // The tenant's own schema (its extension attributes) shapes everything the request does.
       const types = await services.resourceTypes.forTenant(tenantId);
       if (debugBody !== undefined) seen.writeOnly = writeOnlyNames([types.User, types.Group]);
-      const scope = { tenantId, baseUrl: tenantBaseUrl(request, tenantId), types };
+      const scope = { tenantId, baseUrl: tenantBaseUrl(url(), tenantId), types };
       const answer = await operation({ request, scope, services, ...(id ? { id } : {}) });
       // Webhooks: a fan-out is queued after a committed change, never awaited by this request.
       if ((call.scope.changesCommitted ?? 0) > 0) services.changes.notify(tenantId);

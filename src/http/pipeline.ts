@@ -167,30 +167,13 @@ export function pipeline(surface: Surface, route: string, work: PipelineWork): H
       }
     });
     withCorrelationId(response, correlationId);
-    const { failure, errorCode, unauthenticated } = outcome;
+    const { failure, unauthenticated } = outcome;
     if (unauthenticated) markUnauthenticated(response);
     const durationMs = Date.now() - started;
     context.log(
-      JSON.stringify({
-        event: surface.event,
-        correlationId,
-        tenantId: tenantId === undefined || isValidTenantId(tenantId) ? tenantId : "(invalid)",
-        method: request.method,
-        route,
-        status: response.status ?? 200,
-        durationMs,
-        storageRoundTrips: scope.storageRoundTrips,
-        ...(scope.storageRowsRead === undefined ? {} : { storageRowsRead: scope.storageRowsRead }),
-        ...(scope.storageKeysRead === undefined ? {} : { storageKeysRead: scope.storageKeysRead }),
-        // A streamed body (a group's members) reads storage after this line: its reads are not counted.
-        ...(response.body !== undefined && typeof response.body !== "string" ? { bodyStreamed: true } : {}),
-        ...(failure?.scimType ? { scimType: failure.scimType } : {}),
-        ...(errorCode ? { error: errorCode } : {}),
-        ...(unauthenticated ? { unauthenticated: true } : {}),
-        // A feature the client asked for and we do not offer: not a server error.
-        ...(response.status === UNSUPPORTED_STATUS ? { outcome: "unsupported" } : {}),
-        ...fields,
-      }),
+      JSON.stringify(
+        logLine(surface, route, request, tenantId, response, scope, durationMs, outcome, fields),
+      ),
     );
     for (const next of after) {
       try {
@@ -207,6 +190,41 @@ export function pipeline(surface: Surface, route: string, work: PipelineWork): H
     });
     return response;
   };
+}
+
+/** The request's one log line: the common fields (some only when they apply), then the surface's notes. */
+function logLine(
+  surface: Surface,
+  route: string,
+  request: HttpRequest,
+  tenantId: string | undefined,
+  response: HttpResponseInit,
+  scope: RequestScope,
+  durationMs: number,
+  outcome: { failure?: Failure; errorCode?: string; unauthenticated: boolean },
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  // Filled field by field (not spread from small objects): every request writes one.
+  const line: Record<string, unknown> = {
+    event: surface.event,
+    correlationId: scope.correlationId,
+    tenantId: tenantId === undefined || isValidTenantId(tenantId) ? tenantId : "(invalid)",
+    method: request.method,
+    route,
+    status: response.status ?? 200,
+    durationMs,
+    storageRoundTrips: scope.storageRoundTrips,
+  };
+  if (scope.storageRowsRead !== undefined) line.storageRowsRead = scope.storageRowsRead;
+  if (scope.storageKeysRead !== undefined) line.storageKeysRead = scope.storageKeysRead;
+  // A streamed body (a group's members) reads storage after this line: its reads are not counted.
+  if (response.body !== undefined && typeof response.body !== "string") line.bodyStreamed = true;
+  if (outcome.failure?.scimType) line.scimType = outcome.failure.scimType;
+  if (outcome.errorCode) line.error = outcome.errorCode;
+  if (outcome.unauthenticated) line.unauthenticated = true;
+  // A feature the client asked for and we do not offer: not a server error.
+  if (response.status === UNSUPPORTED_STATUS) line.outcome = "unsupported";
+  return Object.keys(fields).length === 0 ? line : { ...line, ...fields };
 }
 
 function describeQuietly(error: unknown): string {
