@@ -117,4 +117,41 @@ describe("ResourceService storage cost and concurrency (Azurite)", () => {
         expect(result.reason).toMatchObject({ status: 409, scimType: "uniqueness" });
     }
   });
+
+  it("serialises a PATCH's documents once: the new one, never the stored one again", async () => {
+    const created = await services.users.create(scope, {
+      userName: "Once@x.com",
+      title: "Before",
+      name: { givenName: "Ada", familyName: "Lovelace" },
+    });
+    const id = String(created.resource.id);
+    // A document, as opposed to the audit's values, the SDK's bodies or anything else serialised.
+    const isDoc = (value: unknown) =>
+      typeof value === "object" &&
+      value !== null &&
+      (value as { userName?: unknown }).userName === "Once@x.com";
+    const stringify = jest.spyOn(JSON, "stringify");
+    try {
+      await services.users.patch(scope, id, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "Replace", path: "title", value: "After" }],
+      });
+      // The comparison with the stored row, the stored row, and the outbox copy share one text;
+      // the stored document's text is the one its row was read from. (Before: five serialisations.)
+      expect(stringify.mock.calls.filter(([value]) => isDoc(value))).toHaveLength(1);
+    } finally {
+      stringify.mockRestore();
+    }
+    const read = await services.users.get(scope, id);
+    expect(read.resource).toMatchObject({
+      title: "After",
+      name: { givenName: "Ada", familyName: "Lovelace" },
+    });
+    // A PATCH that changes nothing still writes nothing (same text as the stored row's).
+    const again = await services.users.patch(scope, id, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Replace", path: "title", value: "After" }],
+    });
+    expect(again.version).toBe(read.version);
+  });
 });
