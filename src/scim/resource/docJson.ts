@@ -19,9 +19,9 @@ export function docJson(doc: ResourceDoc): string {
 
 /** `JSON.parse(text)` as a document, remembering the text it came from. */
 export function parseDocJson(text: string): ResourceDoc {
-  const doc = JSON.parse(text) as ResourceDoc;
-  if (typeof doc === "object" && doc !== null) texts.set(doc, text);
-  return doc;
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed === "object" && parsed !== null) texts.set(parsed, text);
+  return parsed as ResourceDoc;
 }
 
 /** A deep copy of a document (JSON values only), from its text. */
