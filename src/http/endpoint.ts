@@ -126,7 +126,7 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
   return pipeline(scimSurface, route, async (request, call) => {
     const tenantId = request.params.tenantId ?? "";
     const validTenant = isValidTenantId(tenantId);
-    // Parsed once for the base URL and the request's shape (the request serialises its URL on each read).
+    // Parsed once for the base URL and the request's shape (the request serializes its URL on each read).
     let parsedUrl: URL | undefined;
     const url = () => (parsedUrl ??= new URL(request.url));
     // Learnt while the operation runs, used once the response is final.

@@ -118,14 +118,14 @@ describe("ResourceService storage cost and concurrency (Azurite)", () => {
     }
   });
 
-  it("serialises a PATCH's documents once: the new one, never the stored one again", async () => {
+  it("serializes a PATCH's documents once: the new one, never the stored one again", async () => {
     const created = await services.users.create(scope, {
       userName: "Once@x.com",
       title: "Before",
       name: { givenName: "Ada", familyName: "Lovelace" },
     });
     const id = String(created.resource.id);
-    // A document, as opposed to the audit's values, the SDK's bodies or anything else serialised.
+    // A document, as opposed to the audit's values, the SDK's bodies or anything else serialized.
     const isDoc = (value: unknown) =>
       typeof value === "object" &&
       value !== null &&
@@ -137,7 +137,7 @@ describe("ResourceService storage cost and concurrency (Azurite)", () => {
         Operations: [{ op: "Replace", path: "title", value: "After" }],
       });
       // The comparison with the stored row, the stored row, and the outbox copy share one text;
-      // the stored document's text is the one its row was read from. (Before: five serialisations.)
+      // the stored document's text is the one its row was read from. (Before: five serializations.)
       expect(stringify.mock.calls.filter(([value]) => isDoc(value))).toHaveLength(1);
     } finally {
       stringify.mockRestore();

@@ -3,12 +3,12 @@ import type { ResourceDoc } from "./types";
 /**
  * The JSON text of a document, kept beside the document object: a write compares the new document
  * with the stored one, copies the stored one before patching, stores the new one and copies it into
- * the outbox row, and each of those used to serialise the same object again. Documents are never
- * changed in place once read or serialised (every change builds a new object), so the text stays true.
+ * the outbox row, and each of those used to serialize the same object again. Documents are never
+ * changed in place once read or serialized (every change builds a new object), so the text stays true.
  */
 const texts = new WeakMap<object, string>();
 
-/** `JSON.stringify(doc)`, serialised once per document object. */
+/** `JSON.stringify(doc)`, serialized once per document object. */
 export function docJson(doc: ResourceDoc): string {
   const known = texts.get(doc);
   if (known !== undefined) return known;

@@ -1,7 +1,7 @@
 import { copyDoc, docJson, parseDocJson } from "../../../src/scim/resource/docJson";
 
-describe("a document's JSON text, serialised once per document object", () => {
-  it("gives JSON.stringify's text, and the same text again without serialising the document twice", () => {
+describe("a document's JSON text, serialized once per document object", () => {
+  it("gives JSON.stringify's text, and the same text again without serializing the document twice", () => {
     const doc = { userName: "ada", emails: [{ value: "ada@example.com", primary: true }] };
     const stringify = jest.spyOn(JSON, "stringify");
     try {
@@ -13,7 +13,7 @@ describe("a document's JSON text, serialised once per document object", () => {
     }
   });
 
-  it("knows the text of a parsed document without serialising it", () => {
+  it("knows the text of a parsed document without serializing it", () => {
     const text = '{"userName":"bob","name":{"givenName":"Bob"}}';
     const doc = parseDocJson(text);
     expect(doc).toEqual({ userName: "bob", name: { givenName: "Bob" } });
