@@ -10,10 +10,11 @@ import { processCpuUs } from "./measure";
 import { seedResources, userRows, type ResourceRows } from "./rows";
 
 /**
- * Throttling: tenant B sends a steady, modest rate of userName matches while tenant A floods
- * (offers many times its limit). B's latency is measured alone, beside A's flood with the per-tenant
- * throttle on, and beside the same flood with the throttle off. A's client runs in a process of its
- * own, as Entra's does: the host pays for answering the flood, not for sending it.
+ * Throttling: tenant B sends a steady, modest rate of userName matches while tenant A offers many
+ * times its limit, in two shapes: a busy Entra job (many requests at once, pausing on each 429 for its
+ * Retry-After, as Entra does) and a hostile client that ignores 429. B's latency is measured alone,
+ * beside each with the per-tenant throttle on, and beside the hostile one with the throttle off. A's
+ * client runs in a process of its own, as Entra's does: the host pays for answering A, not for sending.
  */
 
 export interface ThrottleBenchOptions {
@@ -23,8 +24,10 @@ export interface ThrottleBenchOptions {
   readonly rounds: number;
   /** B's steady request rate (well under its limit). */
   readonly quietRate: number;
-  /** A's offered rate: a flood, many times its limit. */
+  /** The hostile client's offered rate: a flood, many times A's limit, whatever the answers say. */
   readonly floodRate: number;
+  /** The Entra-shaped job's requests at once (each sent as soon as the last answered). */
+  readonly entraConcurrency: number;
   /** The throttle of the measured phases: A's rate, and its requests working at once. */
   readonly limit: {
     readonly ratePerSecond: number;
@@ -62,8 +65,14 @@ interface PhaseResult {
     readonly eventLoopDelayP99Ms: number;
     readonly eventLoopDelayMaxMs: number;
   };
-  /** A's requests by status (absent when A is idle). */
-  readonly flood?: { readonly sent: number; readonly byStatus: Readonly<Record<string, number>> };
+  /** A's requests by status (absent when A is idle), and the Entra-shaped job's pauses. */
+  readonly flood?: {
+    readonly sent: number;
+    readonly byStatus: Readonly<Record<string, number>>;
+    readonly pauses: number;
+    readonly pausedMs: number;
+    readonly badRetryAfter: number;
+  };
 }
 
 export interface ThrottleResult {
@@ -71,11 +80,15 @@ export interface ThrottleResult {
   readonly rounds: number;
   readonly quietRate: number;
   readonly floodRate: number;
+  readonly entraConcurrency: number;
   readonly limit: ThrottleBenchOptions["limit"];
+  /** B alone; beside the Entra-shaped job; beside the hostile flood; beside it with the throttle off. */
   readonly phases: readonly PhaseResult[];
-  /** B's p99 beside A's throttled flood / B's p99 alone. */
+  /** B's p99 beside A's Entra-shaped job (throttle on) / B's p99 alone: the 1.5× target. */
   readonly p99Ratio: number;
-  /** The same without the throttle, to show what it protects against. */
+  /** B's p99 beside A's hostile flood (throttle on) / alone: held to the attack budget's 2×. */
+  readonly p99RatioHostile: number;
+  /** The hostile flood without the throttle, to show what it protects against. */
   readonly p99RatioUnthrottled: number;
 }
 
@@ -98,47 +111,94 @@ async function atRate(rate: number, seconds: number, send: (index: number) => Pr
 }
 
 /**
- * The flooding client, as a script for a child process: GETs `paths` round robin at `rate` per
- * second for `seconds` (open loop, at most 256 in flight), then prints the count by status.
+ * Tenant A's client, as a script for a child process: GETs `paths` round robin for `seconds`, then prints
+ * the count by status. Two shapes:
+ * - `entra`: a busy provisioning job as Entra runs one: `concurrency` requests at once, each sent as soon
+ *   as the last answered (far more than the limit), and on a 429 the whole job pauses for its
+ *   `Retry-After` and then sends the refused request again before any new one;
+ * - `hostile`: ignores 429 and `Retry-After` and keeps offering `rate` per second (open loop, at most 256
+ *   in flight), as a misbehaving or hostile client would.
  */
 const FLOOD_SCRIPT = `
 const http = require("node:http");
-const [baseUrl, token, rate, seconds, paths] = JSON.parse(process.env.FLOOD_ARGS);
+const [baseUrl, token, shape, seconds, paths] = JSON.parse(process.env.FLOOD_ARGS);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const byStatus = {};
-let sent = 0, inFlight = 0;
+let sent = 0, pauses = 0, pausedMs = 0, badRetryAfter = 0;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const get = (path) => new Promise((resolve) => {
   const url = new URL(baseUrl + path);
+  sent += 1;
   const req = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname + url.search,
     headers: { Authorization: "Bearer " + token } }, (res) => {
       res.resume();
-      res.on("end", () => { byStatus[res.statusCode] = (byStatus[res.statusCode] || 0) + 1; resolve(); });
+      res.on("end", () => {
+        byStatus[res.statusCode] = (byStatus[res.statusCode] || 0) + 1;
+        resolve({ status: res.statusCode, retryAfter: res.headers["retry-after"] });
+      });
     });
-  req.on("error", () => { byStatus.error = (byStatus.error || 0) + 1; resolve(); });
+  req.on("error", () => { byStatus.error = (byStatus.error || 0) + 1; resolve({ status: 0 }); });
   req.end();
 });
-(async () => {
+const hostile = async (rate) => {
   const started = performance.now();
   const total = Math.round(rate * seconds);
   const running = new Set();
   for (let i = 0; i < total; i += 1) {
     const wait = started + (i * 1000) / rate - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 1) await sleep(wait);
     if (running.size >= 256) await Promise.race(running);
-    sent += 1;
     const p = get(paths[i % paths.length]).finally(() => running.delete(p));
     running.add(p);
   }
   await Promise.all(running);
+};
+const entra = async (concurrency) => {
+  const end = performance.now() + seconds * 1000;
+  const retries = [];
+  let next = 0, pausedUntil = 0;
+  const worker = async () => {
+    for (;;) {
+      const now = performance.now();
+      if (now >= end) return;
+      if (now < pausedUntil) { await sleep(Math.min(pausedUntil, end) - now); continue; }
+      const path = retries.length > 0 ? retries.shift() : paths[next++ % paths.length];
+      const answer = await get(path);
+      if (answer.status !== 429) continue;
+      retries.push(path);
+      const retryAfter = /^[1-9][0-9]*$/.test(answer.retryAfter || "") ? Number(answer.retryAfter) : undefined;
+      if (retryAfter === undefined) badRetryAfter += 1;
+      const until = performance.now() + (retryAfter ?? 1) * 1000;
+      if (until > pausedUntil) {
+        if (pausedUntil <= performance.now()) { pauses += 1; pausedMs += until - performance.now(); }
+        else pausedMs += until - pausedUntil;
+        pausedUntil = until;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+(async () => {
+  if (shape.kind === "entra") await entra(shape.concurrency); else await hostile(shape.rate);
   agent.destroy();
   const cpu = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ sent, byStatus, cpuUs: cpu.user + cpu.system }));
+  process.stdout.write(JSON.stringify({ sent, byStatus, pauses, pausedMs: Math.round(pausedMs),
+    badRetryAfter, cpuUs: cpu.user + cpu.system }));
 })();
 `;
+
+/** How tenant A's client behaves (see FLOOD_SCRIPT). */
+export type FloodShape =
+  | { readonly kind: "entra"; readonly concurrency: number }
+  | { readonly kind: "hostile"; readonly rate: number };
 
 interface FloodResult {
   readonly sent: number;
   readonly byStatus: Record<string, number>;
+  /** The Entra-shaped job: times it paused, the time paused in all, 429s without a usable Retry-After. */
+  readonly pauses: number;
+  readonly pausedMs: number;
+  readonly badRetryAfter: number;
   /** CPU time of the flooding client's process, start-up included. */
   readonly cpuUs: number;
 }
@@ -146,9 +206,10 @@ interface FloodResult {
 function floodFromAnotherProcess(
   tenant: BenchTenant,
   paths: readonly string[],
-  options: ThrottleBenchOptions,
+  shape: FloodShape,
+  seconds: number,
 ): Promise<FloodResult> {
-  const args = JSON.stringify([tenant.tenantUrl, tenant.token, options.floodRate, options.seconds, paths]);
+  const args = JSON.stringify([tenant.tenantUrl, tenant.token, shape, seconds, paths]);
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -157,7 +218,7 @@ function floodFromAnotherProcess(
       {
         env: { ...process.env, FLOOD_ARGS: args },
         maxBuffer: 1024 * 1024,
-        timeout: (options.seconds + 120) * 1000,
+        timeout: (seconds + 120) * 1000,
       },
       (error, stdout) => {
         if (error) reject(new Error(`the flooding client failed: ${error.message}`));
@@ -191,7 +252,7 @@ interface Slice {
 async function slice(
   env: BenchEnvironment,
   quiet: { tenant: BenchTenant; users: readonly ResourceRows[] },
-  flood: { tenant: BenchTenant; users: readonly ResourceRows[] } | undefined,
+  flood: { tenant: BenchTenant; users: readonly ResourceRows[]; shape: FloodShape } | undefined,
   options: ThrottleBenchOptions,
 ): Promise<Slice> {
   const latencies: { startedS: number; ms: number; inHostMs: number }[] = [];
@@ -219,7 +280,12 @@ async function slice(
     if (answer.status !== 200) errors += 1;
   });
   const floodRun = flood
-    ? floodFromAnotherProcess(flood.tenant, flood.users.map(userNameFilter), options).then((result) => {
+    ? floodFromAnotherProcess(
+        flood.tenant,
+        flood.users.map(userNameFilter),
+        flood.shape,
+        options.seconds,
+      ).then((result) => {
         floodResult = result;
       })
     : Promise.resolve();
@@ -284,7 +350,17 @@ function summarisePhase(phase: string, slices: readonly Slice[]): PhaseResult {
       eventLoopDelayP99Ms: round(Math.max(...slices.map((one) => one.loopDelayP99Ms)), 1),
       eventLoopDelayMaxMs: round(Math.max(...slices.map((one) => one.loopDelayMaxMs)), 1),
     },
-    ...(floods.length > 0 ? { flood: { sent: sum((one) => one.flood?.sent), byStatus } } : {}),
+    ...(floods.length > 0
+      ? {
+          flood: {
+            sent: sum((one) => one.flood?.sent),
+            byStatus,
+            pauses: sum((one) => one.flood?.pauses),
+            pausedMs: sum((one) => one.flood?.pausedMs),
+            badRetryAfter: sum((one) => one.flood?.badRetryAfter),
+          },
+        }
+      : {}),
   };
 }
 
@@ -318,21 +394,27 @@ export async function measureThrottle(
     withThrottle(options.limit);
     log("throttle: warm-up");
     await slice(env, quiet, undefined, { ...options, seconds: Math.min(2, options.seconds) });
-    // Alone and beside the throttled flood alternate, so the machine's drift hits both alike.
+    const entra = { ...noisy, shape: { kind: "entra", concurrency: options.entraConcurrency } as const };
+    const hostile = { ...noisy, shape: { kind: "hostile", rate: options.floodRate } as const };
+    // The phases alternate, so the machine's drift hits all of them alike.
     const aloneSlices: Slice[] = [];
-    const throttledSlices: Slice[] = [];
+    const entraSlices: Slice[] = [];
+    const hostileSlices: Slice[] = [];
     for (let round = 1; round <= options.rounds; round += 1) {
       log(`throttle: round ${String(round)}, B alone`);
       aloneSlices.push(await slice(env, quiet, undefined, options));
-      log(`throttle: round ${String(round)}, B beside A's flood, throttled`);
-      throttledSlices.push(await slice(env, quiet, noisy, options));
+      log(`throttle: round ${String(round)}, B beside A's Entra-shaped job`);
+      entraSlices.push(await slice(env, quiet, entra, options));
+      log(`throttle: round ${String(round)}, B beside A's hostile flood`);
+      hostileSlices.push(await slice(env, quiet, hostile, options));
     }
     const alone = summarisePhase("B alone", aloneSlices);
-    const throttled = summarisePhase("B, A flooding (throttle on)", throttledSlices);
-    log("throttle: B beside A's flood, throttle off");
+    const besideEntra = summarisePhase("B, A's Entra-shaped job (throttle on)", entraSlices);
+    const besideHostile = summarisePhase("B, A's hostile flood (throttle on)", hostileSlices);
+    log("throttle: B beside A's hostile flood, throttle off");
     withThrottle({ ratePerSecond: 0, burst: 1, maxInFlight: 0, maxQueued: 0 });
-    const unthrottled = summarisePhase("B, A flooding (throttle off)", [
-      await slice(env, quiet, noisy, options),
+    const unthrottled = summarisePhase("B, A's hostile flood (throttle off)", [
+      await slice(env, quiet, hostile, options),
     ]);
     const ratio = (result: PhaseResult) =>
       alone.quiet.p99Ms > 0 ? Math.round((result.quiet.p99Ms / alone.quiet.p99Ms) * 100) / 100 : 0;
@@ -341,9 +423,11 @@ export async function measureThrottle(
       rounds: options.rounds,
       quietRate: options.quietRate,
       floodRate: options.floodRate,
+      entraConcurrency: options.entraConcurrency,
       limit: options.limit,
-      phases: [alone, throttled, unthrottled],
-      p99Ratio: ratio(throttled),
+      phases: [alone, besideEntra, besideHostile, unthrottled],
+      p99Ratio: ratio(besideEntra),
+      p99RatioHostile: ratio(besideHostile),
       p99RatioUnthrottled: ratio(unthrottled),
     };
   } finally {
