@@ -45,6 +45,12 @@ export const configSchema = z
      */
     THROTTLE_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(10_000).default(16),
     THROTTLE_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(256),
+    /**
+     * Seconds a queued request may wait for one of its tenant's slots; then 429 with Retry-After, and it
+     * never reaches storage. A full queue drains in about 2 s at 100 ms a request (256 / 16 × 0.1 s):
+     * waiting longer means the tenant's own requests are stuck, and holding the connection helps nobody.
+     */
+    THROTTLE_MAX_WAIT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**

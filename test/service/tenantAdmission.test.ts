@@ -107,6 +107,68 @@ describe("a tenant's requests working at once, over HTTP", () => {
   });
 });
 
+describe("a queued request that waits too long, over HTTP", () => {
+  let harness: TestHost;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startTestHost(
+      {
+        THROTTLE_REQUESTS_PER_SECOND: "0",
+        THROTTLE_MAX_IN_FLIGHT: "1",
+        THROTTLE_MAX_QUEUED: "4",
+        THROTTLE_MAX_WAIT_SECONDS: "1",
+      },
+      (_level, ...args) => {
+        logs.push(args.map(String).join(" "));
+      },
+    );
+  });
+  afterAll(() => harness.close());
+
+  it("answers 429 with Retry-After once its wait is over, and never reaches storage", async () => {
+    const busy = await harness.createTenant("stuck");
+    const quiet = await harness.createTenant("unstuck");
+    const concurrency = harness.services.concurrency;
+    expect((await scimClient(busy)("GET", "/Users?count=0")).status).toBe(200);
+
+    // The tenant's only slot is held by a request whose body never finishes arriving.
+    const working = heldCreate(busy, "working@x.com");
+    await until(() => concurrency.load(busy.tenantId).inFlight === 1);
+    // A generous bound: without the wait limit the request would wait as long as the slot is held.
+    const waited = await Promise.race([
+      scimClient(busy)("POST", "/Users", { userName: "waited@x.com" }),
+      new Promise<never>((_resolve, reject) => {
+        setTimeout(() => {
+          working.outgoing.destroy();
+          reject(new Error("the queued request was still waiting after 20 s"));
+        }, 20_000).unref();
+      }),
+    ]);
+    expect(waited.status).toBe(429);
+    expect(waited.headers.get("retry-after")).toBe("1");
+    expect(waited.body).toMatchObject({ status: "429" });
+    // It left the queue: the held slot is still the tenant's only request.
+    expect(concurrency.load(busy.tenantId)).toEqual({ inFlight: 1, queued: 0 });
+    const waitedLine = logs.find((line) => line.includes(String(waited.headers.get("x-correlation-id"))));
+    expect(JSON.parse(waitedLine ?? "{}")).toMatchObject({ status: 429, storageRoundTrips: 0 });
+    // Another tenant is answered meanwhile.
+    expect((await scimClient(quiet)("GET", "/Users?count=0")).status).toBe(200);
+
+    // The held slot, once freed, goes to no one who left: the tenant is idle again, and works.
+    working.finish();
+    expect((await working.answer).status).toBe(201);
+    expect(concurrency.load(busy.tenantId)).toEqual({ inFlight: 0, queued: 0 });
+    const listed = await scimClient(busy)(
+      "GET",
+      `/Users?filter=${encodeURIComponent('userName eq "waited@x.com"')}`,
+    );
+    expect(listed.body.totalResults).toBe(0);
+    const summary = await harness.services.requestStats.summary(busy.tenantId);
+    expect(summary.lastHour).toMatchObject({ throttled: 1, failures: 0 });
+  });
+});
+
 describe("a tenant over its rate, over HTTP", () => {
   let harness: TestHost;
   const logs: string[] = [];
