@@ -541,6 +541,8 @@ export function formatBench(report: BenchReport): string {
         ]),
         [false, true, true, true, true, true, true, false, true, true, true, true, true],
       ),
+      `  host CPU per 429: the endpoint ${throttle.refusalCpuUs.endpoint.join(", ")} µs; ` +
+        `a handler answering a fixed 429 ${throttle.refusalCpuUs.floor.join(", ")} µs (alternating runs)`,
       "  in endpoint: p99 of B's time inside the endpoint (token check, storage, answer); the rest of B's p99 is",
       "  spent before the handler runs (connection, HTTP parsing, the event loop's queue).",
       "  CPU ms/s: CPU each process spent per second of the phase (1000 = one core): the bench process (host",

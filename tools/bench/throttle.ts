@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
-import { createRoutes } from "../../src/http/routes";
+import { createRoutes, type RouteDefinition } from "../../src/http/routes";
+import { ERROR_SCHEMA } from "../../src/scim/schema/urns";
 import { TenantConcurrency } from "../../src/service/tenantConcurrency";
 import { TenantThrottle } from "../../src/service/tenantThrottle";
 import { BENCH_TAG, type BenchEnvironment, type BenchTenant } from "./environment";
@@ -90,6 +91,12 @@ export interface ThrottleResult {
   readonly p99RatioHostile: number;
   /** The hostile flood without the throttle, to show what it protects against. */
   readonly p99RatioUnthrottled: number;
+  /**
+   * Host CPU per 429 (µs), each run of `REFUSAL_REQUESTS` from a client in another process, alternating:
+   * the endpoint refusing a tenant over its rate, and the local host answering a fixed 429 from a handler
+   * that does nothing (the floor any answer costs here: HTTP parsing, the request object, the write).
+   */
+  readonly refusalCpuUs: { readonly endpoint: readonly number[]; readonly floor: readonly number[] };
 }
 
 const MAX_IN_FLIGHT = 256;
@@ -117,7 +124,9 @@ async function atRate(rate: number, seconds: number, send: (index: number) => Pr
  *   as the last answered (far more than the limit), and on a 429 the whole job pauses for its
  *   `Retry-After` and then sends the refused request again before any new one;
  * - `hostile`: ignores 429 and `Retry-After` and keeps offering `rate` per second (open loop, at most 256
- *   in flight), as a misbehaving or hostile client would.
+ *   in flight), as a misbehaving or hostile client would;
+ * - `closed`: `requests` in all, `concurrency` at once, each sent as soon as the last answered (to price
+ *   one answer: the host's CPU over the count).
  */
 const FLOOD_SCRIPT = `
 const http = require("node:http");
@@ -153,6 +162,11 @@ const hostile = async (rate) => {
   }
   await Promise.all(running);
 };
+const closed = async (concurrency, requests) => {
+  let next = 0;
+  const worker = async () => { while (next < requests) { next += 1; await get(paths[next % paths.length]); } };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
 const entra = async (concurrency) => {
   const end = performance.now() + seconds * 1000;
   const retries = [];
@@ -179,7 +193,9 @@ const entra = async (concurrency) => {
   await Promise.all(Array.from({ length: concurrency }, worker));
 };
 (async () => {
-  if (shape.kind === "entra") await entra(shape.concurrency); else await hostile(shape.rate);
+  if (shape.kind === "entra") await entra(shape.concurrency);
+  else if (shape.kind === "closed") await closed(shape.concurrency, shape.requests);
+  else await hostile(shape.rate);
   agent.destroy();
   const cpu = process.cpuUsage();
   process.stdout.write(JSON.stringify({ sent, byStatus, pauses, pausedMs: Math.round(pausedMs),
@@ -190,7 +206,8 @@ const entra = async (concurrency) => {
 /** How tenant A's client behaves (see FLOOD_SCRIPT). */
 export type FloodShape =
   | { readonly kind: "entra"; readonly concurrency: number }
-  | { readonly kind: "hostile"; readonly rate: number };
+  | { readonly kind: "hostile"; readonly rate: number }
+  | { readonly kind: "closed"; readonly concurrency: number; readonly requests: number };
 
 interface FloodResult {
   readonly sent: number;
@@ -364,6 +381,63 @@ function summarisePhase(phase: string, slices: readonly Slice[]): PhaseResult {
   };
 }
 
+const REFUSAL_REQUESTS = 4000;
+const REFUSAL_ROUNDS = 3;
+
+/** A route table of one handler answering every SCIM URL a fixed 429, as cheaply as a handler can. */
+function fixedRefusalRoutes(): RouteDefinition[] {
+  const body = JSON.stringify({ schemas: [ERROR_SCHEMA], status: "429", detail: "Too many requests." });
+  const headers = { "Content-Type": "application/scim+json", "Retry-After": "1" };
+  return [
+    {
+      name: "fixedRefusal",
+      route: "scim/v2/{tenantId}/{*rest}",
+      methods: ["GET"],
+      handler: () => Promise.resolve({ status: 429, headers, body }),
+    },
+  ];
+}
+
+async function hostCpuPerRefusal(tenant: BenchTenant, paths: readonly string[]): Promise<number> {
+  const before = process.cpuUsage();
+  const result = await floodFromAnotherProcess(
+    tenant,
+    paths,
+    { kind: "closed", concurrency: 16, requests: REFUSAL_REQUESTS },
+    60,
+  );
+  const cpu = process.cpuUsage(before);
+  const refused = result.byStatus["429"] ?? 0;
+  return refused > 0 ? round((cpu.user + cpu.system) / refused, 0) : 0;
+}
+
+/**
+ * What one refusal costs the host: the endpoint's 429 for a tenant whose bucket is empty, against the
+ * floor of a handler that answers a fixed 429, alternating so the machine's drift hits both alike.
+ */
+async function measureRefusalCpu(
+  env: BenchEnvironment,
+  noisy: { tenant: BenchTenant; users: readonly ResourceRows[] },
+): Promise<ThrottleResult["refusalCpuUs"]> {
+  const paths = noisy.users.map(userNameFilter);
+  // One token, refilled in about 17 minutes: after the first request every one is refused.
+  const emptied = createRoutes({
+    ...env.services,
+    throttle: new TenantThrottle({ ratePerSecond: 0.001, burst: 1 }),
+    concurrency: new TenantConcurrency({ maxInFlight: 0, maxQueued: 0 }),
+  });
+  const endpoint: number[] = [];
+  const floor: number[] = [];
+  for (let round = 0; round < REFUSAL_ROUNDS; round += 1) {
+    env.host.useRoutes(emptied);
+    await noisy.tenant.http.send("GET", paths[0] ?? "/Users");
+    endpoint.push(await hostCpuPerRefusal(noisy.tenant, paths));
+    env.host.useRoutes(fixedRefusalRoutes());
+    floor.push(await hostCpuPerRefusal(noisy.tenant, paths));
+  }
+  return { endpoint, floor };
+}
+
 export async function measureThrottle(
   env: BenchEnvironment,
   options: ThrottleBenchOptions,
@@ -416,6 +490,8 @@ export async function measureThrottle(
     const unthrottled = summarisePhase("B, A's hostile flood (throttle off)", [
       await slice(env, quiet, hostile, options),
     ]);
+    log("throttle: host CPU per 429, the endpoint's and a fixed answer's");
+    const refusalCpuUs = await measureRefusalCpu(env, noisy);
     const ratio = (result: PhaseResult) =>
       alone.quiet.p99Ms > 0 ? Math.round((result.quiet.p99Ms / alone.quiet.p99Ms) * 100) / 100 : 0;
     return {
@@ -429,6 +505,7 @@ export async function measureThrottle(
       p99Ratio: ratio(besideEntra),
       p99RatioHostile: ratio(besideHostile),
       p99RatioUnthrottled: ratio(unthrottled),
+      refusalCpuUs,
     };
   } finally {
     env.host.useRoutes(createRoutes(env.services));

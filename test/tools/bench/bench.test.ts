@@ -186,6 +186,9 @@ describe("npm run bench, Account Discovery and throttling sections, reduced", ()
     expect(besideEntra?.flood?.badRetryAfter).toBe(0);
     expect(besideHostile?.flood?.byStatus["429"]).toBeGreaterThan(0);
     expect(unthrottled?.flood?.byStatus["429"]).toBeUndefined();
+    // The CPU per refusal was measured in each run, the endpoint's and the fixed answer's.
+    expect(report.throttle?.refusalCpuUs.endpoint).toHaveLength(3);
+    expect(report.throttle?.refusalCpuUs.floor.every((us) => us > 0)).toBe(true);
     expect(report.throttle?.phases.every((phase) => phase.quiet.errors === 0)).toBe(true);
     expect(formatBench(report)).toContain("Throttling: tenant B");
     expect(formatBench(report)).toContain("Account Discovery: 450 users");
