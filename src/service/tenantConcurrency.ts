@@ -53,21 +53,22 @@ export class TenantConcurrency {
     const queued = slots;
     const { maxWaitMs } = this.options;
     return new Promise<ReleaseSlot>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      // The slot is handed over by the request that ends: inFlight stays as it is.
+      // The slot is handed over by the request that ends: inFlight stays as it is. Called only after
+      // the timer below is set.
       const grant = () => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         resolve(this.releaser(tenantId, queued));
       };
       queued.waiting.push(grant);
-      if (maxWaitMs === undefined) return;
-      timer = setTimeout(() => {
-        // Waited too long: leaves the queue without a slot (none was handed to it), refused.
-        const index = queued.waiting.indexOf(grant);
-        if (index >= 0) queued.waiting.splice(index, 1);
-        reject(refusal(QUEUE_RETRY_AFTER_SECONDS));
-      }, maxWaitMs);
-      timer.unref();
+      const timer =
+        maxWaitMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              // Waited too long: leaves the queue without a slot (none was handed to it), refused.
+              const index = queued.waiting.indexOf(grant);
+              if (index >= 0) queued.waiting.splice(index, 1);
+              reject(refusal(QUEUE_RETRY_AFTER_SECONDS));
+            }, maxWaitMs).unref();
     });
   }
 
