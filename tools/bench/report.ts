@@ -510,6 +510,7 @@ export function formatBench(report: BenchReport): string {
           "B p99 ms",
           "in endpoint",
           "B errors",
+          "B open at most",
           "A sent",
           "A answers",
           "A paused",
@@ -525,6 +526,7 @@ export function formatBench(report: BenchReport): string {
           fixed(phase.quiet.p99Ms, 2),
           fixed(phase.quiet.p99InEndpointMs, 2),
           String(phase.quiet.errors),
+          String(phase.quiet.maxOpen),
           String(phase.flood?.sent ?? "—"),
           phase.flood
             ? Object.entries(phase.flood.byStatus)
@@ -539,7 +541,7 @@ export function formatBench(report: BenchReport): string {
           String(phase.cpu.azuriteMsPerS ?? "—"),
           fixed(phase.cpu.eventLoopDelayP99Ms, 1),
         ]),
-        [false, true, true, true, true, true, true, false, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true, false, true, true, true, true, true],
       ),
       `  host CPU per 429: the endpoint ${throttle.refusalCpuUs.endpoint.join(", ")} µs; ` +
         `a handler answering a fixed 429 ${throttle.refusalCpuUs.floor.join(", ")} µs (alternating runs)`,

@@ -45,6 +45,8 @@ interface PhaseResult {
   readonly quiet: {
     readonly count: number;
     readonly errors: number;
+    /** Most of B's requests open at once: over its in-flight cap, B would wait in its own queue. */
+    readonly maxOpen: number;
     readonly p50Ms: number;
     readonly p99Ms: number;
     /**
@@ -258,6 +260,7 @@ interface Slice {
     readonly inHostMs: number;
   }[];
   readonly errors: number;
+  readonly maxOpen: number;
   readonly seconds: number;
   readonly hostCpuUs: number;
   readonly azuriteCpuUs?: number;
@@ -274,6 +277,8 @@ async function slice(
 ): Promise<Slice> {
   const latencies: { startedS: number; ms: number; inHostMs: number }[] = [];
   let errors = 0;
+  let open = 0;
+  let maxOpen = 0;
   let floodResult: FloodResult | undefined;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const azuritePid = env.azurite?.pid;
@@ -285,6 +290,7 @@ async function slice(
     const user = quiet.users[index % quiet.users.length] as ResourceRows;
     const correlationId = `${BENCH_TAG}throttle-${String((tagged += 1))}`;
     const begin = performance.now();
+    maxOpen = Math.max(maxOpen, (open += 1));
     const get = () =>
       quiet.tenant.http.send("GET", userNameFilter(user), { headers: { "X-Correlation-Id": correlationId } });
     // A keep-alive socket the host closed as idle just as B reused it: a GET is safe to send again.
@@ -293,6 +299,7 @@ async function slice(
       .catch(() => ({ status: 0 }));
     const ms = performance.now() - begin;
     const inHostMs = env.takeRequestLine(correlationId)?.durationMs ?? ms;
+    open -= 1;
     latencies.push({ startedS: (begin - started) / 1000, ms, inHostMs });
     if (answer.status !== 200) errors += 1;
   });
@@ -313,6 +320,7 @@ async function slice(
   return {
     latencies,
     errors,
+    maxOpen,
     seconds: (performance.now() - started) / 1000,
     hostCpuUs: cpu.user + cpu.system,
     ...(azuriteBefore !== undefined && azuriteAfter !== undefined
@@ -346,6 +354,7 @@ function summarisePhase(phase: string, slices: readonly Slice[]): PhaseResult {
     quiet: {
       count: sorted.length,
       errors: sum((one) => one.errors),
+      maxOpen: Math.max(...slices.map((one) => one.maxOpen)),
       p50Ms: round(quantile(sorted, 0.5)),
       p99Ms: round(p99),
       p99InEndpointMs: round(
