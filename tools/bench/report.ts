@@ -499,7 +499,7 @@ export function formatBench(report: BenchReport): string {
       `Throttling: tenant B at ${throttle.quietRate}/s while tenant A runs an Entra-shaped job ` +
         `(${throttle.entraConcurrency} at once, pausing for Retry-After) or a hostile flood of ${throttle.floodRate}/s ` +
         `(limit ${throttle.limit.ratePerSecond}/s, burst ${throttle.limit.burst}, ` +
-        `${throttle.limit.maxInFlight} at once, ${throttle.limit.maxQueued} queued), ` +
+        `${throttle.limit.maxInFlight} at once, ${throttle.limit.maxQueued} queued for ${throttle.limit.maxWaitMs / 1000} s at most), ` +
         `${throttle.rounds} × ${throttle.seconds} s of each, alternating; then ${throttle.seconds} s of the hostile flood unthrottled`,
       "",
       table(

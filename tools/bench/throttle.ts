@@ -35,6 +35,8 @@ export interface ThrottleBenchOptions {
     readonly burst: number;
     readonly maxInFlight: number;
     readonly maxQueued: number;
+    /** A queued request's longest wait (`THROTTLE_MAX_WAIT_SECONDS`). */
+    readonly maxWaitMs: number;
   };
   readonly log?: (line: string) => void;
 }
@@ -495,7 +497,7 @@ export async function measureThrottle(
     const besideEntra = summarisePhase("B, A's Entra-shaped job (throttle on)", entraSlices);
     const besideHostile = summarisePhase("B, A's hostile flood (throttle on)", hostileSlices);
     log("throttle: B beside A's hostile flood, throttle off");
-    withThrottle({ ratePerSecond: 0, burst: 1, maxInFlight: 0, maxQueued: 0 });
+    withThrottle({ ratePerSecond: 0, burst: 1, maxInFlight: 0, maxQueued: 0, maxWaitMs: 0 });
     const unthrottled = summarisePhase("B, A's hostile flood (throttle off)", [
       await slice(env, quiet, hostile, options),
     ]);

@@ -154,7 +154,7 @@ describe("npm run bench, Account Discovery and throttling sections, reduced", ()
         quietRate: 10,
         floodRate: 150,
         entraConcurrency: 8,
-        limit: { ratePerSecond: 20, burst: 20, maxInFlight: 4, maxQueued: 64 },
+        limit: { ratePerSecond: 20, burst: 20, maxInFlight: 4, maxQueued: 64, maxWaitMs: 5000 },
       },
       storageConnectionString: process.env.STORAGE_CONNECTION_STRING ?? "",
     });
