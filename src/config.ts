@@ -41,10 +41,18 @@ export const configSchema = z
     /**
      * Per tenant and per instance: requests doing work at once (the rest wait, in the tenant's own
      * queue, before any body read or storage call), and how many may wait; one more gets 429.
-     * Entra's 25 requests per second need about 3 at once at 100 ms each. 0 turns the cap off.
+     * Entra's 25 requests per second need about 3 at once at 100 ms each; 4 lets a tenant run at its
+     * rate while no more than 4 of its requests share storage with other tenants' at any moment (more
+     * let a busy job's bursts raise other tenants' latency: docs/performance.md). 0 turns the cap off.
      */
-    THROTTLE_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(10_000).default(16),
-    THROTTLE_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(256),
+    THROTTLE_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(10_000).default(4),
+    THROTTLE_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(64),
+    /**
+     * Seconds a queued request may wait for one of its tenant's slots; then 429 with Retry-After, and it
+     * never reaches storage. A full queue drains in about 2 s at 100 ms a request (64 / 4 × 0.1 s):
+     * waiting longer means the tenant's own requests are stuck, and holding the connection helps nobody.
+     */
+    THROTTLE_MAX_WAIT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
     /** Audit records older than this are deleted by the hourly retention job. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /**

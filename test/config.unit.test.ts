@@ -7,6 +7,9 @@ describe("configuration", () => {
       RESOURCES_TABLE: "scimResources",
       TENANTS_TABLE: "scimTenants",
       AUTH_CACHE_TTL_SECONDS: 60,
+      THROTTLE_MAX_IN_FLIGHT: 4,
+      THROTTLE_MAX_QUEUED: 64,
+      THROTTLE_MAX_WAIT_SECONDS: 5,
     });
   });
 
@@ -17,5 +20,13 @@ describe("configuration", () => {
     expect(() => loadConfig({ STORAGE_CONNECTION_STRING: "x", AUTH_CACHE_TTL_SECONDS: "forever" })).toThrow(
       /AUTH_CACHE_TTL_SECONDS/,
     );
+    // A queued request's wait: whole seconds, 1 to 60.
+    for (const wait of ["0", "61", "2.5", "soon"])
+      expect(() => loadConfig({ STORAGE_CONNECTION_STRING: "x", THROTTLE_MAX_WAIT_SECONDS: wait })).toThrow(
+        /THROTTLE_MAX_WAIT_SECONDS/,
+      );
+    expect(loadConfig({ STORAGE_CONNECTION_STRING: "x", THROTTLE_MAX_WAIT_SECONDS: "60" })).toMatchObject({
+      THROTTLE_MAX_WAIT_SECONDS: 60,
+    });
   });
 });

@@ -313,6 +313,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     concurrency: new TenantConcurrency({
       maxInFlight: config.THROTTLE_MAX_IN_FLIGHT,
       maxQueued: config.THROTTLE_MAX_QUEUED,
+      maxWaitMs: config.THROTTLE_MAX_WAIT_SECONDS * 1000,
     }),
     tenantSchemas,
     resourceTypes: new TenantResourceTypes(tenantSchemas, {

@@ -1,6 +1,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { AppServices } from "../app/composition";
 import { maskBody } from "../diagnostics/mask";
+import { isFailure } from "../diagnostics/stats";
 import { notFound, ScimError, UnresolvableReferenceError } from "../scim/errors";
 import { writeOnlyNames } from "../scim/resource/writeOnly";
 import { builtInTypes } from "../scim/schema/tenantSchema";
@@ -103,7 +104,7 @@ function countRequest(
   authentication: Authentication | undefined,
   status: number,
   failure: ScimError | undefined,
-  request: string,
+  request: () => string,
 ): void {
   if (authentication?.kind === "unauthenticated") {
     if (authentication.tenantExists) services.requestStats.recordUnauthenticated(tenantId);
@@ -112,7 +113,9 @@ function countRequest(
   // Unanswered authentication (a store fault): counted only for a tenant this instance knows exists.
   if (authentication !== undefined || (validTenant && services.authenticator.isKnownTenant(tenantId))) {
     const credentialId = authentication?.kind === "authenticated" ? authentication.credentialId : undefined;
-    services.requestStats.record(tenantId, status, failureSample(failure, request), credentialId);
+    // Only a failure keeps a sample: a 429 or a success is counted without parsing its URL again.
+    const sample = isFailure(status) ? failureSample(failure, request()) : undefined;
+    services.requestStats.record(tenantId, status, sample, credentialId);
   }
 }
 
@@ -143,7 +146,7 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
         seen.authentication,
         response.status ?? 200,
         scimFailure,
-        validTenant ? requestShape(request, url(), tenantId) : request.method,
+        () => (validTenant ? requestShape(request, url(), tenantId) : request.method),
       );
       if (seen.debugBody !== undefined)
         call.context.log(debugLine(call.correlationId, tenantId, seen.debugBody, response, seen.writeOnly));

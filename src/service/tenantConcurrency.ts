@@ -1,17 +1,26 @@
-import { TooManyRequestsError } from "./tenantThrottle";
+import { refusal } from "./tenantThrottle";
 
 export interface ConcurrencyOptions {
   /** Requests of one tenant doing work (storage calls) at once, on one instance; 0 turns the cap off. */
   readonly maxInFlight: number;
   /** Requests of one tenant waiting for a slot; one more is answered 429 at once. */
   readonly maxQueued: number;
+  /**
+   * How long a request may wait for a slot before it is answered 429 (and never reaches storage);
+   * undefined: as long as it takes.
+   */
+  readonly maxWaitMs?: number;
 }
+
+/** Retry-After of a request refused by the queue: its tenant's own requests are what it waited for. */
+const QUEUE_RETRY_AFTER_SECONDS = 1;
 
 /** Releases a slot; calling it again does nothing. */
 export type ReleaseSlot = () => void;
 
 interface TenantSlots {
   inFlight: number;
+  /** Hands a freed slot to the request waiting longest. */
   readonly waiting: (() => void)[];
 }
 
@@ -40,13 +49,26 @@ export class TenantConcurrency {
       slots.inFlight += 1;
       return this.releaser(tenantId, slots);
     }
-    if (slots.waiting.length >= maxQueued) throw new TooManyRequestsError(1);
+    if (slots.waiting.length >= maxQueued) throw refusal(QUEUE_RETRY_AFTER_SECONDS);
     const queued = slots;
-    return new Promise<ReleaseSlot>((resolve) => {
-      // The slot is handed over by the request that ends: inFlight stays as it is.
-      queued.waiting.push(() => {
+    const { maxWaitMs } = this.options;
+    return new Promise<ReleaseSlot>((resolve, reject) => {
+      // The slot is handed over by the request that ends: inFlight stays as it is. Called only after
+      // the timer below is set.
+      const grant = () => {
+        clearTimeout(timer);
         resolve(this.releaser(tenantId, queued));
-      });
+      };
+      queued.waiting.push(grant);
+      const timer =
+        maxWaitMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              // Waited too long: leaves the queue without a slot (none was handed to it), refused.
+              const index = queued.waiting.indexOf(grant);
+              if (index >= 0) queued.waiting.splice(index, 1);
+              reject(refusal(QUEUE_RETRY_AFTER_SECONDS));
+            }, maxWaitMs).unref();
     });
   }
 

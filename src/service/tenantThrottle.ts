@@ -15,7 +15,7 @@ const refusals = new Map<number, TooManyRequestsError>();
  * One error per Retry-After value, made once: a flood is answered without building an error and its
  * stack for every request it sends. The errors are never changed after they are made.
  */
-function refusal(retryAfterSeconds: number): TooManyRequestsError {
+export function refusal(retryAfterSeconds: number): TooManyRequestsError {
   let error = refusals.get(retryAfterSeconds);
   if (!error) {
     if (refusals.size >= 64) refusals.clear();

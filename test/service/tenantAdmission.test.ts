@@ -56,29 +56,47 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-describe("a tenant's requests working at once, over HTTP", () => {
-  let harness: TestHost;
+/** A test host with these settings for the describe block that calls this, and the lines it logs. */
+function loggedHost(settings: Record<string, string>): { host: () => TestHost; logs: string[] } {
+  let harness: TestHost | undefined;
   const logs: string[] = [];
-
   beforeAll(async () => {
-    harness = await startTestHost(
-      { THROTTLE_REQUESTS_PER_SECOND: "0", THROTTLE_MAX_IN_FLIGHT: "1", THROTTLE_MAX_QUEUED: "1" },
-      (_level, ...args) => {
-        logs.push(args.map(String).join(" "));
-      },
-    );
+    harness = await startTestHost(settings, (_level, ...args) => {
+      logs.push(args.map(String).join(" "));
+    });
   });
-  afterAll(() => harness.close());
+  afterAll(() => harness?.close());
+  return { host: () => harness as TestHost, logs };
+}
+
+async function usersNamed(tenant: TestTenant, userName: string): Promise<unknown> {
+  const filter = encodeURIComponent(`userName eq "${userName}"`);
+  return (await scimClient(tenant)("GET", `/Users?filter=${filter}`)).body.totalResults;
+}
+
+/**
+ * A busy and a quiet tenant, the busy one's only slot held by a create whose body has not all arrived
+ * (authenticated once before, so the held request waits on its body only).
+ */
+async function holdingTheOnlySlot(harness: TestHost) {
+  const busy = await harness.createTenant("busy");
+  const quiet = await harness.createTenant("quiet");
+  const concurrency = harness.services.concurrency;
+  expect((await scimClient(busy)("GET", "/Users?count=0")).status).toBe(200);
+  const working = heldCreate(busy, "working@x.com");
+  await until(() => concurrency.load(busy.tenantId).inFlight === 1);
+  return { busy, quiet, concurrency, working };
+}
+
+describe("a tenant's requests working at once, over HTTP", () => {
+  const { host, logs } = loggedHost({
+    THROTTLE_REQUESTS_PER_SECOND: "0",
+    THROTTLE_MAX_IN_FLIGHT: "1",
+    THROTTLE_MAX_QUEUED: "1",
+  });
 
   it("caps the busy tenant's in-flight requests, queues one, refuses the next, and lets another tenant through", async () => {
-    const busy = await harness.createTenant("busy");
-    const quiet = await harness.createTenant("quiet");
-    const concurrency = harness.services.concurrency;
-    // Authenticated once, so the held request below waits on its body only.
-    expect((await scimClient(busy)("GET", "/Users?count=0")).status).toBe(200);
-
-    const working = heldCreate(busy, "working@x.com");
-    await until(() => concurrency.load(busy.tenantId).inFlight === 1);
+    const { busy, quiet, concurrency, working } = await holdingTheOnlySlot(host());
     const queued = heldCreate(busy, "queued@x.com");
     queued.finish();
     await until(() => concurrency.load(busy.tenantId).queued === 1);
@@ -97,36 +115,63 @@ describe("a tenant's requests working at once, over HTTP", () => {
     expect((await queued.answer).status).toBe(201);
     expect(concurrency.load(busy.tenantId)).toEqual({ inFlight: 0, queued: 0 });
     // The refused create stored nothing and made no storage call.
-    const listed = await scimClient(busy)(
-      "GET",
-      `/Users?filter=${encodeURIComponent('userName eq "refused@x.com"')}`,
-    );
-    expect(listed.body.totalResults).toBe(0);
+    expect(await usersNamed(busy, "refused@x.com")).toBe(0);
     const refusedLine = logs.find((line) => line.includes(String(refused.headers.get("x-correlation-id"))));
     expect(JSON.parse(refusedLine ?? "{}")).toMatchObject({ status: 429, storageRoundTrips: 0 });
   });
 });
 
-describe("a tenant over its rate, over HTTP", () => {
-  let harness: TestHost;
-  const logs: string[] = [];
-
-  beforeAll(async () => {
-    harness = await startTestHost(
-      // One token in about 17 minutes: nothing refills during the test.
-      { THROTTLE_REQUESTS_PER_SECOND: "0.001", THROTTLE_BURST: "2" },
-      (_level, ...args) => {
-        logs.push(args.map(String).join(" "));
-      },
-    );
+describe("a queued request that waits too long, over HTTP", () => {
+  const { host, logs } = loggedHost({
+    THROTTLE_REQUESTS_PER_SECOND: "0",
+    THROTTLE_MAX_IN_FLIGHT: "1",
+    THROTTLE_MAX_QUEUED: "4",
+    THROTTLE_MAX_WAIT_SECONDS: "1",
   });
-  afterAll(() => harness.close());
+
+  it("answers 429 with Retry-After once its wait is over, and never reaches storage", async () => {
+    const { busy, quiet, concurrency, working } = await holdingTheOnlySlot(host());
+    // A generous bound: without the wait limit the request would wait as long as the slot is held.
+    const waited = await Promise.race([
+      scimClient(busy)("POST", "/Users", { userName: "waited@x.com" }),
+      new Promise<never>((_resolve, reject) => {
+        setTimeout(() => {
+          working.outgoing.destroy();
+          reject(new Error("the queued request was still waiting after 20 s"));
+        }, 20_000).unref();
+      }),
+    ]);
+    expect(waited.status).toBe(429);
+    expect(waited.headers.get("retry-after")).toBe("1");
+    expect(waited.body).toMatchObject({ status: "429" });
+    // It left the queue: the held slot is still the tenant's only request.
+    expect(concurrency.load(busy.tenantId)).toEqual({ inFlight: 1, queued: 0 });
+    const waitedLine = logs.find((line) => line.includes(String(waited.headers.get("x-correlation-id"))));
+    expect(JSON.parse(waitedLine ?? "{}")).toMatchObject({ status: 429, storageRoundTrips: 0 });
+    // Another tenant is answered meanwhile.
+    expect((await scimClient(quiet)("GET", "/Users?count=0")).status).toBe(200);
+
+    // The held slot, once freed, goes to no one who left: the tenant is idle again, and works.
+    working.finish();
+    expect((await working.answer).status).toBe(201);
+    expect(concurrency.load(busy.tenantId)).toEqual({ inFlight: 0, queued: 0 });
+    expect(await usersNamed(busy, "waited@x.com")).toBe(0);
+    const summary = await host().services.requestStats.summary(busy.tenantId);
+    expect(summary.lastHour).toMatchObject({ throttled: 1, failures: 0 });
+  });
+});
+
+describe("a tenant over its rate, over HTTP", () => {
+  const { host, logs } = loggedHost(
+    // One token in about 17 minutes: nothing refills during the test.
+    { THROTTLE_REQUESTS_PER_SECOND: "0.001", THROTTLE_BURST: "2" },
+  );
 
   const lineOf = (correlationId: string | null) =>
     JSON.parse(logs.find((line) => line.includes(String(correlationId))) ?? "{}") as Record<string, unknown>;
 
   it("made-up tokens take none of the tenant's rate", async () => {
-    const tenant = await harness.createTenant("guessed");
+    const tenant = await host().createTenant("guessed");
     for (let i = 0; i < 5; i += 1)
       expect((await scimClient({ ...tenant, token: `made-up-${String(i)}` })("GET", "/Users")).status).toBe(
         401,
@@ -137,7 +182,7 @@ describe("a tenant over its rate, over HTTP", () => {
   });
 
   it("refuses before the token check, the body and storage once the tenant's own traffic emptied its bucket", async () => {
-    const tenant = await harness.createTenant("flood");
+    const tenant = await host().createTenant("flood");
     const scim = scimClient(tenant);
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await scim("GET", "/Users")).status);
@@ -158,7 +203,7 @@ describe("a tenant over its rate, over HTTP", () => {
     expect(answer.connection).toBe("close");
     held.outgoing.destroy();
 
-    const summary = await harness.services.requestStats.summary(tenant.tenantId);
+    const summary = await host().services.requestStats.summary(tenant.tenantId);
     expect(summary.lastHour).toMatchObject({ requests: 5, throttled: 3, failures: 0 });
     expect(summary.outlook.status).toBe("healthy");
   });

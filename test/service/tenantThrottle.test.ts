@@ -77,10 +77,20 @@ describe("429 over HTTP", () => {
     const throttled = answers.filter((answer) => answer.status === 429);
     expect(throttled.length).toBeGreaterThanOrEqual(2);
     expect(throttled[0]?.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
-    expect(throttled[0]?.body).toMatchObject({
-      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
-      status: "429",
-    });
+    // Each refusal's body (made once, joined with the request's id) names its own correlation id.
+    for (const answer of throttled) {
+      const correlationId = String(answer.headers.get("x-correlation-id"));
+      expect(answer.body).toEqual({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        status: "429",
+        detail: `Too many requests for this tenant; retry after ${String(answer.headers.get("retry-after"))} seconds. (correlation id ${correlationId})`,
+      });
+      expect(answer.headers.get("content-type")).toBe("application/scim+json");
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+    }
+    expect(new Set(throttled.map((answer) => answer.headers.get("x-correlation-id"))).size).toBe(
+      throttled.length,
+    );
     const created = answers.filter((answer) => answer.status === 201).length;
     // What was refused was not stored: the tenant holds exactly the users answered 201.
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -21,6 +21,7 @@ Options:
   --discovery-users N  users of the Account Discovery tenant (default ${FULL.discovery.users})
   --discovery-page N   page size of its walks (default ${FULL.discovery.pageSize}, at most 1000)
   --throttle-seconds N seconds of each throttling slice (default ${FULL.throttle.seconds}; ${FULL.throttle.rounds} rounds alone / flooded)
+  --throttle-in-flight N  tenant A's requests working at once (default ${FULL.throttle.limit.maxInFlight})
   --only LIST        sections to run, comma-separated: ${SECTIONS.join(",")}
   --profile DIR      after each operation, profile its SCIM requests (V8 sampling profiler, in process),
                      print where the CPU went and write DIR/<operation>.cpuprofile (DevTools opens it)
@@ -56,6 +57,7 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
         "discovery-users": { type: "string" },
         "discovery-page": { type: "string" },
         "throttle-seconds": { type: "string" },
+        "throttle-in-flight": { type: "string" },
         only: { type: "string" },
         profile: { type: "string" },
         json: { type: "boolean" },
@@ -101,6 +103,11 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
       throttle: {
         ...base.throttle,
         seconds: count("throttle-seconds", values["throttle-seconds"]) ?? base.throttle.seconds,
+        limit: {
+          ...base.throttle.limit,
+          maxInFlight:
+            count("throttle-in-flight", values["throttle-in-flight"]) ?? base.throttle.limit.maxInFlight,
+        },
       },
     },
   };

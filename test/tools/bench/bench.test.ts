@@ -153,7 +153,8 @@ describe("npm run bench, Account Discovery and throttling sections, reduced", ()
         rounds: 1,
         quietRate: 10,
         floodRate: 150,
-        limit: { ratePerSecond: 20, burst: 20, maxInFlight: 4, maxQueued: 64 },
+        entraConcurrency: 8,
+        limit: { ratePerSecond: 20, burst: 20, maxInFlight: 4, maxQueued: 64, maxWaitMs: 5000 },
       },
       storageConnectionString: process.env.STORAGE_CONNECTION_STRING ?? "",
     });
@@ -177,10 +178,17 @@ describe("npm run bench, Account Discovery and throttling sections, reduced", ()
   });
 
   it("answers the flooding tenant 429 and the quiet one 200, and reports both p99s", () => {
-    const [alone, throttled, unthrottled] = report.throttle?.phases ?? [];
+    const [alone, besideEntra, besideHostile, unthrottled] = report.throttle?.phases ?? [];
     expect(alone?.quiet.count).toBeGreaterThan(0);
-    expect(throttled?.flood?.byStatus["429"]).toBeGreaterThan(0);
+    // The Entra-shaped job is refused, pauses for each Retry-After, and every 429 carried one.
+    expect(besideEntra?.flood?.byStatus["429"]).toBeGreaterThan(0);
+    expect(besideEntra?.flood?.pauses).toBeGreaterThan(0);
+    expect(besideEntra?.flood?.badRetryAfter).toBe(0);
+    expect(besideHostile?.flood?.byStatus["429"]).toBeGreaterThan(0);
     expect(unthrottled?.flood?.byStatus["429"]).toBeUndefined();
+    // The CPU per refusal was measured in each run, the endpoint's and the fixed answer's.
+    expect(report.throttle?.refusalCpuUs.endpoint).toHaveLength(3);
+    expect(report.throttle?.refusalCpuUs.floor.every((us) => us > 0)).toBe(true);
     expect(report.throttle?.phases.every((phase) => phase.quiet.errors === 0)).toBe(true);
     expect(formatBench(report)).toContain("Throttling: tenant B");
     expect(formatBench(report)).toContain("Account Discovery: 450 users");
