@@ -37,8 +37,10 @@ async function main(): Promise<void> {
   let retention: NodeJS.Timeout | undefined;
   let forgetRecord = (): void => undefined;
   let webhooks: Awaited<ReturnType<typeof startDevWebhooks>> | undefined;
+  let changes: { stop(): void } | undefined;
   const stopAll = async () => {
     forgetRecord();
+    changes?.stop();
     clearInterval(retention);
     await webhooks?.stop();
     await host?.close();
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
         ADMIN_TOKEN_SHA256: hashToken(adminToken),
       }),
     );
+    changes = services.changes;
     retention = setInterval(() => void runRetention(services).catch(() => undefined), HOUR_MS).unref();
     const previous = inMemory ? undefined : readDevState();
     const token = await prepareDemoTenant(services, previous?.demoToken);

@@ -8,7 +8,8 @@ import type { WorkQueue } from "./workQueue";
  * caught by the sweep).
  */
 export class ChangeNotifier {
-  private readonly waiting = new Set<string>();
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(
     private readonly queue: WorkQueue | undefined,
@@ -18,14 +19,26 @@ export class ChangeNotifier {
   ) {}
 
   notify(tenantId: string): void {
-    if (!this.queue || this.waiting.has(tenantId)) return;
+    if (!this.queue || this.stopped || this.waiting.has(tenantId)) return;
     const queue = this.queue;
-    this.waiting.add(tenantId);
-    setTimeout(() => {
+    const timer = setTimeout(() => {
       this.waiting.delete(tenantId);
       this.listens(tenantId)
         .then((listening) => (listening ? queue.send({ tenantId }) : undefined))
-        .catch(this.onError);
+        .catch((error: unknown) => {
+          if (!this.stopped) this.onError(error);
+        });
     }, this.coalesceMs).unref();
+    this.waiting.set(tenantId, timer);
+  }
+
+  /**
+   * A stopping host: the notices still waiting are dropped (their changes stay in the outbox, which the
+   * webhook sweep fans out), and nothing is sent or reported after this.
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
   }
 }

@@ -67,7 +67,10 @@ export async function startTestHost(
       const token = await services.tenants.create(tenantId);
       return { tenantId, token, tenantUrl: `${host.origin}/scim/v2/${tenantId}` };
     },
-    close: () => host.close(),
+    close: () => {
+      services.changes.stop();
+      return host.close();
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { ChangeNotifier } from "../../src/webhooks/changeNotifier";
+import type { WorkQueue } from "../../src/webhooks/workQueue";
 import { scimClient, startTestHost, type TestHost } from "../support/testServices";
 
 /** No poller runs here, so the fan-out queue keeps what the SCIM writes sent. */
@@ -56,5 +58,33 @@ describe("change notices after SCIM writes (local host, Azurite queues)", () => 
     expect((await scim("POST", "/Users", { userName: "second@x.com" })).status).toBe(201);
     await settle();
     expect(await queued()).toBe(1);
+  });
+});
+
+describe("a stopping host's change notices", () => {
+  it("are dropped: nothing is sent, asked or reported after stop, and later notices are ignored", async () => {
+    const sent: object[] = [];
+    const queue = {
+      send: (message: object) => Promise.resolve(void sent.push(message)),
+    } as unknown as WorkQueue;
+    const asked: string[] = [];
+    const errors: unknown[] = [];
+    const notifier = new ChangeNotifier(
+      queue,
+      (tenantId) => Promise.resolve(void asked.push(tenantId)).then(() => true),
+      (error) => errors.push(error),
+      20,
+    );
+    notifier.notify("kept");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(sent).toEqual([{ tenantId: "kept" }]);
+
+    notifier.notify("pending");
+    notifier.stop();
+    notifier.notify("late");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(asked).toEqual(["kept"]);
+    expect(sent).toEqual([{ tenantId: "kept" }]);
+    expect(errors).toEqual([]);
   });
 });
