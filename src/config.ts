@@ -32,12 +32,15 @@ export const configSchema = z
     /** Lifetime of OAuth access tokens: 60 minutes to 6 hours, as Entra's gallery rules ask. */
     ACCESS_TOKEN_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
     /**
-     * Per tenant and per instance: requests per second a tenant may keep up, and how many it may send
-     * at once after a quiet spell; above that it gets 429 with Retry-After. Entra documents 25 per
-     * second per tenant; the defaults leave room for initial cycles. 0 turns throttling off.
+     * Per tenant and per instance: requests per second a tenant may keep up, and how many it may start
+     * at once after a quiet spell; past those its requests are paced, each waiting for its turn at the
+     * rate (at most THROTTLE_MAX_QUEUED of them, each at most THROTTLE_MAX_WAIT_SECONDS), and only the
+     * next gets 429 with Retry-After. Entra documents 25 per second per tenant; the rate leaves room for
+     * initial cycles. A small burst keeps a busy job's restart from landing on storage all at once
+     * (docs/performance.md). 0 turns throttling off.
      */
     THROTTLE_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
-    THROTTLE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(500),
+    THROTTLE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
     /**
      * Per tenant and per instance: requests doing work at once (the rest wait, in the tenant's own
      * queue, before any body read or storage call), and how many may wait; one more gets 429.

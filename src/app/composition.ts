@@ -308,6 +308,8 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     throttle: new TenantThrottle({
       ratePerSecond: config.THROTTLE_REQUESTS_PER_SECOND,
       burst: config.THROTTLE_BURST,
+      maxQueued: config.THROTTLE_MAX_QUEUED,
+      maxWaitMs: config.THROTTLE_MAX_WAIT_SECONDS * 1000,
       ...clock,
     }),
     concurrency: new TenantConcurrency({

@@ -152,14 +152,16 @@ export function scimEndpoint(services: AppServices, route: string, operation: Sc
         call.context.log(debugLine(call.correlationId, tenantId, seen.debugBody, response, seen.writeOnly));
     });
     if (!validTenant) throw notFound(`No SCIM tenant at this URL.`);
-    // A tenant over its rate is refused before the token check, the body and storage.
-    services.throttle.refuseIfEmpty(tenantId);
+    // A tenant with no turn left at its rate is refused before the token check, the body and storage.
+    services.throttle.refuseIfFull(tenantId);
     const authentication = await services.authenticator.authenticate(tenantId, bearerToken(request));
     seen.authentication = authentication;
     if (authentication.kind === "unauthenticated") call.markUnauthenticated();
     if (authentication.kind !== "authenticated") throw unauthorized();
     call.scope.credentialId = authentication.credentialId;
-    const release = await admitTenantRequest(services, tenantId);
+    const release = await admitTenantRequest(services, tenantId, (pacedMs) => {
+      call.note({ pacedMs });
+    });
     try {
       const debugBody = await debugRequestBody(services, tenantId, request);
       seen.debugBody = debugBody;

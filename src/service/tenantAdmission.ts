@@ -8,14 +8,18 @@ export interface TenantAdmission {
 }
 
 /**
- * After authentication, before the body is read or storage is called: takes a token of the tenant's
- * rate (429 when there is none), then one of its in-flight slots (waiting in the tenant's own queue,
- * 429 when that is full). The caller releases the slot when the request's work ends.
+ * After authentication, before the body is read or storage is called: takes the tenant's next turn at
+ * its rate (waiting for it when the tenant is past its burst; 429 when no turn is left to book), then
+ * one of its in-flight slots (waiting in the tenant's own queue, 429 when that is full). `paced` hears
+ * how long the request waited for its turn. The caller releases the slot when the request's work ends.
  */
 export function admitTenantRequest(
   { throttle, concurrency }: TenantAdmission,
   tenantId: string,
+  paced: (waitMs: number) => void,
 ): ReleaseSlot | Promise<ReleaseSlot> {
-  throttle.admit(tenantId);
-  return concurrency.enter(tenantId);
+  const waitMs = throttle.admit(tenantId);
+  if (waitMs === 0) return concurrency.enter(tenantId);
+  paced(waitMs);
+  return new Promise<void>((resolve) => setTimeout(resolve, waitMs)).then(() => concurrency.enter(tenantId));
 }

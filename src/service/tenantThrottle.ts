@@ -27,12 +27,17 @@ export function refusal(retryAfterSeconds: number): TooManyRequestsError {
 export interface ThrottleOptions {
   /** Requests per second a tenant may keep up, on one instance; 0 turns throttling off. */
   readonly ratePerSecond: number;
-  /** Requests a tenant may send at once after being idle (the bucket's size). */
+  /** Requests a tenant may start at once after being idle, before the rest are paced. */
   readonly burst: number;
+  /** Requests of one tenant that may wait for their turn at its rate; one more gets 429. */
+  readonly maxQueued?: number;
+  /** How long a request may wait for its turn; one that would wait longer gets 429. */
+  readonly maxWaitMs?: number;
   readonly clock?: () => number;
 }
 
 interface Bucket {
+  /** Below 1: requests have booked turns ahead; -n means n more wait beyond the next token. */
   tokens: number;
   updatedAt: number;
 }
@@ -41,57 +46,74 @@ interface Bucket {
 const MAX_BUCKETS = 10_000;
 
 /**
- * A token bucket per tenant, per instance: each request takes a token, tokens come back at
- * `ratePerSecond` up to `burst`. A tenant over its rate gets 429 before any storage work, so one
- * tenant's flood costs the others (and storage) next to nothing.
+ * A token bucket per tenant, per instance, that paces rather than refuses: each request takes a token,
+ * tokens come back at `ratePerSecond` up to `burst`. A request that finds no token books the next one
+ * and waits for it, so a busy tenant's requests start one every 1/rate seconds, evenly, instead of in a
+ * burst each time its client comes back from a 429: other tenants then meet one of its requests in
+ * storage at a time, not dozens. Only when the turns booked reach `maxQueued`, or a turn is more than
+ * `maxWaitMs` away, is the request refused (429 before any storage work).
  */
 export class TenantThrottle {
   private readonly buckets = new Map<string, Bucket>();
   private readonly now: () => number;
+  /** The lowest a bucket may go: 1 minus the turns that may be booked ahead. */
+  private readonly floor: number;
 
   constructor(private readonly options: ThrottleOptions) {
     this.now = options.clock ?? Date.now;
+    const waitingByTime = ((options.maxWaitMs ?? 0) / 1000) * options.ratePerSecond;
+    this.floor = 1 - Math.floor(Math.min(options.maxQueued ?? 0, waitingByTime));
   }
 
   /**
-   * The cheap path, before authentication, a body read or any storage work: throws when the tenant's
-   * bucket is already empty, without taking a token or making a bucket. Only authenticated requests
-   * take tokens (in `admit`), so requests with a made-up token cannot use up a tenant's rate; while
-   * its own traffic keeps it over the rate, every request to its URL is refused here.
+   * The cheap path, before authentication, a body read or any storage work: throws when the tenant
+   * has no token and no turn left to book, without taking one or making a bucket. Only authenticated
+   * requests take tokens (in `admit`), so requests with a made-up token cannot use up a tenant's rate;
+   * while its own traffic keeps it over the rate, every request to its URL is refused here.
    */
-  refuseIfEmpty(tenantId: string): void {
-    const { ratePerSecond, burst } = this.options;
-    if (ratePerSecond <= 0) return;
+  refuseIfFull(tenantId: string): void {
+    if (this.options.ratePerSecond <= 0) return;
     const bucket = this.buckets.get(tenantId);
     if (!bucket) return;
-    const tokens = Math.min(burst, bucket.tokens + ((this.now() - bucket.updatedAt) / 1000) * ratePerSecond);
-    if (tokens < 1) throw refusal(Math.max(1, Math.ceil((1 - tokens) / ratePerSecond)));
+    const tokens = this.refilled(bucket, this.now());
+    if (tokens < this.floor) throw this.refusal(tokens);
   }
 
-  /** Takes one token of the tenant's bucket, or throws TooManyRequestsError. */
-  admit(tenantId: string): void {
+  /**
+   * Takes the tenant's next token: the milliseconds to wait for it (0: start now), or throws
+   * TooManyRequestsError when no turn is left to book.
+   */
+  admit(tenantId: string): number {
     const { ratePerSecond, burst } = this.options;
-    if (ratePerSecond <= 0) return;
+    if (ratePerSecond <= 0) return 0;
     const now = this.now();
     let bucket = this.buckets.get(tenantId);
     if (!bucket) {
       if (this.buckets.size >= MAX_BUCKETS) this.evict(now);
       this.buckets.set(tenantId, (bucket = { tokens: burst, updatedAt: now }));
     }
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
+    const tokens = this.refilled(bucket, now);
     bucket.updatedAt = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return;
-    }
-    throw refusal(Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)));
+    bucket.tokens = tokens;
+    if (tokens < this.floor) throw this.refusal(tokens);
+    bucket.tokens = tokens - 1;
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / ratePerSecond) * 1000);
+  }
+
+  private refilled(bucket: Bucket, now: number): number {
+    const { ratePerSecond, burst } = this.options;
+    return Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
+  }
+
+  /** Retry-After: whole seconds until a request could book a turn again. */
+  private refusal(tokens: number): TooManyRequestsError {
+    return refusal(Math.max(1, Math.ceil((this.floor - tokens) / this.options.ratePerSecond)));
   }
 
   private evict(now: number): void {
-    const { ratePerSecond, burst } = this.options;
+    const { burst } = this.options;
     for (const [tenantId, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond >= burst)
-        this.buckets.delete(tenantId);
+      if (this.refilled(bucket, now) >= burst) this.buckets.delete(tenantId);
     }
     // Still full of busy tenants: forget the oldest (it only gets a fresh bucket back).
     for (const tenantId of this.buckets.keys()) {

@@ -1,53 +1,90 @@
-import { TenantThrottle, TooManyRequestsError } from "../../src/service/tenantThrottle";
+import { TenantThrottle, TooManyRequestsError, type ThrottleOptions } from "../../src/service/tenantThrottle";
 import { manualClock } from "../tenants/tenantTables";
 import { scimClient, startTestHost, type TestHost } from "../support/testServices";
 
+/** A throttle on a clock the test moves, and the clock. */
+function throttleOnClock(options: Omit<ThrottleOptions, "clock">) {
+  const clock = manualClock();
+  return { clock, throttle: new TenantThrottle({ ...options, clock: clock.now }) };
+}
+
 describe("per-tenant token bucket", () => {
-  it("lets a burst through, then the rate, and says when to come back", () => {
-    const clock = manualClock();
-    const throttle = new TenantThrottle({ ratePerSecond: 10, burst: 5, clock: clock.now });
-    for (let i = 0; i < 5; i += 1) throttle.admit("a");
-    expect(() => {
-      throttle.admit("a");
-    }).toThrow(TooManyRequestsError);
+  it("lets a burst through, then paces the rest at the rate, then refuses and says when to come back", () => {
+    const { clock, throttle } = throttleOnClock({
+      ratePerSecond: 10,
+      burst: 5,
+      maxQueued: 3,
+      maxWaitMs: 5000,
+    });
+    const waits = Array.from({ length: 8 }, () => throttle.admit("a"));
+    // The burst starts at once; the next three wait for their turns, one every 100 ms.
+    expect(waits).toEqual([0, 0, 0, 0, 0, 100, 200, 300]);
+    expect(() => throttle.admit("a")).toThrow(
+      expect.objectContaining({ status: 429, retryAfterSeconds: 1 }) as Error,
+    );
     // Another tenant has its own bucket.
-    throttle.admit("b");
+    expect(throttle.admit("b")).toBe(0);
+    // A turn frees up every 100 ms: one more may book, at the back of the line.
     clock.advance(100);
-    throttle.admit("a");
-    expect(() => {
-      throttle.admit("a");
-    }).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: 1 }));
+    expect(throttle.admit("a")).toBe(300);
+    expect(() => throttle.admit("a")).toThrow(TooManyRequestsError);
     clock.advance(60_000);
-    for (let i = 0; i < 5; i += 1) throttle.admit("a");
+    expect(Array.from({ length: 5 }, () => throttle.admit("a"))).toEqual([0, 0, 0, 0, 0]);
   });
 
-  it("refuses early only once the tenant's own admitted requests emptied its bucket, taking nothing", () => {
-    const clock = manualClock();
-    const throttle = new TenantThrottle({ ratePerSecond: 1, burst: 2, clock: clock.now });
+  it("books no turn further away than the longest wait", () => {
+    const { throttle } = throttleOnClock({
+      ratePerSecond: 10,
+      burst: 1,
+      maxQueued: 64,
+      maxWaitMs: 500,
+    });
+    expect(Array.from({ length: 6 }, () => throttle.admit("a"))).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(() => throttle.admit("a")).toThrow(TooManyRequestsError);
+  });
+
+  it("without a queue, refuses as soon as the burst is spent", () => {
+    const { clock, throttle } = throttleOnClock({ ratePerSecond: 10, burst: 5 });
+    for (let i = 0; i < 5; i += 1) expect(throttle.admit("a")).toBe(0);
+    expect(() => throttle.admit("a")).toThrow(TooManyRequestsError);
+    clock.advance(100);
+    expect(throttle.admit("a")).toBe(0);
+    expect(() => throttle.admit("a")).toThrow(
+      expect.objectContaining({ status: 429, retryAfterSeconds: 1 }) as Error,
+    );
+  });
+
+  it("refuses early only once the tenant's own admitted requests booked every turn, taking nothing", () => {
+    const { clock, throttle } = throttleOnClock({
+      ratePerSecond: 1,
+      burst: 2,
+      maxQueued: 1,
+      maxWaitMs: 5000,
+    });
     // No bucket yet (no authenticated request): nothing to refuse, and nothing is made.
-    for (let i = 0; i < 10; i += 1) throttle.refuseIfEmpty("a");
+    for (let i = 0; i < 10; i += 1) throttle.refuseIfFull("a");
     const buckets = (throttle as unknown as { buckets: Map<string, unknown> }).buckets;
     expect(buckets.size).toBe(0);
-    throttle.admit("a");
-    throttle.refuseIfEmpty("a");
-    throttle.admit("a");
+    expect(throttle.admit("a")).toBe(0);
+    throttle.refuseIfFull("a");
+    expect(throttle.admit("a")).toBe(0);
+    // A turn is left to book: not refused early.
+    throttle.refuseIfFull("a");
+    expect(throttle.admit("a")).toBe(1000);
     expect(() => {
-      throttle.refuseIfEmpty("a");
-    }).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: 1 }));
-    // A refusal takes no token: a second later exactly one request is admitted again.
+      throttle.refuseIfFull("a");
+    }).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: 1 }) as Error);
+    // A refusal takes no turn: a second later exactly one request books one again.
     clock.advance(1000);
-    throttle.refuseIfEmpty("a");
-    throttle.admit("a");
-    expect(() => {
-      throttle.admit("a");
-    }).toThrow(TooManyRequestsError);
+    throttle.refuseIfFull("a");
+    expect(throttle.admit("a")).toBe(1000);
+    expect(() => throttle.admit("a")).toThrow(TooManyRequestsError);
   });
 
   it("is off at rate 0, and keeps memory bounded under made-up tenants", () => {
     const off = new TenantThrottle({ ratePerSecond: 0, burst: 1 });
-    for (let i = 0; i < 100; i += 1) off.admit("a");
-    const clock = manualClock();
-    const throttle = new TenantThrottle({ ratePerSecond: 1, burst: 1, clock: clock.now });
+    for (let i = 0; i < 100; i += 1) expect(off.admit("a")).toBe(0);
+    const { throttle } = throttleOnClock({ ratePerSecond: 1, burst: 1 });
     for (let i = 0; i < 25_000; i += 1) throttle.admit(`t${i}`);
     const buckets = (throttle as unknown as { buckets: Map<string, unknown> }).buckets;
     expect(buckets.size).toBeLessThanOrEqual(10_000);
@@ -60,7 +97,8 @@ describe("429 over HTTP", () => {
 
   beforeAll(async () => {
     harness = await startTestHost(
-      { THROTTLE_REQUESTS_PER_SECOND: "1", THROTTLE_BURST: "3" },
+      // Three at once, then two paced (one a second), then 429.
+      { THROTTLE_REQUESTS_PER_SECOND: "1", THROTTLE_BURST: "3", THROTTLE_MAX_QUEUED: "2" },
       (_level, ...args) => {
         logs.push(args.map(String).join(" "));
       },
@@ -68,14 +106,24 @@ describe("429 over HTTP", () => {
   });
   afterAll(() => harness.close());
 
-  it("answers 429 with Retry-After and a SCIM error, changes nothing, and leaves other tenants alone", async () => {
+  it("paces a busy tenant, then answers 429 with Retry-After and a SCIM error, changes nothing, and leaves other tenants alone", async () => {
     const busy = await harness.createTenant("busy");
     const quiet = await harness.createTenant("quiet");
     const scim = scimClient(busy);
-    const answers = [];
-    for (let i = 0; i < 6; i += 1) answers.push(await scim("POST", "/Users", { userName: `u${i}@x.com` }));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => scim("POST", "/Users", { userName: `u${i}@x.com` })),
+    );
     const throttled = answers.filter((answer) => answer.status === 429);
     expect(throttled.length).toBeGreaterThanOrEqual(2);
+    // The requests past the burst waited for their turn and were answered, each saying so in its log line.
+    const lineOf = (answer: (typeof answers)[number]) =>
+      JSON.parse(
+        logs.find((line) => line.includes(String(answer.headers.get("x-correlation-id")))) ?? "{}",
+      ) as { status?: number; pacedMs?: number };
+    const paced = answers.map(lineOf).filter((line) => line.pacedMs !== undefined);
+    expect(paced.length).toBeGreaterThanOrEqual(2);
+    for (const line of paced)
+      expect(line).toMatchObject({ status: 201, pacedMs: expect.any(Number) as number });
     expect(throttled[0]?.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     // Each refusal's body (made once, joined with the request's id) names its own correlation id.
     for (const answer of throttled) {

@@ -22,6 +22,7 @@ Options:
   --discovery-page N   page size of its walks (default ${FULL.discovery.pageSize}, at most 1000)
   --throttle-seconds N seconds of each throttling slice (default ${FULL.throttle.seconds}; ${FULL.throttle.rounds} rounds alone / flooded)
   --throttle-in-flight N  tenant A's requests working at once (default ${FULL.throttle.limit.maxInFlight})
+  --throttle-burst N  requests a tenant may start at once before it is paced (default ${FULL.throttle.limit.burst})
   --only LIST        sections to run, comma-separated: ${SECTIONS.join(",")}
   --profile DIR      after each operation, profile its SCIM requests (V8 sampling profiler, in process),
                      print where the CPU went and write DIR/<operation>.cpuprofile (DevTools opens it)
@@ -58,6 +59,7 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
         "discovery-page": { type: "string" },
         "throttle-seconds": { type: "string" },
         "throttle-in-flight": { type: "string" },
+        "throttle-burst": { type: "string" },
         only: { type: "string" },
         profile: { type: "string" },
         json: { type: "boolean" },
@@ -107,6 +109,7 @@ export function parseCommand(argv: readonly string[]): CliCommand | undefined {
           ...base.throttle.limit,
           maxInFlight:
             count("throttle-in-flight", values["throttle-in-flight"]) ?? base.throttle.limit.maxInFlight,
+          burst: count("throttle-burst", values["throttle-burst"]) ?? base.throttle.limit.burst,
         },
       },
     },

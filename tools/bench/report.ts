@@ -248,6 +248,12 @@ function throttleChecks(report: BenchReport): TargetCheck[] {
   const [alone, besideEntra, besideHostile] = throttle.phases;
   const quietErrors = throttle.phases.reduce((sum, phase) => sum + phase.quiet.errors, 0);
   const refused = (phase: typeof alone) => phase?.flood?.byStatus["429"] ?? 0;
+  const admitted = (phase: typeof alone) => phase?.flood?.byStatus["200"] ?? 0;
+  // Each slice: the rate for its seconds (and one more, for turns booked before its end), plus one burst.
+  const mostAdmitted =
+    throttle.rounds * (throttle.limit.ratePerSecond * (throttle.seconds + 1) + throttle.limit.burst);
+  const withoutRetryAfter =
+    (besideEntra?.flood?.badRetryAfter ?? 0) + (besideHostile?.flood?.badRetryAfter ?? 0);
   return [
     {
       name: "throttle: tenant B's requests answered 200 in every phase",
@@ -257,13 +263,17 @@ function throttleChecks(report: BenchReport): TargetCheck[] {
       kind: "errors",
     },
     {
-      name: "throttle: tenant A answered 429 above its limit, each with a Retry-After in whole seconds",
-      target: "> 0 in both shapes, none without Retry-After",
+      name: "throttle: tenant A held to its rate in both shapes; the hostile flood answered 429 with Retry-After",
+      target: `admitted ≤ ${throttle.rounds} × (${throttle.limit.ratePerSecond}/s × ${throttle.seconds + 1} s + ${throttle.limit.burst}); hostile 429 > 0; none without Retry-After`,
       actual:
-        `Entra-shaped ${refused(besideEntra)} of ${besideEntra?.flood?.sent ?? 0}, ` +
-        `hostile ${refused(besideHostile)} of ${besideHostile?.flood?.sent ?? 0}, ` +
-        `${besideEntra?.flood?.badRetryAfter ?? 0} without Retry-After`,
-      met: refused(besideEntra) > 0 && refused(besideHostile) > 0 && besideEntra?.flood?.badRetryAfter === 0,
+        `Entra-shaped ${admitted(besideEntra)} admitted, ${refused(besideEntra)} refused of ${besideEntra?.flood?.sent ?? 0}; ` +
+        `hostile ${admitted(besideHostile)} admitted, ${refused(besideHostile)} refused of ${besideHostile?.flood?.sent ?? 0}; ` +
+        `${withoutRetryAfter} without Retry-After`,
+      met:
+        admitted(besideEntra) <= mostAdmitted &&
+        admitted(besideHostile) <= mostAdmitted &&
+        refused(besideHostile) > 0 &&
+        withoutRetryAfter === 0,
       kind: "errors",
     },
     {

@@ -135,7 +135,7 @@ async function atRate(rate: number, seconds: number, send: (index: number) => Pr
 const FLOOD_SCRIPT = `
 const http = require("node:http");
 const [baseUrl, token, shape, seconds, paths] = JSON.parse(process.env.FLOOD_ARGS);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const byStatus = {};
 let sent = 0, pauses = 0, pausedMs = 0, badRetryAfter = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -147,7 +147,9 @@ const get = (path) => new Promise((resolve) => {
       res.resume();
       res.on("end", () => {
         byStatus[res.statusCode] = (byStatus[res.statusCode] || 0) + 1;
-        resolve({ status: res.statusCode, retryAfter: res.headers["retry-after"] });
+        const retryAfter = /^[1-9][0-9]*$/.test(res.headers["retry-after"] || "") ? Number(res.headers["retry-after"]) : undefined;
+        if (res.statusCode === 429 && retryAfter === undefined) badRetryAfter += 1;
+        resolve({ status: res.statusCode, retryAfter });
       });
     });
   req.on("error", () => { byStatus.error = (byStatus.error || 0) + 1; resolve({ status: 0 }); });
@@ -184,9 +186,7 @@ const entra = async (concurrency) => {
       const answer = await get(path);
       if (answer.status !== 429) continue;
       retries.push(path);
-      const retryAfter = /^[1-9][0-9]*$/.test(answer.retryAfter || "") ? Number(answer.retryAfter) : undefined;
-      if (retryAfter === undefined) badRetryAfter += 1;
-      const until = performance.now() + (retryAfter ?? 1) * 1000;
+      const until = performance.now() + (answer.retryAfter ?? 1) * 1000;
       if (until > pausedUntil) {
         if (pausedUntil <= performance.now()) { pauses += 1; pausedMs += until - performance.now(); }
         else pausedMs += until - pausedUntil;

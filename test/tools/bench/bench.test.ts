@@ -154,7 +154,8 @@ describe("npm run bench, Account Discovery and throttling sections, reduced", ()
         quietRate: 10,
         floodRate: 150,
         entraConcurrency: 8,
-        limit: { ratePerSecond: 20, burst: 20, maxInFlight: 4, maxQueued: 64, maxWaitMs: 5000 },
+        // A queue shorter than the job: it is paced, and past the queue refused and paused.
+        limit: { ratePerSecond: 20, burst: 5, maxInFlight: 4, maxQueued: 2, maxWaitMs: 5000 },
       },
       storageConnectionString: process.env.STORAGE_CONNECTION_STRING ?? "",
     });
@@ -180,12 +181,16 @@ describe("npm run bench, Account Discovery and throttling sections, reduced", ()
   it("answers the flooding tenant 429 and the quiet one 200, and reports both p99s", () => {
     const [alone, besideEntra, besideHostile, unthrottled] = report.throttle?.phases ?? [];
     expect(alone?.quiet.count).toBeGreaterThan(0);
-    // The Entra-shaped job is refused, pauses for each Retry-After, and every 429 carried one.
+    // The Entra-shaped job, more at once than its queue, is refused past it, pauses for each
+    // Retry-After, and every 429 carried one; both shapes are held to the rate.
     expect(besideEntra?.flood?.byStatus["429"]).toBeGreaterThan(0);
     expect(besideEntra?.flood?.pauses).toBeGreaterThan(0);
     expect(besideEntra?.flood?.badRetryAfter).toBe(0);
     expect(besideHostile?.flood?.byStatus["429"]).toBeGreaterThan(0);
     expect(unthrottled?.flood?.byStatus["429"]).toBeUndefined();
+    expect(
+      targetChecks(report).find((check) => check.name.startsWith("throttle: tenant A held to its rate"))?.met,
+    ).toBe(true);
     // The CPU per refusal was measured in each run, the endpoint's and the fixed answer's.
     expect(report.throttle?.refusalCpuUs.endpoint).toHaveLength(3);
     expect(report.throttle?.refusalCpuUs.floor.every((us) => us > 0)).toBe(true);
