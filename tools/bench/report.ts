@@ -249,9 +249,10 @@ function throttleChecks(report: BenchReport): TargetCheck[] {
   const quietErrors = throttle.phases.reduce((sum, phase) => sum + phase.quiet.errors, 0);
   const refused = (phase: typeof alone) => phase?.flood?.byStatus["429"] ?? 0;
   const admitted = (phase: typeof alone) => phase?.flood?.byStatus["200"] ?? 0;
-  // Each slice: the rate for its seconds (and one more, for turns booked before its end), plus one burst.
-  const mostAdmitted =
-    throttle.rounds * (throttle.limit.ratePerSecond * (throttle.seconds + 1) + throttle.limit.burst);
+  // Each slice: its burst, the rate for its seconds (and one more), and the turns booked before its end.
+  const { ratePerSecond, burst, maxQueued, maxWaitMs } = throttle.limit;
+  const bookedAhead = Math.floor(Math.min(maxQueued, (maxWaitMs / 1000) * ratePerSecond));
+  const mostAdmitted = throttle.rounds * (burst + ratePerSecond * (throttle.seconds + 1) + bookedAhead);
   const withoutRetryAfter =
     (besideEntra?.flood?.badRetryAfter ?? 0) + (besideHostile?.flood?.badRetryAfter ?? 0);
   return [
@@ -264,7 +265,7 @@ function throttleChecks(report: BenchReport): TargetCheck[] {
     },
     {
       name: "throttle: tenant A held to its rate in both shapes; the hostile flood answered 429 with Retry-After",
-      target: `admitted ≤ ${throttle.rounds} × (${throttle.limit.ratePerSecond}/s × ${throttle.seconds + 1} s + ${throttle.limit.burst}); hostile 429 > 0; none without Retry-After`,
+      target: `admitted ≤ ${throttle.rounds} × (${burst} + ${ratePerSecond}/s × ${throttle.seconds + 1} s + ${bookedAhead} booked); hostile 429 > 0; none without Retry-After`,
       actual:
         `Entra-shaped ${admitted(besideEntra)} admitted, ${refused(besideEntra)} refused of ${besideEntra?.flood?.sent ?? 0}; ` +
         `hostile ${admitted(besideHostile)} admitted, ${refused(besideHostile)} refused of ${besideHostile?.flood?.sent ?? 0}; ` +
@@ -552,6 +553,10 @@ export function formatBench(report: BenchReport): string {
           fixed(phase.cpu.eventLoopDelayP99Ms, 1),
         ]),
         [false, true, true, true, true, true, true, true, false, true, true, true, true, true],
+      ),
+      ...throttle.phases.map(
+        (phase) =>
+          `  B's p99 by round, ${phase.phase}: ${phase.quiet.p99ByRoundMs.map((ms) => fixed(ms, 1)).join(", ")} ms`,
       ),
       `  host CPU per 429: the endpoint ${throttle.refusalCpuUs.endpoint.join(", ")} µs; ` +
         `a handler answering a fixed 429 ${throttle.refusalCpuUs.floor.join(", ")} µs (alternating runs)`,

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
 import { createRoutes, type RouteDefinition } from "../../src/http/routes";
@@ -58,6 +58,11 @@ interface PhaseResult {
     readonly p99InEndpointMs: number;
     /** B's requests at or above the p99: when in the phase they started, and how long they took. */
     readonly slowest: readonly { readonly atS: number; readonly ms: number }[];
+    /**
+     * B's p99 in each round's slice of the phase: whether one stall of the machine (a few hundred ms in
+     * one slice, which puts several of B's requests at the top) decided the phase's p99.
+     */
+    readonly p99ByRoundMs: readonly number[];
   };
   /**
    * CPU each process spent per second of the phase (1000 = one core busy): the bench process (the host,
@@ -197,6 +202,10 @@ const entra = async (concurrency) => {
   await Promise.all(Array.from({ length: concurrency }, worker));
 };
 (async () => {
+  // Booted: the parent starts its own measurement with this client's first request, not its start-up.
+  console.error("ready");
+  await new Promise((resolve) => process.stdin.once("data", resolve));
+  process.stdin.destroy();
   if (shape.kind === "entra") await entra(shape.concurrency);
   else if (shape.kind === "closed") await closed(shape.concurrency, shape.requests);
   else await hostile(shape.rate);
@@ -224,29 +233,52 @@ interface FloodResult {
   readonly cpuUs: number;
 }
 
+/** Tenant A's client, running: `started` once it has booted and begun sending, `finished` with its counts. */
+interface FloodRun {
+  readonly started: Promise<void>;
+  readonly finished: Promise<FloodResult>;
+}
+
+/**
+ * Starts tenant A's client in a process of its own. Node's start-up there (about 100 ms of CPU on the
+ * same cores) is not something Entra's client costs the host, so it is left out: the client waits until
+ * it has booted, and sends its first request when told to.
+ */
 function floodFromAnotherProcess(
   tenant: BenchTenant,
   paths: readonly string[],
   shape: FloodShape,
   seconds: number,
-): Promise<FloodResult> {
+): FloodRun {
   const args = JSON.stringify([tenant.tenantUrl, tenant.token, shape, seconds, paths]);
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["-e", FLOOD_SCRIPT],
-      // The token goes in the environment, not the command line that other processes can list.
-      {
-        env: { ...process.env, FLOOD_ARGS: args },
-        maxBuffer: 1024 * 1024,
-        timeout: (seconds + 120) * 1000,
-      },
-      (error, stdout) => {
-        if (error) reject(new Error(`the flooding client failed: ${error.message}`));
-        else resolve(JSON.parse(stdout) as FloodResult);
-      },
-    );
+  // The token goes in the environment, not the command line that other processes can list.
+  const child = spawn(process.execPath, ["-e", FLOOD_SCRIPT], {
+    env: { ...process.env, FLOOD_ARGS: args },
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  const timer = setTimeout(() => child.kill(), (seconds + 120) * 1000);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  const started = new Promise<void>((resolve) => {
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      const wasReady = stderr.includes("ready\n");
+      stderr += chunk;
+      if (wasReady || !stderr.includes("ready\n")) return;
+      child.stdin.end("go\n");
+      resolve();
+    });
+  });
+  const finished = new Promise<FloodResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(JSON.parse(stdout) as FloodResult);
+      else reject(new Error(`the flooding client failed (exit ${String(code)}): ${stderr.trim()}`));
+    });
+  });
+  // A client that dies before it is ready ends the wait too (its failure is in `finished`).
+  return { started: Promise.race([started, finished.then(() => undefined)]), finished };
 }
 
 function userNameFilter(user: ResourceRows): string {
@@ -282,6 +314,10 @@ async function slice(
   let open = 0;
   let maxOpen = 0;
   let floodResult: FloodResult | undefined;
+  const floodRun = flood
+    ? floodFromAnotherProcess(flood.tenant, flood.users.map(userNameFilter), flood.shape, options.seconds)
+    : undefined;
+  await floodRun?.started;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const azuritePid = env.azurite?.pid;
   const azuriteBefore = azuritePid === undefined ? undefined : processCpuUs(azuritePid);
@@ -305,17 +341,12 @@ async function slice(
     latencies.push({ startedS: (begin - started) / 1000, ms, inHostMs });
     if (answer.status !== 200) errors += 1;
   });
-  const floodRun = flood
-    ? floodFromAnotherProcess(
-        flood.tenant,
-        flood.users.map(userNameFilter),
-        flood.shape,
-        options.seconds,
-      ).then((result) => {
-        floodResult = result;
-      })
-    : Promise.resolve();
-  await Promise.all([quietRun, floodRun]);
+  await Promise.all([
+    quietRun,
+    floodRun?.finished.then((result) => {
+      floodResult = result;
+    }),
+  ]);
   loopDelay.disable();
   const cpu = process.cpuUsage(cpuBefore);
   const azuriteAfter = azuritePid === undefined ? undefined : processCpuUs(azuritePid);
@@ -365,6 +396,14 @@ function summarisePhase(phase: string, slices: readonly Slice[]): PhaseResult {
           0.99,
         ),
       ),
+      p99ByRoundMs: slices.map((one) =>
+        round(
+          quantile(
+            one.latencies.map((latency) => latency.ms).sort((a, b) => a - b),
+            0.99,
+          ),
+        ),
+      ),
       slowest: latencies
         .filter((latency) => latency.ms >= p99)
         .map((latency) => ({ atS: round(latency.startedS, 1), ms: round(latency.ms, 0) })),
@@ -410,13 +449,15 @@ function fixedRefusalRoutes(): RouteDefinition[] {
 }
 
 async function hostCpuPerRefusal(tenant: BenchTenant, paths: readonly string[]): Promise<number> {
-  const before = process.cpuUsage();
-  const result = await floodFromAnotherProcess(
+  const run = floodFromAnotherProcess(
     tenant,
     paths,
     { kind: "closed", concurrency: 16, requests: REFUSAL_REQUESTS },
     60,
   );
+  await run.started;
+  const before = process.cpuUsage();
+  const result = await run.finished;
   const cpu = process.cpuUsage(before);
   const refused = result.byStatus["429"] ?? 0;
   return refused > 0 ? round((cpu.user + cpu.system) / refused, 0) : 0;
