@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServices } from "../src/app/composition";
+import { createServices, stopBackgroundWork } from "../src/app/composition";
 import { loadConfig } from "../src/config";
 import { createRoutes } from "../src/http/routes";
 import { runRetention } from "../src/jobs/retention";
@@ -37,10 +37,10 @@ async function main(): Promise<void> {
   let retention: NodeJS.Timeout | undefined;
   let forgetRecord = (): void => undefined;
   let webhooks: Awaited<ReturnType<typeof startDevWebhooks>> | undefined;
-  let changes: { stop(): void } | undefined;
+  let stopServices = (): void => undefined;
   const stopAll = async () => {
     forgetRecord();
-    changes?.stop();
+    stopServices();
     clearInterval(retention);
     await webhooks?.stop();
     await host?.close();
@@ -56,7 +56,9 @@ async function main(): Promise<void> {
         ADMIN_TOKEN_SHA256: hashToken(adminToken),
       }),
     );
-    changes = services.changes;
+    stopServices = () => {
+      stopBackgroundWork(services);
+    };
     retention = setInterval(() => void runRetention(services).catch(() => undefined), HOUR_MS).unref();
     const previous = inMemory ? undefined : readDevState();
     const token = await prepareDemoTenant(services, previous?.demoToken);

@@ -123,6 +123,16 @@ function credentialStore(config: Config, tableStore: TableTenants): CredentialSt
   });
 }
 
+/**
+ * Stops what the services run in the background on their own timers: change notices still waiting,
+ * and the periodic write of request counts. A host that stops calls it; otherwise every host ever made
+ * in a process (tests, the bench) keeps writing its counts to storage every 30 s, even storage that is gone.
+ */
+export function stopBackgroundWork(services: Pick<AppServices, "changes" | "requestStats">): void {
+  services.changes.stop();
+  services.requestStats.stop();
+}
+
 export function createServices(config: Config, overrides: ServiceOverrides = {}): AppServices {
   const tables = openTables(config);
   const tenantStore = new TableTenants(tables.tenants);

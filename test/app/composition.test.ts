@@ -66,3 +66,15 @@ describe("two hosts in one process", () => {
     expect(logs.b.some((line) => line.includes(correlationA))).toBe(false);
   });
 });
+
+describe("a host that stops", () => {
+  it("stops writing its request counts: a closed host's timer would keep writing them to storage every 30 s", async () => {
+    const harness = await startTestHost();
+    const timerOf = () => (harness.services.requestStats as unknown as { timer?: NodeJS.Timeout }).timer;
+    const tenant = await harness.createTenant("stops");
+    expect((await scimClient(tenant)("GET", "/Users?count=0")).status).toBe(200);
+    expect(timerOf()).toBeDefined();
+    await harness.close();
+    expect(timerOf()).toBeUndefined();
+  });
+});

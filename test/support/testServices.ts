@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServices, type ServiceOverrides, type AppServices } from "../../src/app/composition";
+import {
+  createServices,
+  stopBackgroundWork,
+  type ServiceOverrides,
+  type AppServices,
+} from "../../src/app/composition";
 import { loadConfig } from "../../src/config";
 import { createRoutes } from "../../src/http/routes";
 import { ensureQueues } from "../../src/store/storageQueues";
@@ -68,7 +73,7 @@ export async function startTestHost(
       return { tenantId, token, tenantUrl: `${host.origin}/scim/v2/${tenantId}` };
     },
     close: () => {
-      services.changes.stop();
+      stopBackgroundWork(services);
       return host.close();
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { LogHandler } from "@azure/functions";
-import { createServices, type AppServices } from "../../src/app/composition";
+import { createServices, stopBackgroundWork, type AppServices } from "../../src/app/composition";
 import { createRoutes } from "../../src/http/routes";
 import { loadConfig } from "../../src/config";
 import { ensureTables } from "../../src/store";
@@ -119,6 +119,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       },
       async close() {
         for (const client of clients) client.close();
+        stopBackgroundWork(services);
         await host.close();
         await azurite?.stop();
       },
