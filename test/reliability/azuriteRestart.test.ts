@@ -7,7 +7,7 @@ import { runReplay, type Report } from "../../packages/entra-replay/src/index";
 import { freePort } from "../../tools/freePort";
 import { createRoutes } from "../../src/http/routes";
 import { startLocalHost, type LocalHost } from "../../tools/localHost";
-import type { AppServices } from "../../src/app/composition";
+import { stopBackgroundWork, type AppServices } from "../../src/app/composition";
 import { createTestServices, scimClient, type TestTenant } from "../support/testServices";
 import { directorySnapshot, directResources, expectConsistent } from "./support/harness";
 import { AzuriteProcess } from "./support/azuriteProcess";
@@ -68,6 +68,7 @@ describe("Azurite stopped and restarted during Entra's initial cycle", () => {
   });
 
   afterAll(async () => {
+    stopBackgroundWork(services);
     await front.close();
     await host.close();
     await azurite.stop();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import type { LogHandler } from "@azure/functions";
-import { createServices, type AppServices } from "../../src/app/composition";
+import { createServices, stopBackgroundWork, type AppServices } from "../../src/app/composition";
 import { loadConfig } from "../../src/config";
 import { ensureTables } from "../../src/store/tableClients";
 import { createRoutes } from "../../src/http/routes";
@@ -34,7 +34,10 @@ beforeAll(async () => {
   await ensureTables(services.tables);
   host = await startLocalHost(0, createRoutes(services), captureLogs);
 });
-afterAll(() => host.close());
+afterAll(() => {
+  stopBackgroundWork(services);
+  return host.close();
+});
 
 async function newTenant(prefix: string) {
   const tenantId = `${prefix}-${randomUUID().slice(0, 8)}`;

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import type { LogHandler } from "@azure/functions";
 import { exportSPKI, importJWK, type JWTPayload, type KeyLike } from "jose";
-import { createServices, type AppServices } from "../../../src/app/composition";
+import { createServices, stopBackgroundWork, type AppServices } from "../../../src/app/composition";
 import { loadConfig } from "../../../src/config";
 import { ensureTables } from "../../../src/store/tableClients";
 import { createRoutes } from "../../../src/http/routes";
@@ -48,6 +48,7 @@ beforeAll(async () => {
   issuer.published = [key1];
 });
 afterAll(async () => {
+  stopBackgroundWork(services);
   await host.close();
   await issuer.close();
 });
