@@ -42,6 +42,12 @@ interface Bucket {
   updatedAt: number;
 }
 
+/** Turns a tenant may book ahead of its tokens: `maxQueued`, and no more than `maxWaitMs` of its rate. */
+export function turnsBookedAhead(options: Omit<ThrottleOptions, "burst" | "clock">): number {
+  const byTime = ((options.maxWaitMs ?? 0) / 1000) * options.ratePerSecond;
+  return Math.floor(Math.min(options.maxQueued ?? 0, byTime));
+}
+
 /** Buckets kept at most; idle (full) ones are dropped first, so made-up tenants cannot grow memory. */
 const MAX_BUCKETS = 10_000;
 
@@ -61,8 +67,7 @@ export class TenantThrottle {
 
   constructor(private readonly options: ThrottleOptions) {
     this.now = options.clock ?? Date.now;
-    const waitingByTime = ((options.maxWaitMs ?? 0) / 1000) * options.ratePerSecond;
-    this.floor = 1 - Math.floor(Math.min(options.maxQueued ?? 0, waitingByTime));
+    this.floor = 1 - turnsBookedAhead(options);
   }
 
   /**
@@ -93,10 +98,10 @@ export class TenantThrottle {
       this.buckets.set(tenantId, (bucket = { tokens: burst, updatedAt: now }));
     }
     const tokens = this.refilled(bucket, now);
-    bucket.updatedAt = now;
     bucket.tokens = tokens;
+    bucket.updatedAt = now;
     if (tokens < this.floor) throw this.refusal(tokens);
-    bucket.tokens = tokens - 1;
+    bucket.tokens -= 1;
     return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / ratePerSecond) * 1000);
   }
 

@@ -1,5 +1,6 @@
 import { formatPortal, portalChecks } from "./portalReport";
 import type { BenchReport } from "./run";
+import { turnsBookedAhead } from "../../src/service/tenantThrottle";
 import { LAYERS } from "./layers";
 import type { OperationResult, RoundTripStats } from "./measure";
 import type { ProfileSummary } from "./profile";
@@ -250,8 +251,8 @@ function throttleChecks(report: BenchReport): TargetCheck[] {
   const refused = (phase: typeof alone) => phase?.flood?.byStatus["429"] ?? 0;
   const admitted = (phase: typeof alone) => phase?.flood?.byStatus["200"] ?? 0;
   // Each slice: its burst, the rate for its seconds (and one more), and the turns booked before its end.
-  const { ratePerSecond, burst, maxQueued, maxWaitMs } = throttle.limit;
-  const bookedAhead = Math.floor(Math.min(maxQueued, (maxWaitMs / 1000) * ratePerSecond));
+  const { ratePerSecond, burst } = throttle.limit;
+  const bookedAhead = turnsBookedAhead(throttle.limit);
   const mostAdmitted = throttle.rounds * (burst + ratePerSecond * (throttle.seconds + 1) + bookedAhead);
   const withoutRetryAfter =
     (besideEntra?.flood?.badRetryAfter ?? 0) + (besideHostile?.flood?.badRetryAfter ?? 0);

@@ -369,6 +369,13 @@ let tagged = 0;
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+function p99Of(values: number[]): number {
+  return quantile(
+    values.sort((a, b) => a - b),
+    0.99,
+  );
+}
+
 function summarisePhase(phase: string, slices: readonly Slice[]): PhaseResult {
   const latencies = slices.flatMap((one) => one.latencies);
   const sorted = latencies.map((latency) => latency.ms).sort((a, b) => a - b);
@@ -390,20 +397,8 @@ function summarisePhase(phase: string, slices: readonly Slice[]): PhaseResult {
       maxOpen: Math.max(...slices.map((one) => one.maxOpen)),
       p50Ms: round(quantile(sorted, 0.5)),
       p99Ms: round(p99),
-      p99InEndpointMs: round(
-        quantile(
-          latencies.map((latency) => latency.inHostMs).sort((a, b) => a - b),
-          0.99,
-        ),
-      ),
-      p99ByRoundMs: slices.map((one) =>
-        round(
-          quantile(
-            one.latencies.map((latency) => latency.ms).sort((a, b) => a - b),
-            0.99,
-          ),
-        ),
-      ),
+      p99InEndpointMs: round(p99Of(latencies.map((latency) => latency.inHostMs))),
+      p99ByRoundMs: slices.map((one) => round(p99Of(one.latencies.map((latency) => latency.ms)))),
       slowest: latencies
         .filter((latency) => latency.ms >= p99)
         .map((latency) => ({ atS: round(latency.startedS, 1), ms: round(latency.ms, 0) })),
